@@ -1,0 +1,27 @@
+// @ts-check
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bench/node_modules/**', 'bench/out/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    // detection and decisions run on an injected clock so replay and tests are deterministic
+    files: ['src/detect/**/*.ts', 'src/decide/**/*.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use the injected Clock' }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/act/**', '**/cli/**'], message: 'detect/decide must not depend on act/ or cli/' }] }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**', 'test-corpora/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@typescript-eslint/no-unsafe-assignment': 'off', '@typescript-eslint/no-unsafe-member-access': 'off' },
+  },
+);

@@ -1,0 +1,96 @@
+/** @module Where config files come from: the disk, or a map of texts in tests; both expand include globs. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { posix } from 'node:path';
+
+/** Read access to config files by absolute POSIX path. `read` returns undefined for a missing file. */
+export interface ConfSource {
+  read(path: string): string | undefined;
+  /** Absolute paths matching `pattern` (`*`, `?`, `[...]` in any segment), sorted; a pattern without wildcards is returned as is. */
+  glob(pattern: string): string[];
+}
+
+/** Config files larger than this are not read whole: no real Asterisk config comes close. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+export function hasWildcard(s: string): boolean {
+  return /[*?[]/.test(s);
+}
+
+/** Converts one path segment of a shell glob to an anchored regex. A leading dot is matched only literally, as glob(3) does. */
+export function segmentRegex(segment: string): RegExp {
+  let re = '';
+  for (let i = 0; i < segment.length; i++) {
+    const c = segment[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = segment.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        let body = segment.slice(i + 1, end);
+        const negate = body.startsWith('!') || body.startsWith('^');
+        if (negate) body = body.slice(1);
+        re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Expands a glob one segment at a time with the given directory lister. */
+export function expandGlob(pattern: string, listDir: (dir: string) => string[]): string[] {
+  if (!hasWildcard(pattern)) return [pattern];
+  const segments = pattern.split('/').filter((s) => s !== '');
+  let current = ['/'];
+  for (const seg of segments) {
+    const next: string[] = [];
+    const re = hasWildcard(seg) ? segmentRegex(seg) : undefined;
+    for (const dir of current) {
+      if (re === undefined) next.push(posix.join(dir, seg));
+      else for (const name of listDir(dir)) if (re.test(name) && !(name.startsWith('.') && !seg.startsWith('.'))) next.push(posix.join(dir, name));
+    }
+    current = next;
+    if (current.length === 0) break;
+  }
+  return current.sort();
+}
+
+export function diskSource(): ConfSource {
+  return {
+    read(path) {
+      try {
+        const st = statSync(path);
+        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        return readFileSync(path, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    glob(pattern) {
+      return expandGlob(pattern, (dir) => {
+        try {
+          return readdirSync(dir);
+        } catch {
+          return [];
+        }
+      });
+    },
+  };
+}
+
+/** An in-memory tree of files keyed by absolute path, for tests and generated configs. */
+export function memorySource(files: Record<string, string>): ConfSource {
+  const map = new Map(Object.entries(files).map(([k, v]) => [posix.normalize(k), v]));
+  return {
+    read: (path) => map.get(posix.normalize(path)),
+    glob(pattern) {
+      return expandGlob(pattern, (dir) => {
+        const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+        const names = new Set<string>();
+        for (const key of map.keys()) if (key.startsWith(prefix)) names.add(key.slice(prefix.length).split('/')[0]!);
+        return [...names];
+      });
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/** @module The `pbxguard` command: one subcommand per file in this folder, registered here. */
+import { Command, CommanderError } from 'commander';
+import { replayCommand } from './replay.js';
+import { rulesCommand } from './rules.js';
+import { UsageError } from './usage-error.js';
+
+/** Exit status: 0 success, 1 findings/failures reported, 2 usage or input errors. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('pbxguard')
+    .description('Security guard for Asterisk/FreePBX phone systems')
+    .version('0.1.0')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.addCommand(replayCommand());
+  program.addCommand(rulesCommand());
+  for (const c of program.commands) c.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      process.stderr.write(`pbxguard: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

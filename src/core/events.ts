@@ -1,0 +1,85 @@
+/** @module The event types every stage of the pipeline shares: what was seen, and what was decided. */
+
+export const SERVICES = ['sip', 'pjsip', 'iax2', 'ami', 'asterisk', 'ssh', 'http'] as const;
+export type Service = (typeof SERVICES)[number];
+
+/**
+ * What a log line (or packet) says happened.
+ * - `auth_failure`: a known account gave a wrong secret.
+ * - `unknown_account`: an account that does not exist was tried (enumeration).
+ * - `unknown_extension`: a call to an extension that does not exist (toll-fraud probing).
+ * - `acl_denied`: refused by an address rule (permit/deny, ACL, transport).
+ * - `scan`: a scanner fingerprint or an unsolicited probe.
+ * - `flood`: a session, memory or load limit was hit.
+ * - `malformed`: a request the server could not parse or does not support.
+ * - `auth_success`: a successful login; teaches which addresses are real clients.
+ * - `challenge`: an authentication challenge was sent; normal traffic, never counted.
+ * - `ambiguous`: the line could name two addresses; recorded, never used for a ban.
+ */
+export const EVENT_KINDS = [
+  'auth_failure',
+  'unknown_account',
+  'unknown_extension',
+  'acl_denied',
+  'scan',
+  'flood',
+  'malformed',
+  'auth_success',
+  'challenge',
+  'ambiguous',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Kinds that count towards a ban: each is an attempt an attacker makes. */
+export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'auth_failure',
+  'unknown_account',
+  'unknown_extension',
+  'acl_denied',
+  'scan',
+  'flood',
+  'malformed',
+]);
+
+/**
+ * One normalised observation. `ip` is always a validated, canonical address
+ * (IPv4-mapped IPv6 unmapped, no zone) except for `ambiguous` events, which have none.
+ * Free-text fields (`account`, `userAgent`) are attacker-controlled and bounded in length.
+ */
+export interface SecurityEvent {
+  /** ms since epoch, from the log line's own timestamp (or the reading time if it has none) */
+  at: number;
+  service: Service;
+  kind: EventKind;
+  ip?: string;
+  port?: number;
+  account?: string;
+  userAgent?: string;
+  /** id of the scanner fingerprint that matched, if any */
+  scanner?: string;
+  ruleId: string;
+  /** where the event was read: file (or source name) and 1-based line number */
+  file?: string;
+  line?: number;
+}
+
+export type DecisionAction = 'ban' | 'alert';
+export type DecisionOrigin = 'local' | 'fleet' | 'blocklist' | 'operator';
+
+/** A verdict on an address, with the reason a person can read and check. */
+export interface Decision {
+  action: DecisionAction;
+  /** an address or CIDR */
+  target: string;
+  at: number;
+  /** ms since epoch; absent when permanent or for alerts */
+  until?: number;
+  permanent?: boolean;
+  detector: string;
+  reason: string;
+  service: Service;
+  origin: DecisionOrigin;
+  /** number of events behind the decision and the accounts they named */
+  events: number;
+  accounts: string[];
+}

@@ -1,0 +1,33 @@
+/** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
+import type { Envelope } from './envelope.js';
+import { parseEnvelope } from './envelope.js';
+import type { MatchResult, RulePack } from './matcher.js';
+import { TimestampResolver } from './timestamp.js';
+
+export interface ParsedLine {
+  env: Envelope;
+  result: MatchResult;
+}
+
+/** Parses the lines of one source; `referenceMs` dates year-less timestamps and lines without any. */
+export class LineParser {
+  private readonly ts: TimestampResolver;
+
+  constructor(
+    private readonly pack: RulePack,
+    private readonly referenceMs: number,
+    private readonly file?: string,
+  ) {
+    this.ts = new TimestampResolver(referenceMs);
+  }
+
+  parse(line: string, lineNo?: number): ParsedLine {
+    const env = parseEnvelope(line);
+    const ctx = { at: this.referenceMs, file: this.file, line: lineNo };
+    const result = this.pack.match(env, ctx);
+    if ((result.status === 'event' || result.status === 'ambiguous') && env.ts !== undefined) {
+      result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
+    }
+    return { env, result };
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Ground truth nobody here wrote: fail2ban's annotated logs. Every `"match": true` line must give
+ * exactly one attack event with the annotated host; no `"match": false` line may give one.
+ * pbxguard has one mode, as wide as fail2ban's `aggressive`; annotations constrained to other
+ * modes are set aside by name. Lines where we judge fail2ban wrong are listed, with the reason,
+ * in fail2ban-differences.yaml, and the test checks that each listed line still differs.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { ATTACK_KINDS } from '../src/core/events.js';
+import { LineParser } from '../src/parse/line-parser.js';
+import { loadRulePack } from '../src/parse/rules/load.js';
+import { corpusPath } from './corpora.js';
+import { readAnnotated, type AnnotatedLine, type FilterOptions } from './fail2ban-annotations.js';
+
+const FILES = ['asterisk', 'sshd', 'sshd-journal', 'apache-auth', 'nginx-http-auth'] as const;
+const pack = loadRulePack();
+
+interface Difference {
+  file: string;
+  line: number;
+  reason: string;
+}
+const differences = (parse(readFileSync(new URL('./fail2ban-differences.yaml', import.meta.url), 'utf8')) as { differences: Difference[] })
+  .differences;
+
+/** fail2ban's constraint expressions, evaluated for our single (aggressive) mode. */
+function constraintHolds(c: string | undefined): boolean {
+  if (c === undefined) return true;
+  if (/^opts\.get\('mode'\) != 'aggressive'$/.test(c)) return false;
+  if (/^opts\.get\('mode'\) == 'aggressive'$/.test(c)) return true;
+  if (/^name == 'sshd'$/.test(c)) return true;
+  throw new Error(`unknown constraint ${c}`);
+}
+
+function lineFor(c: AnnotatedLine, opts: FilterOptions): string {
+  return (opts['test.prefix-line'] ?? '') + c.text;
+}
+
+function outcome(text: string): { attack: boolean; ip?: string; detail: string } {
+  const { result } = new LineParser(pack, Date.UTC(2026, 10, 25)).parse(text);
+  if (result.status === 'event' && ATTACK_KINDS.has(result.event.kind)) {
+    return { attack: true, ip: result.event.ip!, detail: `${result.rule.id} ${result.event.ip}` };
+  }
+  if (result.status === 'event' || result.status === 'ambiguous') return { attack: false, detail: `${result.status} ${result.rule.id}` };
+  if (result.status === 'no-match') return { attack: false, detail: `no-match (tried ${result.tried.join(',') || 'nothing'})` };
+  return { attack: false, detail: result.status };
+}
+
+for (const name of FILES) {
+  test(`fail2ban ${name}: annotated lines give the annotated result`, () => {
+    const cases = readAnnotated(corpusPath('fail2ban-logs', name));
+    assert.ok(cases.length > 10, `only ${cases.length} annotated lines in ${name}`);
+    const failures: string[] = [];
+    const stillDifferent = new Set<number>();
+    let checked = 0;
+    for (const c of cases) {
+      if (!constraintHolds(c.constraint)) continue;
+      // one check per distinct prefix; modes do not change what pbxguard does
+      const prefixes = new Set(c.options.map((o) => o['test.prefix-line'] ?? ''));
+      for (const prefix of prefixes) {
+        const got = outcome(lineFor(c, { 'test.prefix-line': prefix }));
+        const want = c.match ? `attack from ${c.host}` : 'no attack';
+        const ok = c.match ? got.attack && got.ip === c.host : !got.attack;
+        checked++;
+        if (ok) continue;
+        if (differences.some((d) => d.file === name && d.line === c.lineNo)) {
+          stillDifferent.add(c.lineNo);
+          continue;
+        }
+        failures.push(`${name}:${c.lineNo}: want ${want}, got ${got.detail}\n    ${lineFor(c, { 'test.prefix-line': prefix })}`);
+      }
+    }
+    const stale = differences.filter((d) => d.file === name && !stillDifferent.has(d.line));
+    assert.deepEqual(stale, [], 'listed differences that no longer differ: remove them');
+    assert.ok(checked > 10);
+    assert.equal(failures.length, 0, `${failures.length} of ${checked} annotated lines differ:\n${failures.join('\n')}`);
+  });
+}
