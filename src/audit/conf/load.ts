@@ -110,10 +110,14 @@ function openSection(state: LoadState, name: string, template: boolean, append: 
 }
 
 function addEntry(state: LoadState, name: string, value: string, object: boolean, appendValue: boolean, at: Provenance): void {
-  const section = state.current;
+  let section = state.current;
   if (!section) {
-    diag(state, 'error', `'${name}' appears before any [section]`, at);
-    return;
+    // Asterisk rejects such a file, but files read by other tools (ast_debug_tools.conf, dbsep.conf) look like this;
+    // keep the values in an unnamed section so nothing is lost, and say so
+    diag(state, 'warning', `'${name.slice(0, 40)}' appears before any [section]; Asterisk's config engine would refuse this file`, at);
+    section = { name: '', at, isTemplate: false, inherits: [], entries: [] };
+    state.result.sections.push(section);
+    state.current = section;
   }
   if (appendValue) {
     for (let i = section.entries.length - 1; i >= 0; i--) {
@@ -135,7 +139,6 @@ function addEntry(state: LoadState, name: string, value: string, object: boolean
 export function loadConf(source: ConfSource, configDir: string, fileName: string): ConfFile | undefined {
   const dir = posix.normalize(configDir);
   const abs = resolveInclude(dir, fileName);
-  if (source.read(abs) === undefined) return undefined;
   const state: LoadState = {
     source,
     configDir: dir,
@@ -145,5 +148,5 @@ export function loadConf(source: ConfSource, configDir: string, fileName: string
     byName: new Map(),
   };
   readInto(state, abs, undefined, false);
-  return state.result;
+  return state.result.files.length === 0 ? undefined : state.result;
 }
