@@ -42,6 +42,12 @@ export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
 ]);
 
 /**
+ * Which stream told us. Asterisk reports one failed attempt both in its messages log and in its
+ * security log, so detectors count per source and take the larger count, never the sum.
+ */
+export type EventSource = 'log' | 'security-log' | 'ami' | 'pcap';
+
+/**
  * One normalised observation. `ip` is always a validated, canonical address
  * (IPv4-mapped IPv6 unmapped, no zone) except for `ambiguous` events, which have none.
  * Free-text fields (`account`, `userAgent`) are attacker-controlled and bounded in length.
@@ -49,6 +55,7 @@ export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
 export interface SecurityEvent {
   /** ms since epoch, from the log line's own timestamp (or the reading time if it has none) */
   at: number;
+  source: EventSource;
   service: Service;
   kind: EventKind;
   ip?: string;

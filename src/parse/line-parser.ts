@@ -7,6 +7,8 @@ import { TimestampResolver } from './timestamp.js';
 export interface ParsedLine {
   env: Envelope;
   result: MatchResult;
+  /** the source the line came from */
+  file: string | undefined;
 }
 
 /** Parses the lines of one source; `referenceMs` dates year-less timestamps and lines without any. */
@@ -28,6 +30,6 @@ export class LineParser {
     if ((result.status === 'event' || result.status === 'ambiguous') && env.ts !== undefined) {
       result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
     }
-    return { env, result };
+    return { env, result, file: this.file };
   }
 }

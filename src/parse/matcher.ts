@@ -62,21 +62,20 @@ export class RulePack {
     for (const rule of list) {
       if (!msg.includes(rule.prefilter)) continue;
       for (const p of rule.patterns) {
-        const m = p.greedy.exec(msg);
+        const m = p.whole.exec(msg);
         if (m === null) continue;
         const g = m.groups!;
         const rawIp = (g.ip ?? g.ipb)!;
         const ip = normalizeIp(rawIp);
         if (ip === undefined) return { status: 'bad-address', rule, address: rawIp };
         const event = this.makeEvent(rule, g, ip, ctx);
-        if (p.lazy !== undefined && hasTwo(msg, p.anchor)) {
-          const lz = p.lazy.exec(msg);
-          const other = lz?.groups ? normalizeIp((lz.groups.ip ?? lz.groups.ipb)!) : ip;
-          if (other !== ip) {
+        if (p.split !== undefined) {
+          const other = otherReading(msg, p.anchor, p.split, ip);
+          if (other !== undefined) {
             delete event.ip;
             delete event.port;
             event.kind = 'ambiguous';
-            return { status: 'ambiguous', rule, event, candidates: [ip, other ?? (lz?.groups?.ip ?? '?')] };
+            return { status: 'ambiguous', rule, event, candidates: [ip, other] };
           }
         }
         return { status: 'event', rule, event };
@@ -87,7 +86,7 @@ export class RulePack {
   }
 
   private makeEvent(rule: CompiledRule, g: Record<string, string | undefined>, ip: string, ctx: MatchContext): SecurityEvent {
-    const ev: SecurityEvent = { at: ctx.at, service: rule.service, kind: rule.kind, ip, ruleId: rule.id };
+    const ev: SecurityEvent = { at: ctx.at, source: rule.source, service: rule.service, kind: rule.kind, ip, ruleId: rule.id };
     if (g.service !== undefined) {
       const s = SERVICE_NAMES[g.service.toLowerCase()];
       if (s !== undefined) ev.service = s;
@@ -110,10 +109,24 @@ export class RulePack {
   }
 }
 
-function hasTwo(msg: string, anchor: string): boolean {
-  if (anchor === '') return true;
-  const first = msg.indexOf(anchor);
-  return first >= 0 && msg.indexOf(anchor, first + 1) >= 0;
+/**
+ * Another address the line could name: tries every place where the anchor occurs as the start of
+ * the address, keeping readings where the pattern fits both before and after. Runs only when the
+ * anchor occurs more than once, which attacker text must arrange.
+ */
+function otherReading(msg: string, anchor: string, split: { before: RegExp; after: RegExp }, ip: string): string | undefined {
+  let at = msg.indexOf(anchor);
+  if (at < 0 || msg.indexOf(anchor, at + 1) < 0) return undefined;
+  for (; at >= 0; at = msg.indexOf(anchor, at + 1)) {
+    const hostAt = at + anchor.length;
+    if (!split.before.test(msg.slice(0, hostAt))) continue;
+    const g = split.after.exec(msg.slice(hostAt))?.groups;
+    if (g === undefined) continue;
+    const raw = (g.ip ?? g.ipb)!;
+    const candidate = normalizeIp(raw) ?? raw;
+    if (candidate !== ip) return candidate;
+  }
+  return undefined;
 }
 
 /** The user part of the first SIP URI in a From/To text: the account it names. */

@@ -1,12 +1,14 @@
 /**
- * @module Turns a rule's pattern text into two regexes and the facts the matcher needs.
+ * @module Turns a rule's pattern text into regexes and the facts the matcher needs.
  *
- * Attacker-controlled text is written `{ANY}` in a pattern. It compiles once greedy and once lazy:
- * when the two readings of a line give different addresses, the attacker has planted a look-alike
- * and the line is `ambiguous`. When the literal right before the address occurs only once in the
- * line, only one reading exists and the lazy regex is skipped (the common case, and the fast path).
+ * Attacker-controlled text is written `{ANY}` in a pattern. When such text can hold a copy of the
+ * literal written right before the address (the anchor, e.g. `failed for '`), a line may read in
+ * more than one way. The matcher then tries every occurrence of the anchor as the place of the
+ * address, using the pattern split in two (before / from the address); if the readings that fit
+ * name different addresses, the line is `ambiguous`. When the anchor occurs once, only one reading
+ * exists and none of that runs (the common case, and the fast path).
  */
-import type { EventKind, Service } from '../../core/events.js';
+import type { EventKind, EventSource, Service } from '../../core/events.js';
 import type { LogFamily } from '../envelope.js';
 import type { RuleDef, Sample } from './schema.js';
 
@@ -24,11 +26,16 @@ const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'SEC_ADDR']);
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 
 export interface CompiledPattern {
-  greedy: RegExp;
-  /** absent when the pattern has no attacker-controlled {ANY} span */
-  lazy?: RegExp;
-  /** literal text written right before the address; '' when the pattern has regex syntax there */
+  whole: RegExp;
+  /** literal text written right before the address */
   anchor: string;
+  /** present when the pattern has attacker-controlled {ANY} text, which may hold a copy of the anchor */
+  split?: {
+    /** the pattern up to the address, anchored at the end of the text it is tested on */
+    before: RegExp;
+    /** the pattern from the address on, anchored at the start */
+    after: RegExp;
+  };
 }
 
 export interface CompiledRule {
@@ -39,6 +46,8 @@ export interface CompiledRule {
   programs?: string[];
   service: Service;
   kind: EventKind;
+  /** `security-log` for res_security_log lines, which repeat what the messages log says */
+  source: EventSource;
   prefilter: string;
   patterns: CompiledPattern[];
   samples: Sample[];
@@ -46,27 +55,37 @@ export interface CompiledRule {
 
 export class PatternError extends Error {}
 
-/** Expands placeholders; `lazy` selects `.*?` for {ANY}. */
-function expand(src: string, lazy: boolean): { re: string; hasAny: boolean; anchor: string; hosts: number } {
+/** Expands placeholders, and notes where the host placeholder starts in the expanded text. */
+function expand(src: string): { re: string; hasAny: boolean; anchor: string; hosts: number; hostAt: number; atStart: boolean } {
+  let atStart = false;
   let hasAny = false;
   let anchor = '';
   let hosts = 0;
-  const re = src.replace(/\{([A-Z_]+)(?::([a-zA-Z]\w*))?\}/g, (whole, name: string, group: string | undefined, offset: number) => {
+  let hostAt = -1;
+  let out = '';
+  let last = 0;
+  for (const m of src.matchAll(/\{([A-Z_]+)(?::([a-zA-Z]\w*))?\}/g)) {
+    const [whole, name, group] = m as unknown as [string, string, string | undefined];
+    out += src.slice(last, m.index);
+    last = m.index + whole.length;
     if (name === 'ANY') {
       hasAny = true;
-      const q = lazy ? '.*?' : '.*';
-      return group ? `(?<${group}>${q})` : `(?:${q})`;
+      out += group ? `(?<${group}>.*)` : '(?:.*)';
+      continue;
     }
     const p = PLACEHOLDERS[name];
     if (p === undefined) throw new PatternError(`unknown placeholder ${whole}`);
     if (group !== undefined) throw new PatternError(`placeholder ${whole} cannot be renamed`);
     if (HOST_PLACEHOLDERS.has(name)) {
       hosts++;
-      anchor = literalTail(src.slice(0, offset));
+      anchor = literalTail(src.slice(0, m.index));
+      atStart = src.slice(0, m.index) === '^';
+      hostAt = out.length;
     }
-    return p;
-  });
-  return { re, hasAny, anchor, hosts };
+    out += p;
+  }
+  out += src.slice(last);
+  return { re: out, hasAny, anchor, hosts, hostAt, atStart };
 }
 
 /** The literal text at the end of a regex fragment (`\(` counts as `(`; stops at syntax such as `\d`, `)`, `+`). */
@@ -92,10 +111,18 @@ function literalTail(fragment: string): string {
 export function compileRule(def: RuleDef, file: string): CompiledRule {
   const patterns = def.patterns.map((src, i) => {
     try {
-      const g = expand(src, false);
-      if (g.hosts !== 1) throw new PatternError(`needs exactly one {IP} or {IP_PORT}, has ${g.hosts}`);
-      const compiled: CompiledPattern = { greedy: new RegExp(g.re), anchor: g.anchor };
-      if (g.hasAny) compiled.lazy = new RegExp(expand(src, true).re);
+      const e = expand(src);
+      if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT} or {SEC_ADDR}, has ${e.hosts}`);
+      if (e.anchor === '' && !e.atStart) {
+        throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
+      }
+      const compiled: CompiledPattern = { whole: new RegExp(e.re), anchor: e.anchor };
+      // an address at the very start has one possible place; elsewhere attacker text may fake the anchor
+      if (e.hasAny && !e.atStart) {
+        const before = e.re.slice(0, e.hostAt);
+        const after = e.re.slice(e.hostAt);
+        compiled.split = { before: new RegExp(`(?:${before})$`), after: new RegExp(`^(?:${after})`) };
+      }
       return compiled;
     } catch (e) {
       throw new PatternError(`rule ${def.id}: patterns[${i}]: ${(e as Error).message}`, { cause: e });
@@ -107,6 +134,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     log: def.log,
     service: def.service,
     kind: def.kind,
+    source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     prefilter: def.prefilter,
     patterns,
     samples: def.samples,

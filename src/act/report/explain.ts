@@ -1,0 +1,29 @@
+/** @module `--explain`: for each line, which rule took it and what it made of it, or why no rule did. */
+import type { ParsedLine } from '../../parse/line-parser.js';
+import { safeText } from './safe-text.js';
+
+export function explainLine(p: ParsedLine, where: string): string {
+  const r = p.result;
+  const env = p.env;
+  const origin = env.family === 'asterisk' ? `asterisk ${safeText(env.file ?? '?', 40)}` : env.program !== undefined ? `${env.family} ${safeText(env.program, 40)}` : env.family;
+  switch (r.status) {
+    case 'event': {
+      const e = r.event;
+      const port = e.port !== undefined ? `:${e.port}` : '';
+      const extra = [e.account !== undefined ? `account ${safeText(e.account, 40)}` : '', e.scanner !== undefined ? `scanner ${e.scanner}` : ''].filter(Boolean).join(', ');
+      return `${where}  ${r.rule.id} → ${e.service} ${e.kind} ${e.ip}${port}${extra ? ` (${extra})` : ''}\n`;
+    }
+    case 'ambiguous':
+      return `${where}  ${r.rule.id} → AMBIGUOUS: the line reads as ${r.candidates[0]} and as ${safeText(r.candidates[1], 45)}; no address taken\n`;
+    case 'bad-address':
+      return `${where}  ${r.rule.id} matched, but "${safeText(r.address, 60)}" is not an IP address (names are never resolved); no event\n`;
+    case 'no-match':
+      return r.tried.length > 0
+        ? `${where}  no rule took it (${origin}); patterns tried: ${r.tried.join(', ')}\n`
+        : `${where}  no rule took it (${origin}); no rule's prefilter text occurs in the message\n`;
+    case 'no-rules':
+      return env.family === 'unknown'
+        ? `${where}  not a log format pbxguard reads\n`
+        : `${where}  no rules for ${origin}\n`;
+  }
+}

@@ -1,0 +1,91 @@
+/** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
+import { styleText } from 'node:util';
+import type { Decision } from '../../core/events.js';
+import { BanPolicy } from '../../decide/ban-policy.js';
+import { RunSummary } from '../../pipeline/summary.js';
+import { safeText } from './safe-text.js';
+
+type Style = Parameters<typeof styleText>[0];
+
+const int = new Intl.NumberFormat('en-US');
+
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function mb(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+export function renderText(s: RunSummary, colour: boolean): string {
+  const c = (style: Style, t: string) => (colour ? styleText(style, t) : t);
+  const out: string[] = [];
+  const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
+  const secs = s.elapsedMs / 1000;
+  const rate = secs > 0 ? ` (${int.format(Math.round(s.lines / secs))} lines/s)` : '';
+  out.push(
+    c('bold', 'pbxguard replay') +
+      `: ${s.files.length} file${s.files.length === 1 ? '' : 's'}, ${int.format(s.lines)} lines, ${mb(bytes)} in ${secs.toFixed(2)} s${rate}`,
+  );
+  if (s.attackEvents === 0) {
+    out.push('', c('green', 'No attacks found.'));
+  } else {
+    out.push(
+      '',
+      `${c('bold', int.format(s.attackEvents))} attack events from ${c('bold', int.format(s.addresses.size))} addresses, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+    );
+  }
+  const notes: string[] = [];
+  if (s.otherEvents > 0) notes.push(`${int.format(s.otherEvents)} other security events (successful logins, challenges)`);
+  if (s.ambiguous > 0) notes.push(`${int.format(s.ambiguous)} ambiguous lines naming two addresses, never used for a ban`);
+  const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
+  if (oversized > 0) notes.push(`${int.format(oversized)} lines over 64 KiB skipped`);
+  if (s.allowlisted > 0) notes.push(`${int.format(s.allowlisted)} alerts for allowlisted addresses, not banned`);
+  if (s.dropped > 0) notes.push(`${int.format(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
+  for (const n of notes) out.push(c('dim', `  (${n})`));
+
+  const kinds = s.serviceKindCounts();
+  if (kinds.length > 0) {
+    out.push('', c('bold', 'Events by service and kind'));
+    for (const k of kinds) out.push(`  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${int.format(k.count).padStart(10)}`);
+  }
+
+  const top = RunSummary.top(
+    [...s.addresses].map(([ip, a]) => [ip, a.events] as [string, number]),
+    10,
+  );
+  if (top.length > 0) {
+    out.push('', c('bold', 'Top attacking addresses'));
+    for (const [ip, n] of top) {
+      const a = s.addresses.get(ip)!;
+      const acc = [...a.accounts].map((x) => safeText(x, 24)).join(', ');
+      out.push(`  ${ip.padEnd(40)}${int.format(n).padStart(9)}  ${[...a.services].join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
+    }
+  }
+
+  const accounts = RunSummary.top(s.accounts, 10);
+  if (accounts.length > 0) {
+    out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${int.format(s.accounts.size)} distinct)`));
+    for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${int.format(n).padStart(9)}`);
+  }
+
+  const bans = s.decisions.filter((d) => d.action === 'ban');
+  const alerts = s.decisions.filter((d) => d.action === 'alert');
+  if (alerts.length > 0) {
+    out.push('', c(['bold', 'red'], `Alerts (${alerts.length})`));
+    for (const d of alerts) out.push(`  ${localTime(d.at)}  ${c('red', d.target)}  ${safeText(d.reason, 200)}`);
+  }
+  out.push('', c('bold', `Bans it would issue (${int.format(bans.length)})`));
+  if (bans.length === 0) out.push('  none');
+  const shown = bans.slice(0, 50);
+  for (const d of shown) out.push(formatBan(d, c));
+  if (bans.length > shown.length) out.push(c('dim', `  … ${int.format(bans.length - shown.length)} more (use --format jsonl for all)`));
+  return out.join('\n') + '\n';
+}
+
+function formatBan(d: Decision, c: (s: Style, t: string) => string): string {
+  const acc = d.accounts.length > 0 ? `; accounts ${d.accounts.slice(0, 5).map((a) => safeText(a, 20)).join(', ')}${d.accounts.length > 5 ? ', …' : ''}` : '';
+  return `  ${localTime(d.at)}  ${c('yellow', d.target.padEnd(39))} ${BanPolicy.describeLength(d).padEnd(10)}${d.detector.padEnd(12)}${safeText(d.reason, 160)}${acc}`;
+}

@@ -1,0 +1,137 @@
+/** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
+import { existsSync, statSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { parseDuration } from '../core/duration.js';
+import { AddressSet } from '../core/ip.js';
+import { ConfigError } from '../core/yaml-file.js';
+import { explainLine } from '../act/report/explain.js';
+import { decisionObject, JsonlFormatter } from '../act/report/jsonl.js';
+import { BufferedOutput } from '../act/report/output.js';
+import { renderText } from '../act/report/text.js';
+import { loadRulePack } from '../parse/rules/load.js';
+import type { PipelineSink } from '../pipeline/pipeline.js';
+import { runReplay } from '../replay/run-replay.js';
+import { InputError, inputSize } from '../sources/line-reader.js';
+import { UsageError } from './usage-error.js';
+
+interface ReplayFlags {
+  format: 'text' | 'jsonl' | 'json';
+  explain?: boolean;
+  rules?: string;
+  allow: string[];
+  maxretry?: number;
+  findtime?: number;
+  bantime?: number;
+  progress: boolean;
+}
+
+const positiveInt = (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return Number(v);
+};
+const duration = (v: string): number => {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
+
+export function replayCommand(): Command {
+  return new Command('replay')
+    .description('run the detection pipeline over log files offline and report what it would ban')
+    .argument('<files...>', 'log files (plain or .gz); - reads stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl', 'json']).default('text'))
+    .option('--explain', 'print, for each line, which rule took it or why none did')
+    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .option('--allow <cidr>', 'never ban this address or network (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
+    .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
+    .option('--bantime <duration>', 'first ban length (default 1h)', duration)
+    .option('--no-progress', 'no progress bar on a terminal')
+    .action(async (files: string[], flags: ReplayFlags) => {
+      process.exitCode = await replay(files, flags);
+    });
+}
+
+async function replay(files: string[], flags: ReplayFlags): Promise<number> {
+  for (const f of files) {
+    if (f === '-') continue;
+    if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
+    if (!statSync(f).isFile()) throw new UsageError(`${f}: not a regular file`);
+  }
+  if (flags.explain && flags.format !== 'text') throw new UsageError('--explain prints text; use it with --format text');
+  const allowlist = new AddressSet();
+  for (const a of flags.allow) {
+    try {
+      allowlist.add(a);
+    } catch (e) {
+      throw new UsageError(`--allow: ${(e as Error).message}`);
+    }
+  }
+  let pack;
+  try {
+    pack = loadRulePack(flags.rules);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+
+  const out = new BufferedOutput();
+  const sinks: PipelineSink[] = [];
+  if (flags.format === 'jsonl') {
+    const fmt = new JsonlFormatter();
+    sinks.push({ event: (e) => out.write(fmt.event(e)), decision: (d) => out.write(fmt.decision(d)) });
+  } else if (flags.format === 'json') {
+    // one document, streamed: events as they come, decisions and summary at the end
+    const fmt = new JsonlFormatter();
+    let first = true;
+    out.write('{"events":[');
+    sinks.push({
+      event: (e) => {
+        out.write((first ? '\n' : ',\n') + fmt.event(e).slice(0, -1));
+        first = false;
+      },
+    });
+  }
+  if (flags.explain) {
+    sinks.push({ line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`)) });
+  }
+
+  const total = files.reduce((n, f) => n + (inputSize(f) ?? 0), 0);
+  const bar =
+    flags.progress && process.stderr.isTTY && total > 20e6
+      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'replay [{bar}] {percentage}% {value}/{total} MB', hideCursor: true }, cliProgress.Presets.shades_classic)
+      : undefined;
+  bar?.start(Math.round(total / 1e6), 0);
+
+  let summary;
+  try {
+    summary = await runReplay({
+      files,
+      pack,
+      allowlist,
+      detector: flags.maxretry !== undefined || flags.findtime !== undefined ? { limits: { default: { maxretry: flags.maxretry ?? 5, findtime: flags.findtime ?? 600_000 } } } : {},
+      policy: flags.bantime !== undefined ? { bantime: flags.bantime } : {},
+      sinks,
+      backpressure: () => out.backpressure(),
+      onProgress: bar ? (b) => bar.update(Math.min(Math.round(b / 1e6), Math.round(total / 1e6))) : undefined,
+    });
+  } catch (e) {
+    bar?.stop();
+    await out.end();
+    if (e instanceof InputError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    bar?.stop();
+  }
+
+  if (flags.format === 'text') {
+    out.write(renderText(summary, process.stdout.isTTY === true));
+  } else if (flags.format === 'json') {
+    out.write(`\n],"decisions":${JSON.stringify(summary.decisions.map(decisionObject))},"summary":${JSON.stringify(summary)}}\n`);
+  }
+  await out.end();
+  return 0;
+}

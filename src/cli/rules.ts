@@ -1,0 +1,43 @@
+/** @module `pbxguard rules`: list the rule pack and run every rule's own samples (`rules test`). */
+import { Command } from 'commander';
+import { loadRulePack } from '../parse/rules/load.js';
+import { checkSamples } from '../parse/rules/samples.js';
+import { ConfigError } from '../core/yaml-file.js';
+import { UsageError } from './usage-error.js';
+import { safeText } from '../act/report/safe-text.js';
+
+function load(dir: string | undefined) {
+  try {
+    return loadRulePack(dir);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+export function rulesCommand(): Command {
+  const cmd = new Command('rules').description('inspect and test the rule pack');
+  cmd
+    .command('list')
+    .description('list the rules: id, log, service, kind')
+    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .action((flags: { rules?: string }) => {
+      const pack = load(flags.rules);
+      for (const r of pack.rules) process.stdout.write(`${r.id.padEnd(48)}${r.log.padEnd(14)}${r.service.padEnd(8)}${r.kind}\n`);
+    });
+  cmd
+    .command('test')
+    .description("run every rule's sample lines and report the ones that do not give what they expect")
+    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .action((flags: { rules?: string }) => {
+      const pack = load(flags.rules);
+      const failures = checkSamples(pack);
+      const samples = pack.rules.reduce((n, r) => n + r.samples.length, 0);
+      for (const f of failures) {
+        process.stdout.write(`FAIL ${f.rule} (${f.file})\n  line: ${safeText(f.line, 300)}\n  expected: ${JSON.stringify(f.expected)}\n  got: ${safeText(f.got, 300)}\n`);
+      }
+      process.stdout.write(`${pack.rules.length} rules, ${samples} samples: ${samples - failures.length} passed, ${failures.length} failed\n`);
+      process.exitCode = failures.length > 0 ? 1 : 0;
+    });
+  return cmd;
+}

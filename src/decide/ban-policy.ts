@@ -1,0 +1,89 @@
+/**
+ * @module Turns alerts into decisions: never bans allowlisted networks, does not ban an address
+ * twice while its ban runs, lengthens the ban for repeat offenders (recidive) up to permanent.
+ */
+import type { Decision } from '../core/events.js';
+import type { AddressSet } from '../core/ip.js';
+import type { Alert } from '../detect/alerts.js';
+import { fmtDuration } from '../detect/attack-windows.js';
+
+export interface BanPolicyConfig {
+  /** first ban length (ms) */
+  bantime: number;
+  /** ban length for scanner fingerprints and cracked accounts (ms) */
+  severeBantime: number;
+  /** each further ban of the same address lasts this many times longer */
+  increment: number;
+  /** a ban that would be longer than this becomes permanent (ms) */
+  maxBantime: number;
+  /** how long past bans are remembered for recidive (ms) */
+  memory: number;
+  allowlist?: AddressSet;
+  maxTrackedAddresses: number;
+}
+
+export const DEFAULT_BAN_POLICY: BanPolicyConfig = {
+  bantime: 3_600_000,
+  severeBantime: 86_400_000,
+  increment: 4,
+  maxBantime: 30 * 86_400_000,
+  memory: 30 * 86_400_000,
+  maxTrackedAddresses: 100_000,
+};
+
+interface BanRecord {
+  count: number;
+  until: number;
+  lastBan: number;
+}
+
+export type PolicyOutcome =
+  | { kind: 'decisions'; decisions: Decision[] }
+  | { kind: 'allowlisted'; alert: Alert }
+  | { kind: 'already-banned'; alert: Alert };
+
+export class BanPolicy {
+  private readonly bans = new Map<string, BanRecord>();
+
+  constructor(private readonly cfg: BanPolicyConfig = DEFAULT_BAN_POLICY) {}
+
+  decide(alert: Alert): PolicyOutcome {
+    if (this.cfg.allowlist?.has(alert.ip)) return { kind: 'allowlisted', alert };
+    const prev = this.bans.get(alert.ip);
+    const decisions: Decision[] = [];
+    const base = { target: alert.ip, at: alert.at, detector: alert.detector, service: alert.service, origin: 'local' as const, events: alert.events, accounts: alert.accounts };
+    if (alert.detector === 'compromise') {
+      decisions.push({ ...base, action: 'alert', reason: alert.reason });
+    }
+    if (prev !== undefined && prev.until > alert.at) {
+      return decisions.length > 0 ? { kind: 'decisions', decisions } : { kind: 'already-banned', alert };
+    }
+    const count = prev !== undefined && alert.at - prev.lastBan < this.cfg.memory ? prev.count + 1 : 1;
+    const first = alert.detector === 'scanner' || alert.detector === 'compromise' ? this.cfg.severeBantime : this.cfg.bantime;
+    const length = first * this.cfg.increment ** (count - 1);
+    const permanent = length > this.cfg.maxBantime;
+    const until = permanent ? Number.POSITIVE_INFINITY : alert.at + length;
+    const repeat = count > 1 ? `; ban #${count} for this address` : '';
+    const ban: Decision = { ...base, action: 'ban', reason: `${alert.reason}${repeat}` };
+    if (permanent) ban.permanent = true;
+    else ban.until = until;
+    decisions.push(ban);
+    this.remember(alert.ip, { count, until, lastBan: alert.at });
+    return { kind: 'decisions', decisions };
+  }
+
+  /** Human form of a ban's length. */
+  static describeLength(d: Decision): string {
+    if (d.permanent) return 'permanent';
+    return d.until !== undefined ? fmtDuration(d.until - d.at) : '-';
+  }
+
+  private remember(ip: string, rec: BanRecord): void {
+    this.bans.delete(ip);
+    if (this.bans.size >= this.cfg.maxTrackedAddresses) {
+      const oldest = this.bans.keys().next().value;
+      if (oldest !== undefined) this.bans.delete(oldest);
+    }
+    this.bans.set(ip, rec);
+  }
+}

@@ -1,0 +1,135 @@
+/** @module Collects what a run saw, bounded in memory, for the replay report. */
+import type { Decision, EventKind, SecurityEvent, Service } from '../core/events.js';
+import { ATTACK_KINDS } from '../core/events.js';
+import type { Alert } from '../detect/alerts.js';
+import type { PipelineSink } from './pipeline.js';
+
+const MAX_ADDRESSES = 100_000;
+const MAX_ACCOUNTS = 50_000;
+const MAX_DECISIONS = 100_000;
+const ACCOUNTS_PER_ADDRESS = 8;
+
+export interface AddressStats {
+  events: number;
+  services: Set<Service>;
+  accounts: Set<string>;
+  first: number;
+  last: number;
+}
+
+export interface FileStats {
+  name: string;
+  lines: number;
+  bytes: number;
+  oversized: number;
+}
+
+export class RunSummary implements PipelineSink {
+  readonly files: FileStats[] = [];
+  readonly byServiceKind = new Map<string, number>();
+  readonly addresses = new Map<string, AddressStats>();
+  readonly accounts = new Map<string, number>();
+  readonly decisions: Decision[] = [];
+  attackEvents = 0;
+  otherEvents = 0;
+  ambiguous = 0;
+  allowlisted = 0;
+  /** addresses or accounts not kept because a bound was reached */
+  dropped = 0;
+  decisionsTotal = 0;
+  firstAt = Infinity;
+  lastAt = -Infinity;
+  startedMs = 0;
+  elapsedMs = 0;
+
+  get lines(): number {
+    return this.files.reduce((n, f) => n + f.lines, 0);
+  }
+
+  event(ev: SecurityEvent): void {
+    const key = `${ev.service}\0${ev.kind}`;
+    this.byServiceKind.set(key, (this.byServiceKind.get(key) ?? 0) + 1);
+    if (ev.kind === 'ambiguous') {
+      this.ambiguous++;
+      return;
+    }
+    if (!ATTACK_KINDS.has(ev.kind)) {
+      this.otherEvents++;
+      return;
+    }
+    this.attackEvents++;
+    if (ev.at < this.firstAt) this.firstAt = ev.at;
+    if (ev.at > this.lastAt) this.lastAt = ev.at;
+    const ip = ev.ip!;
+    let a = this.addresses.get(ip);
+    if (a === undefined) {
+      if (this.addresses.size >= MAX_ADDRESSES) {
+        this.dropped++;
+      } else {
+        a = { events: 0, services: new Set(), accounts: new Set(), first: ev.at, last: ev.at };
+        this.addresses.set(ip, a);
+      }
+    }
+    if (a !== undefined) {
+      a.events++;
+      a.services.add(ev.service);
+      if (ev.at > a.last) a.last = ev.at;
+      if (ev.account !== undefined && a.accounts.size < ACCOUNTS_PER_ADDRESS) a.accounts.add(ev.account);
+    }
+    if (ev.account !== undefined) {
+      const n = this.accounts.get(ev.account);
+      if (n !== undefined) this.accounts.set(ev.account, n + 1);
+      else if (this.accounts.size < MAX_ACCOUNTS) this.accounts.set(ev.account, 1);
+      else this.dropped++;
+    }
+  }
+
+  decision(d: Decision): void {
+    this.decisionsTotal++;
+    if (this.decisions.length < MAX_DECISIONS) this.decisions.push(d);
+  }
+
+  suppressed(_alert: Alert, why: 'allowlisted' | 'already-banned'): void {
+    if (why === 'allowlisted') this.allowlisted++;
+  }
+
+  /** The n largest entries of a count map. */
+  static top<K>(entries: Iterable<[K, number]>, n: number): Array<[K, number]> {
+    return [...entries].sort((a, b) => b[1] - a[1]).slice(0, n);
+  }
+
+  serviceKindCounts(): Array<{ service: Service; kind: EventKind; count: number }> {
+    return [...this.byServiceKind]
+      .map(([k, count]) => {
+        const [service, kind] = k.split('\0') as [Service, EventKind];
+        return { service, kind, count };
+      })
+      .sort((a, b) => b.count - a.count);
+  }
+
+  toJSON(): object {
+    return {
+      files: this.files,
+      lines: this.lines,
+      elapsedMs: Math.round(this.elapsedMs),
+      attackEvents: this.attackEvents,
+      otherEvents: this.otherEvents,
+      ambiguous: this.ambiguous,
+      byServiceKind: this.serviceKindCounts(),
+      firstAttack: Number.isFinite(this.firstAt) ? new Date(this.firstAt).toISOString() : null,
+      lastAttack: Number.isFinite(this.lastAt) ? new Date(this.lastAt).toISOString() : null,
+      addresses: this.addresses.size,
+      topAddresses: RunSummary.top(
+        [...this.addresses].map(([ip, a]) => [ip, a.events] as [string, number]),
+        20,
+      ).map(([ip, events]) => {
+        const a = this.addresses.get(ip)!;
+        return { ip, events, services: [...a.services], accounts: [...a.accounts] };
+      }),
+      topAccounts: RunSummary.top(this.accounts, 20).map(([account, events]) => ({ account, events })),
+      bans: this.decisions.filter((d) => d.action === 'ban').length,
+      alerts: this.decisions.filter((d) => d.action === 'alert').length,
+      allowlisted: this.allowlisted,
+    };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * @module Reads a log file (plain or gzip, or stdin for `-`) in large chunks and hands each line
+ * to a callback, with its 1-based number. Lines longer than the limit are skipped whole, never
+ * cut: a cut line could end inside attacker text that looks like a line's real ending.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+
+export const MAX_LINE_CHARS = 64 * 1024;
+const CHUNK = 1 << 20;
+
+export interface ReadStats {
+  lines: number;
+  bytes: number;
+  /** lines skipped for being longer than MAX_LINE_CHARS */
+  oversized: number;
+}
+
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
+/** Called per line; may return a promise to hold reading (output back-pressure). */
+export type LineHandler = (line: string, lineNo: number) => void;
+
+export interface ReadOptions {
+  /** called after each chunk; a returned promise pauses reading until it settles */
+  afterChunk?: () => Promise<void> | undefined;
+  /** bytes read so far, for progress bars */
+  onProgress?: (bytes: number) => void;
+}
+
+/** Size in bytes when known (regular files), for progress. */
+export function inputSize(path: string): number | undefined {
+  if (path === '-') return undefined;
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
+  const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
+  const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  let skipping = false;
+
+  const handleText = (text: string): void => {
+    let start = 0;
+    let buf = carry.length > 0 ? carry + text : text;
+    carry = '';
+    for (;;) {
+      const nl = buf.indexOf('\n', start);
+      if (nl < 0) break;
+      if (skipping) {
+        skipping = false;
+      } else {
+        let end = nl;
+        if (end > start && buf.charCodeAt(end - 1) === 13) end--;
+        stats.lines++;
+        if (end - start > MAX_LINE_CHARS) stats.oversized++;
+        else onLine(buf.slice(start, end), stats.lines);
+      }
+      start = nl + 1;
+    }
+    if (skipping) return;
+    if (buf.length - start > MAX_LINE_CHARS) {
+      // drop the over-long line's head now and the rest up to its newline later
+      stats.lines++;
+      stats.oversized++;
+      skipping = true;
+      buf = '';
+      start = 0;
+    }
+    carry = buf.slice(start);
+  };
+
+  try {
+    for await (const chunk of decompressed(raw)) {
+      stats.bytes += chunk.length;
+      handleText(decoder.write(chunk));
+      opts.onProgress?.(stats.bytes);
+      const wait = opts.afterChunk?.();
+      if (wait) await wait;
+    }
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new InputError(`${path === '-' ? 'stdin' : path}: ${err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message}`, { cause: e });
+  }
+  const tail = carry + decoder.end();
+  if (!skipping && tail.length > 0) {
+    stats.lines++;
+    const line = tail.endsWith('\r') ? tail.slice(0, -1) : tail;
+    if (line.length > MAX_LINE_CHARS) stats.oversized++;
+    else onLine(line, stats.lines);
+  }
+  return stats;
+}
+
+/** The stream's chunks, gunzipped when the first bytes are the gzip magic (works for stdin too). */
+async function* decompressed(raw: Readable): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const first = await it.next();
+  if (first.done === true) return;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield first.value;
+    for (;;) {
+      const n = await it.next();
+      if (n.done === true) return;
+      yield n.value;
+    }
+  }
+  if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) {
+    const source = Readable.from(all());
+    const gunzip = createGunzip({ chunkSize: CHUNK });
+    source.on('error', (e) => gunzip.destroy(e));
+    yield* source.pipe(gunzip) as AsyncIterable<Buffer>;
+  } else {
+    yield* all();
+  }
+}

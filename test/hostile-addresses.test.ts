@@ -1,0 +1,123 @@
+/**
+ * The address is taken only from where Asterisk (or sshd) writes it. Attacker-controlled fields
+ * (From URI, Call-ID, user names, AccountID, SessionID, digest fields, dialled numbers) carry fake
+ * addresses in every disguise we could think of, and random mixtures of them; the fake must
+ * never come out. A line that reads two ways is `ambiguous` and carries no address.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { LineParser } from '../src/parse/line-parser.js';
+import { loadRulePack } from '../src/parse/rules/load.js';
+
+const pack = loadRulePack();
+const parser = new LineParser(pack, Date.UTC(2026, 10, 25));
+const REAL = '198.51.100.2';
+const REAL6 = '2001:db8::2';
+
+/** Templates of real log lines; `X` and `Y` mark attacker-controlled text, `R` the real address. */
+const TEMPLATES: Array<{ name: string; line: string; real: string }> = [
+  { name: 'chan_sip register', line: `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:{X}@pbx>' failed for '{R}:5060' - Wrong password`, real: REAL },
+  { name: 'chan_sip register (1.2, no port)', line: `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '{X}' failed for '{R}' - No matching peer found`, real: REAL },
+  { name: 'chan_sip call', line: `[2026-11-25 10:00:01] NOTICE[1][C-00000001] chan_sip.c: Call from '{X}' ({R}:5060) to extension '{Y}' rejected because extension not found in context 'default'.`, real: REAL },
+  { name: 'pjsip distributor', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:{X}@pbx>' failed for '{R}:5060' (callid: {Y}) - Failed to authenticate`, real: REAL },
+  { name: 'pjsip distributor IPv6', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'INVITE' from '"{X}" <sip:1@pbx>' failed for '[{R}]:5060' (callid: {Y}) - No matching endpoint found`, real: REAL6 },
+  { name: 'pjsip session', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip_session.c: anonymous: Call (UDP:{R}:5060) to extension '{X}' rejected because extension not found in context 'from-external'.`, real: REAL },
+  { name: 'iax2 registration', line: `[2026-11-25 10:00:01] NOTICE[1] chan_iax2.c: No registration for peer '{X}' (from {R})`, real: REAL },
+  { name: 'iax2 md5', line: `[2026-11-25 10:00:01] NOTICE[1] chan_iax2.c: Host {R} failed MD5 authentication for '{X}' (abc != def)`, real: REAL },
+  { name: 'ami', line: `[2026-11-25 10:00:01] NOTICE[1] manager.c: {R} failed to authenticate as '{X}'`, real: REAL },
+  { name: 'ami unknown user', line: `[2026-11-25 10:00:01] NOTICE[1] manager.c: {R} tried to authenticate with nonexistent user '{X}'`, real: REAL },
+  {
+    name: 'security InvalidAccountID',
+    line: `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="InvalidAccountID",EventTV="2026-11-25T10:00:01.000+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="{X}",SessionID="{Y}",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV4/UDP/{R}/5060"`,
+    real: REAL,
+  },
+  {
+    name: 'security ChallengeResponseFailed',
+    line: `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="2026-11-25T10:00:01.000+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="{X}",SessionID="s",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV4/UDP/{R}/5060",Challenge="c",Response="{Y}",ExpectedResponse=""`,
+    real: REAL,
+  },
+  {
+    name: 'security InvalidPassword',
+    line: `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="InvalidPassword",EventTV="1",Severity="Error",Service="SIP",EventVersion="2",AccountID="{X}",SessionID="0x1",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV6/UDP/{R}/5060",Challenge="c",ReceivedChallenge="{Y}",ReceivedHash="{Y}"`,
+    real: REAL6,
+  },
+];
+
+const FAKE4 = '203.0.113.66';
+const FAKE6 = '2001:db8:bad::66';
+
+/** Fake addresses in the disguises an attacker would try. */
+const DISGUISES = [
+  FAKE4,
+  `${FAKE4}:5060`,
+  `[${FAKE6}]:5060`,
+  FAKE6,
+  `::ffff:${FAKE4}`,
+  `' failed for '${FAKE4}' - Wrong password`,
+  `' failed for '${FAKE4}:5060' (callid: z) - Failed to authenticate`,
+  `' failed for '${FAKE4}:5060' - No matching peer found`,
+  `) - No matching endpoint found' failed for '${FAKE4}:5060' (callid: `,
+  `' (${FAKE4}:5060) to extension '1`,
+  `: Call (UDP:${FAKE4}:5060) to extension '`,
+  `' (from ${FAKE4})`,
+  `",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV4/UDP/${FAKE4}/5060"`,
+  `",RemoteAddress="IPV6/UDP/${FAKE6}/5060",Challenge="c",Response="r",ExpectedResponse="`,
+  `",SessionID="s",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV4/UDP/${FAKE4}/5060",Challenge="c",Response="`,
+  `\u001b[31m${FAKE4}\u001b[0m`,
+  `${FAKE4}\u0000`,
+  `sip:1@${FAKE4}`,
+  `Host ${FAKE4} failed MD5 authentication for 'a`,
+];
+
+function fill(t: { line: string; real: string }, x: string, y: string): string {
+  return t.line.replace('{R}', t.real).replaceAll('{X}', x).replaceAll('{Y}', y);
+}
+
+const FAKES = new Set([FAKE4, FAKE6, '2001:db8:bad::66']);
+
+function check(name: string, line: string, real: string): void {
+  const { result } = parser.parse(line);
+  if (result.status === 'event') {
+    assert.ok(!FAKES.has(result.event.ip!), `${name}: fake address taken from ${JSON.stringify(line)}`);
+    assert.equal(result.event.ip, real, `${name}: wrong address from ${JSON.stringify(line)}`);
+  } else if (result.status === 'ambiguous') {
+    assert.equal(result.event.ip, undefined);
+  }
+  // no-match is acceptable: a mangled line that fits no format gives nothing
+}
+
+test('a fake address in any attacker-controlled field never becomes the event address', () => {
+  let events = 0;
+  for (const t of TEMPLATES) {
+    for (const x of DISGUISES) {
+      for (const y of ['cafe', ...DISGUISES]) {
+        const line = fill(t, x, y);
+        check(t.name, line, t.real);
+        if (parser.parse(line).result.status === 'event') events++;
+      }
+    }
+  }
+  // the disguises must not all have broken the lines: most still parse to the real address
+  assert.ok(events > TEMPLATES.length * 50, `only ${events} lines gave an event`);
+});
+
+test('the plain templates give the real address (the property test above is not vacuous)', () => {
+  for (const t of TEMPLATES) {
+    const { result } = parser.parse(fill(t, '1001', 'abc'));
+    assert.equal(result.status, 'event', t.name);
+    if (result.status === 'event') assert.equal(result.event.ip, t.real, t.name);
+  }
+});
+
+test('random mixtures of quotes, separators and fake addresses never yield a fake address', () => {
+  const pieces = fc.constantFrom(...DISGUISES, "'", '"', ',', ' - ', ')', '(', ':', '/', ' ', 'a', '\\', '%', 'Wrong password', 'failed for ');
+  const hostile = fc.array(pieces, { maxLength: 6 }).map((a) => a.join(''));
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: TEMPLATES.length - 1 }), hostile, hostile, (i, x, y) => {
+      const t = TEMPLATES[i]!;
+      check(t.name, fill(t, x, y), t.real);
+    }),
+    { numRuns: 5000 },
+  );
+});
