@@ -33,7 +33,8 @@ export class RunSummary implements PipelineSink {
   attackEvents = 0;
   otherEvents = 0;
   ambiguous = 0;
-  allowlisted = 0;
+  /** allowlisted addresses that would have been banned (bounded) */
+  readonly allowlisted = new Set<string>();
   /** addresses or accounts not kept because a bound was reached */
   dropped = 0;
   decisionsTotal = 0;
@@ -89,8 +90,8 @@ export class RunSummary implements PipelineSink {
     if (this.decisions.length < MAX_DECISIONS) this.decisions.push(d);
   }
 
-  suppressed(_alert: Alert, why: 'allowlisted' | 'already-banned'): void {
-    if (why === 'allowlisted') this.allowlisted++;
+  suppressed(alert: Alert, why: 'allowlisted' | 'already-banned'): void {
+    if (why === 'allowlisted' && this.allowlisted.size < MAX_ADDRESSES) this.allowlisted.add(alert.ip);
   }
 
   /** The n largest entries of a count map. */
@@ -129,7 +130,7 @@ export class RunSummary implements PipelineSink {
       topAccounts: RunSummary.top(this.accounts, 20).map(([account, events]) => ({ account, events })),
       bans: this.decisions.filter((d) => d.action === 'ban').length,
       alerts: this.decisions.filter((d) => d.action === 'alert').length,
-      allowlisted: this.allowlisted,
+      allowlisted: [...this.allowlisted].slice(0, 100),
     };
   }
 }

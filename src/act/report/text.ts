@@ -24,7 +24,8 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const out: string[] = [];
   const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
   const secs = s.elapsedMs / 1000;
-  const rate = secs > 0 ? ` (${int.format(Math.round(s.lines / secs))} lines/s)` : '';
+  // a rate over a fraction of a second measures start-up, not throughput
+  const rate = secs >= 0.5 ? ` (${int.format(Math.round(s.lines / secs))} lines/s)` : '';
   out.push(
     c('bold', 'pbxguard replay') +
       `: ${s.files.length} file${s.files.length === 1 ? '' : 's'}, ${int.format(s.lines)} lines, ${mb(bytes)} in ${secs.toFixed(2)} s${rate}`,
@@ -42,7 +43,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (s.ambiguous > 0) notes.push(`${int.format(s.ambiguous)} ambiguous lines naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${int.format(oversized)} lines over 64 KiB skipped`);
-  if (s.allowlisted > 0) notes.push(`${int.format(s.allowlisted)} alerts for allowlisted addresses, not banned`);
+  if (s.allowlisted.size > 0) notes.push(`${int.format(s.allowlisted.size)} allowlisted addresses would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
   if (s.dropped > 0) notes.push(`${int.format(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
 

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AddressSet } from '../core/ip.js';
+import type { Alert } from '../detect/alerts.js';
+import { BanPolicy, DEFAULT_BAN_POLICY } from './ban-policy.js';
+
+const T0 = Date.UTC(2026, 10, 25, 10);
+const alert = (over: Partial<Alert> = {}): Alert => ({
+  detector: 'maxretry',
+  ip: '203.0.113.5',
+  service: 'pjsip',
+  at: T0,
+  events: 5,
+  accounts: ['1001'],
+  reason: 'pjsip: 5 failures within 10m',
+  ...over,
+});
+
+function bans(p: BanPolicy, a: Alert) {
+  const out = p.decide(a);
+  return out.kind === 'decisions' ? out.decisions : [];
+}
+
+test('a first offence is banned for the configured bantime with the reason kept', () => {
+  const [d] = bans(new BanPolicy(), alert());
+  assert.equal(d?.action, 'ban');
+  assert.equal(d?.until, T0 + DEFAULT_BAN_POLICY.bantime);
+  assert.equal(d?.reason, 'pjsip: 5 failures within 10m');
+});
+
+test('an allowlisted network is never banned', () => {
+  const allow = new AddressSet();
+  allow.add('203.0.113.0/24');
+  const p = new BanPolicy({ ...DEFAULT_BAN_POLICY, allowlist: allow });
+  assert.equal(p.decide(alert()).kind, 'allowlisted');
+  assert.equal(p.decide(alert({ ip: '2001:db8::1' })).kind, 'decisions');
+});
+
+test('an address is not banned again while its ban runs', () => {
+  const p = new BanPolicy();
+  bans(p, alert());
+  assert.equal(p.decide(alert({ at: T0 + 60_000 })).kind, 'already-banned');
+});
+
+test('repeat offenders get longer bans and finally a permanent one', () => {
+  const p = new BanPolicy();
+  const lengths: Array<number | 'permanent'> = [];
+  let at = T0;
+  for (let i = 0; i < 5; i++) {
+    const [d] = bans(p, alert({ at }));
+    lengths.push(d!.permanent ? 'permanent' : d!.until! - at);
+    at = d!.permanent ? at : d!.until! + 1;
+  }
+  const h = 3_600_000;
+  assert.deepEqual(lengths, [h, 4 * h, 16 * h, 64 * h, 256 * h]);
+  const [last] = bans(p, alert({ at }));
+  assert.equal(last?.permanent, true, '1024h is 42 days, past the 30-day maximum: permanent');
+  assert.equal(last?.until, undefined);
+});

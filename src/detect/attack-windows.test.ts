@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SecurityEvent } from '../core/events.js';
+import { AttackWindows, DEFAULT_DETECTOR_CONFIG } from './attack-windows.js';
+
+const T0 = Date.UTC(2026, 10, 25, 10);
+const ev = (over: Partial<SecurityEvent>): SecurityEvent => ({
+  at: T0,
+  source: 'log',
+  service: 'pjsip',
+  kind: 'auth_failure',
+  ip: '203.0.113.5',
+  account: '1001',
+  ruleId: 'test/rule',
+  ...over,
+});
+
+test('five failures within ten minutes complete a maxretry alert, four do not', () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 4; i++) assert.deepEqual(w.observe(ev({ at: T0 + i * 1000 })), []);
+  const alerts = w.observe(ev({ at: T0 + 4000 }));
+  assert.equal(alerts.length, 1);
+  assert.equal(alerts[0]!.detector, 'maxretry');
+  assert.equal(alerts[0]!.events, 5);
+  assert.match(alerts[0]!.reason, /5 failures within 10m/);
+});
+
+test('failures older than findtime fall out of the window on event time', () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 4; i++) w.observe(ev({ at: T0 + i * 60_000 }));
+  // the fifth comes 11 minutes after the first: only four remain in the window
+  assert.deepEqual(w.observe(ev({ at: T0 + 11 * 60_000 })), []);
+});
+
+test('the messages log and the security log reporting the same attempts are not added up', () => {
+  const w = new AttackWindows();
+  const out = [];
+  for (let i = 0; i < 4; i++) {
+    out.push(...w.observe(ev({ at: T0 + i * 1000, source: 'log' })));
+    out.push(...w.observe(ev({ at: T0 + i * 1000, source: 'security-log' })));
+  }
+  assert.deepEqual(out, [], 'four attempts seen twice are still four');
+  assert.equal(w.observe(ev({ at: T0 + 5000, source: 'security-log' })).length, 1);
+});
+
+test('four distinct accounts from an unknown address are enumeration before maxretry', () => {
+  const w = new AttackWindows();
+  for (const a of ['100', '101', '102']) assert.deepEqual(w.observe(ev({ account: a, kind: 'unknown_account' })), []);
+  const [alert] = w.observe(ev({ account: '103', kind: 'unknown_account' }));
+  assert.equal(alert?.detector, 'enumeration');
+  assert.deepEqual(alert?.accounts, ['100', '101', '102', '103']);
+});
+
+test('an address that logged in is trusted: a mistyping phone is not banned at five failures', () => {
+  const w = new AttackWindows();
+  assert.deepEqual(w.observe(ev({ kind: 'auth_success', at: T0 - 60_000 })), []);
+  for (let i = 0; i < 19; i++) assert.deepEqual(w.observe(ev({ at: T0 + i * 1000 })), [], `failure ${i + 1}`);
+  const [alert] = w.observe(ev({ at: T0 + 19_000 }));
+  assert.equal(alert?.detector, 'maxretry');
+  assert.match(alert.reason, /trusted address/);
+});
+
+test('a scanner fingerprint alerts on the first event', () => {
+  const w = new AttackWindows();
+  const [alert] = w.observe(ev({ scanner: 'sipvicious', kind: 'unknown_account' }));
+  assert.equal(alert?.detector, 'scanner');
+  assert.match(alert.reason, /sipvicious/);
+});
+
+test('a login after a run of failures is a cracked account and earns no trust', () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 3; i++) w.observe(ev({ at: T0 + i, account: '1004' }));
+  const [alert] = w.observe(ev({ at: T0 + 10, kind: 'auth_success', account: '1004' }));
+  assert.equal(alert?.detector, 'compromise');
+  assert.match(alert.reason, /account 1004 logged in after 3 failures/);
+  // no trust was granted: two more failures reach the normal limit of five
+  w.observe(ev({ at: T0 + 20 }));
+  assert.equal(w.observe(ev({ at: T0 + 30 })).length, 1);
+});
+
+test('ambiguous events and events without an address never count', () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(w.observe(ev({ kind: 'ambiguous', ip: undefined })), []);
+    assert.deepEqual(w.observe(ev({ kind: 'challenge' })), []);
+  }
+});
+
+test('the number of tracked addresses stays within its bound, forgetting the least recently seen', () => {
+  const w = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, maxTrackedAddresses: 100 });
+  for (let i = 0; i < 1000; i++) w.observe(ev({ ip: `198.51.${i >> 8}.${i & 255}` }));
+  assert.equal(w.tracked, 100);
+});
+
+test('per-service limits apply to their service only', () => {
+  const w = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, limits: { default: { maxretry: 5, findtime: 600_000 }, ami: { maxretry: 2, findtime: 600_000 } } });
+  assert.deepEqual(w.observe(ev({ service: 'ami' })), []);
+  assert.equal(w.observe(ev({ service: 'ami' })).length, 1);
+  assert.deepEqual(w.observe(ev({ service: 'pjsip', ip: '203.0.113.6' })), []);
+});

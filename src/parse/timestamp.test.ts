@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { TimestampResolver } from './timestamp.js';
+
+const ref = new Date(2026, 10, 25, 12, 0, 0).getTime();
+
+test('ISO-like Asterisk dates with and without milliseconds resolve in local time', () => {
+  const r = new TimestampResolver(ref);
+  assert.equal(r.resolve('2026-11-25 10:00:01'), new Date(2026, 10, 25, 10, 0, 1).getTime());
+  assert.equal(r.resolve('2026-11-25 10:00:01.123'), new Date(2026, 10, 25, 10, 0, 1, 123).getTime());
+});
+
+test('an explicit UTC offset is honoured', () => {
+  const r = new TimestampResolver(ref);
+  assert.equal(r.resolve('2026-11-25T10:00:01.5+02:00'), Date.UTC(2026, 10, 25, 8, 0, 1, 500));
+  assert.equal(r.resolve('25/Nov/2026:10:00:01 -0100'), Date.UTC(2026, 10, 25, 11, 0, 1));
+});
+
+test('year-less dates take the reference year, or the year before when they would be in the future', () => {
+  const r = new TimestampResolver(ref);
+  assert.equal(r.resolve('Nov 25 10:00:01'), new Date(2026, 10, 25, 10, 0, 1).getTime());
+  assert.equal(r.resolve('Dec 31 23:59:59'), new Date(2025, 11, 31, 23, 59, 59).getTime());
+  const jan2 = new TimestampResolver(new Date(2027, 0, 2).getTime());
+  assert.equal(jan2.resolve('Dec 31 23:00:00'), new Date(2026, 11, 31, 23).getTime());
+});
+
+test('apache and nginx error-log dates resolve; nonsense gives undefined', () => {
+  const r = new TimestampResolver(ref);
+  assert.equal(r.resolve('Tue Mar 16 15:39:29 2010'), new Date(2010, 2, 16, 15, 39, 29).getTime());
+  assert.equal(r.resolve('2012/04/09 11:53:29'), new Date(2012, 3, 9, 11, 53, 29).getTime());
+  for (const bad of ['', 'Foo 12 10:00:00', '2026-13-45 99:99:99x', 'yesterday']) assert.equal(r.resolve(bad), undefined, bad);
+});

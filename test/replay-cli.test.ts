@@ -1,0 +1,102 @@
+/** `pbxguard replay` as a user runs it: the real binary entry, real files, stdout and exit status. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+
+const DEMO = 'demo/asterisk-attack.log';
+const demoLines = readFileSync(DEMO, 'utf8').split('\n');
+
+function pbxguard(args: string[], input?: string | Buffer) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/pbxguard.ts', ...args], { input, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+test('the demo report names each attacker, the cracked account, and spares the office and the forged addresses', () => {
+  const r = pbxguard(['replay', DEMO]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Bans it would issue \(6\)/);
+  assert.match(r.out, /203\.0\.113\.50\s+1d\s+scanner\s+pjsip: scanner fingerprint "sipvicious"/);
+  assert.match(r.out, /198\.51\.100\.77\s+1h\s+enumeration/);
+  assert.match(r.out, /2001:db8:bad::9 {2}pjsip: account 1004 logged in after 8 failures/);
+  const bans = r.out.slice(r.out.indexOf('Bans it would issue'));
+  for (const spared of ['10.0.0.22', '203.0.113.200', '198.51.100.1', '203.0.113.201']) assert.ok(!bans.includes(spared), `${spared} must not be banned`);
+  assert.match(r.out, /1 ambiguous lines naming two addresses/);
+});
+
+test('jsonl gives one object per event with its file and line number, then ban decisions', () => {
+  const r = pbxguard(['replay', '--format', 'jsonl', DEMO]);
+  assert.equal(r.code, 0, r.err);
+  const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const events = objs.filter((o) => !('decision' in o));
+  const decisions = objs.filter((o) => o.decision === 'ban');
+  assert.equal(decisions.length, 6);
+  assert.ok(events.length > 40);
+  for (const e of events) {
+    for (const k of ['file', 'line', 'at', 'service', 'kind', 'rule']) assert.ok(k in e, `missing ${k} in ${JSON.stringify(e)}`);
+    const text = demoLines[(e.line as number) - 1]!;
+    if (typeof e.ip === 'string') assert.ok(text.includes(e.ip), `line ${String(e.line)} does not hold ${e.ip}`);
+  }
+  const amb = events.filter((e) => e.kind === 'ambiguous');
+  assert.equal(amb.length, 1);
+  assert.equal(amb[0]!.ip, undefined);
+});
+
+test('json is one document whose events, decisions and summary agree with jsonl', () => {
+  const doc = JSON.parse(pbxguard(['replay', '-f', 'json', DEMO]).out) as { events: unknown[]; decisions: Array<{ decision: string }>; summary: { bans: number; lines: number } };
+  const jsonl = pbxguard(['replay', '-f', 'jsonl', DEMO]).out.trim().split('\n').filter((l) => !l.includes('"decision"'));
+  assert.equal(doc.events.length, jsonl.length);
+  assert.equal(doc.summary.bans, 6);
+  assert.equal(doc.decisions.filter((d) => d.decision === 'ban').length, 6);
+  assert.equal(doc.summary.lines, demoLines.length - 1);
+});
+
+test('stdin and gzip input give the same result as the plain file', () => {
+  const plain = pbxguard(['replay', '-f', 'jsonl', DEMO]).out.replaceAll(`"file":"${DEMO}",`, '');
+  const fromStdin = pbxguard(['replay', '-f', 'jsonl', '-'], readFileSync(DEMO)).out.replaceAll('"file":"stdin",', '');
+  assert.equal(fromStdin, plain);
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-cli-'));
+  writeFileSync(join(dir, 'demo.log.gz'), gzipSync(readFileSync(DEMO)));
+  const gz = pbxguard(['replay', '-f', 'jsonl', join(dir, 'demo.log.gz')]).out.replaceAll(`"file":${JSON.stringify(join(dir, 'demo.log.gz'))},`, '');
+  assert.equal(gz, plain);
+});
+
+test('--explain accounts for every line', () => {
+  const r = pbxguard(['replay', '--explain', DEMO]);
+  assert.equal(r.code, 0, r.err);
+  const explained = r.out.split('\n').filter((l) => l.startsWith(`${DEMO}:`));
+  assert.equal(explained.length, demoLines.length - 1);
+  assert.ok(explained.some((l) => / AMBIGUOUS: the line reads as /.test(l)));
+  assert.ok(explained.some((l) => /no rules for asterisk app_dial\.c/.test(l)));
+});
+
+test('--allow spares an address the log would get banned', () => {
+  const r = pbxguard(['replay', '--allow', '198.51.100.0/24', DEMO]);
+  assert.match(r.out, /Bans it would issue \(4\)/);
+  assert.match(r.out, /2 allowlisted addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
+});
+
+test('usage and input errors exit with status 2 and name the culprit', () => {
+  const missing = pbxguard(['replay', 'no/such.log']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no\/such\.log: no such file/);
+  const badAllow = pbxguard(['replay', '--allow', 'office', DEMO]);
+  assert.equal(badAllow.code, 2);
+  assert.match(badAllow.err, /--allow: .*office/);
+  assert.equal(pbxguard(['replay', '--format', 'xml', DEMO]).code, 2);
+  assert.equal(pbxguard(['replay', '--maxretry', 'zero', DEMO]).code, 2);
+});
+
+test('attacker-written terminal escapes are shown escaped in the text report', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-cli-'));
+  const file = join(dir, 'ansi.log');
+  const lines = Array.from({ length: 5 }, (_, i) => `[2026-11-25 10:00:0${i}] NOTICE[1] manager.c: 198.51.100.9 failed to authenticate as '\u001b[2J\u001b]0;owned\u0007adm'`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const r = pbxguard(['replay', file]);
+  assert.equal(r.code, 0);
+  assert.ok(!r.out.includes('\u001b'), 'no raw ESC reaches the terminal');
+  assert.match(r.out, /\\x1b\[2J/);
+});

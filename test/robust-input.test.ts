@@ -1,0 +1,75 @@
+/** Hostile and broken input through the real reader and pipeline: nothing crashes, nothing is invented. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { SecurityEvent } from '../src/core/events.js';
+import { loadRulePack } from '../src/parse/rules/load.js';
+import { runReplay } from '../src/replay/run-replay.js';
+import { MAX_LINE_CHARS } from '../src/sources/line-reader.js';
+
+const pack = loadRulePack();
+const dir = mkdtempSync(join(tmpdir(), 'pbxguard-robust-'));
+const ATTACK = (ip: string) => `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '${ip}' - Wrong password`;
+
+async function replayBytes(name: string, data: Buffer | string): Promise<{ events: SecurityEvent[]; summary: Awaited<ReturnType<typeof runReplay>> }> {
+  const path = join(dir, name);
+  writeFileSync(path, data);
+  const events: SecurityEvent[] = [];
+  const summary = await runReplay({ files: [path], pack, sinks: [{ event: (e) => events.push(e) }] });
+  return { events, summary };
+}
+
+test('a megabyte of random bytes is read without error and yields no address', async () => {
+  const bytes = Buffer.alloc(1 << 20);
+  let x = 12345;
+  for (let i = 0; i < bytes.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  const { events, summary } = await replayBytes('random.bin', bytes);
+  assert.equal(events.length, 0);
+  assert.ok(summary.lines > 1000);
+});
+
+test('a line longer than the limit is skipped whole, so a forged ending cannot be read from its head', async () => {
+  // the attacker pads a To header so the line's first 64 KiB end like a real failure line
+  const head = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>`;
+  const forged = `' failed for '203.0.113.66' - Wrong password`;
+  const pad = 'A'.repeat(MAX_LINE_CHARS - head.length - forged.length);
+  const line = head + pad + forged + `>' failed for '198.51.100.2' - Wrong password`;
+  const big = ATTACK('198.51.100.1') + '\n' + line + '\n' + 'B'.repeat(1 << 20) + '\n' + ATTACK('198.51.100.3') + '\n';
+  const { events, summary } = await replayBytes('long.log', big);
+  assert.deepEqual(events.map((e) => e.ip), ['198.51.100.1', '198.51.100.3']);
+  assert.equal(summary.files[0]!.oversized, 2);
+  assert.equal(summary.files[0]!.lines, 4);
+});
+
+test('CRLF line ends, NUL bytes and invalid UTF-8 do not break the lines around them', async () => {
+  const data = Buffer.concat([
+    Buffer.from(ATTACK('198.51.100.1') + '\r\n'),
+    Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28, 0x0a]),
+    Buffer.from(`[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:\u00ff`),
+    Buffer.from([0xc3, 0x28, 0x00]),
+    Buffer.from(`@x>' failed for '198.51.100.2' - Wrong password\n`),
+    Buffer.from(ATTACK('198.51.100.3')), // no final newline: a truncated file still gives its last line
+  ]);
+  const { events } = await replayBytes('mixed.log', data);
+  assert.deepEqual(events.map((e) => e.ip), ['198.51.100.1', '198.51.100.2', '198.51.100.3']);
+});
+
+test('gzip input is read like plain text; a corrupt gzip file is an input error naming the file', async () => {
+  const plain = [1, 2, 3].map((i) => ATTACK(`198.51.100.${i}`)).join('\n') + '\n';
+  const { events } = await replayBytes('log.gz', gzipSync(plain));
+  assert.equal(events.length, 3);
+  const broken = gzipSync(plain).subarray(0, 30);
+  await assert.rejects(replayBytes('broken.gz', Buffer.concat([broken, Buffer.from('garbage')])), (e: Error) => e.name === 'InputError' && e.message.includes('broken.gz'));
+});
+
+test('attacker text with ANSI escapes is kept verbatim in events (escaping is the printer’s job)', async () => {
+  const line = `[2026-11-25 10:00:01] NOTICE[1] manager.c: 198.51.100.9 failed to authenticate as '\u001b[2J\u001b[31mroot'`;
+  const { events } = await replayBytes('ansi.log', line + '\n');
+  assert.equal(events[0]?.account, '\u001b[2J\u001b[31mroot');
+});
