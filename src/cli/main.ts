@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { replayCommand } from './replay.js';
 import { rulesCommand } from './rules.js';
 import { UsageError } from './usage-error.js';
+import { auditCommand } from './audit.js';
 
 /** Exit status: 0 success, 1 findings/failures reported, 2 usage or input errors. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   program.addCommand(replayCommand());
   program.addCommand(rulesCommand());
+  program.addCommand(auditCommand());
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv);

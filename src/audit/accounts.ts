@@ -1,0 +1,136 @@
+/** @module The SIP, PJSIP and IAX2 accounts a PBX defines, each with its role, context, secret and address limits. */
+import type { ConfEntry, ConfFile, ConfSection, Provenance } from './conf/model.js';
+import { concreteSections, lastEntry, valueOf } from './conf/model.js';
+import type { PbxConfig } from './pbx.js';
+import { moduleDisabled } from './pbx.js';
+
+export type Tech = 'PJSIP' | 'SIP' | 'IAX2';
+
+/**
+ * `extension`: a phone that authenticates; `trunk`: a provider matched by address or registration;
+ * `guest`: calls nobody authenticated (chan_sip allowguest, a pjsip `anonymous` endpoint, an IAX2 user without secret).
+ */
+export type AccountRole = 'extension' | 'trunk' | 'guest';
+
+export interface Account {
+  tech: Tech;
+  name: string;
+  role: AccountRole;
+  /** the dialplan context its calls start in */
+  context: string;
+  /** where that context was set, or the section header when it is the default */
+  contextAt: Provenance;
+  section: ConfSection;
+  /** the secret line, for accounts that authenticate with one */
+  secret?: ConfEntry;
+  /** the user name sent with the secret */
+  authUser?: string;
+  /** true when some permit/deny/acl limits which addresses may use the account */
+  addressLimited: boolean;
+}
+
+const ACL_KEYS = ['permit', 'deny', 'acl', 'contact_acl', 'contact_permit', 'contact_deny'];
+
+function hasAcl(section: ConfSection | undefined): boolean {
+  return section !== undefined && section.entries.some((e) => ACL_KEYS.includes(e.name.toLowerCase()));
+}
+
+function typed(file: ConfFile | undefined, type: string): ConfSection[] {
+  return concreteSections(file).filter((s) => valueOf(s, 'type')?.toLowerCase() === type);
+}
+
+export interface PjsipObjects {
+  endpoints: ConfSection[];
+  auths: Map<string, ConfSection>;
+  aors: Map<string, ConfSection>;
+  identifies: ConfSection[];
+  registrations: ConfSection[];
+  global: ConfSection | undefined;
+  /** endpoint names treated as trunks */
+  trunks: Set<string>;
+}
+
+function splitList(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
+  const file = pbx.files['pjsip.conf'];
+  const endpoints = typed(file, 'endpoint');
+  const auths = new Map(typed(file, 'auth').map((s) => [s.name, s]));
+  const aors = new Map(typed(file, 'aor').map((s) => [s.name, s]));
+  const identifies = typed(file, 'identify');
+  const registrations = typed(file, 'registration');
+  const trunks = new Set<string>();
+  for (const id of identifies) for (const ep of splitList(valueOf(id, 'endpoint'))) trunks.add(ep);
+  for (const reg of registrations) for (const ep of splitList(valueOf(reg, 'endpoint'))) trunks.add(ep);
+  for (const ep of endpoints) {
+    // a provider is reached at a fixed contact; a phone registers its contact
+    const staticContact = splitList(valueOf(ep, 'aors')).some((a) => (aors.get(a)?.entries ?? []).some((e) => e.name.toLowerCase() === 'contact'));
+    if (staticContact && valueOf(ep, 'auth') === undefined) trunks.add(ep.name);
+  }
+  return { endpoints, auths, aors, identifies, registrations, global: typed(file, 'global')[0], trunks };
+}
+
+function pjsipAccounts(pbx: PbxConfig): Account[] {
+  const pj = pjsipObjects(pbx);
+  return pj.endpoints.map((ep) => {
+    const ctx = lastEntry(ep, 'context');
+    const authName = splitList(valueOf(ep, 'auth'))[0];
+    const auth = authName === undefined ? undefined : pj.auths.get(authName);
+    const role: AccountRole = ep.name === 'anonymous' ? 'guest' : pj.trunks.has(ep.name) ? 'trunk' : 'extension';
+    const account: Account = {
+      tech: 'PJSIP',
+      name: ep.name,
+      role,
+      context: ctx?.value ?? 'default',
+      contextAt: ctx?.at ?? ep.at,
+      section: ep,
+      addressLimited: hasAcl(ep),
+    };
+    if (auth) {
+      const pw = lastEntry(auth, 'password');
+      if (pw && (valueOf(auth, 'auth_type') ?? 'userpass').toLowerCase() === 'userpass') account.secret = pw;
+      account.authUser = valueOf(auth, 'username') ?? auth.name;
+    }
+    return account;
+  });
+}
+
+/** chan_sip and chan_iax2 share the peer/user/friend model; `host=` other than dynamic makes a trunk. */
+function peerAccounts(pbx: PbxConfig, tech: 'SIP' | 'IAX2', file: ConfFile | undefined): Account[] {
+  const general = concreteSections(file).find((s) => s.name.toLowerCase() === 'general');
+  const defaultCtx = general ? lastEntry(general, 'context') : undefined;
+  const out: Account[] = [];
+  for (const s of concreteSections(file)) {
+    const type = valueOf(s, 'type')?.toLowerCase();
+    if (s.name.toLowerCase() === 'general' || s.name === '' || (type !== 'peer' && type !== 'friend' && type !== 'user')) continue;
+    const host = valueOf(s, 'host')?.toLowerCase();
+    const secret = lastEntry(s, 'secret');
+    const authRsa = (valueOf(s, 'auth') ?? '').toLowerCase() === 'rsa';
+    const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : tech === 'IAX2' && type !== 'peer' && !secret && !authRsa ? 'guest' : 'extension';
+    const ctx = lastEntry(s, 'context') ?? defaultCtx;
+    const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, addressLimited: hasAcl(s) };
+    if (secret) account.secret = secret;
+    account.authUser = valueOf(s, 'defaultuser') ?? valueOf(s, 'username') ?? s.name;
+    out.push(account);
+  }
+  if (tech === 'SIP' && file && general && (valueOf(general, 'allowguest') ?? 'yes').toLowerCase() !== 'no') {
+    // chan_sip sends unauthenticated calls to the general context when allowguest is on, its default
+    out.push({ tech, name: '(guest)', role: 'guest', context: defaultCtx?.value ?? 'default', contextAt: defaultCtx?.at ?? general.at, section: general, addressLimited: false });
+  }
+  return out;
+}
+
+/** Every account of the channel drivers that are loaded. */
+export function accounts(pbx: PbxConfig): Account[] {
+  const out = pjsipAccounts(pbx);
+  if (!moduleDisabled(pbx, 'chan_sip.so')) out.push(...peerAccounts(pbx, 'SIP', pbx.files['sip.conf']));
+  if (!moduleDisabled(pbx, 'chan_iax2.so')) out.push(...peerAccounts(pbx, 'IAX2', pbx.files['iax.conf']));
+  return out;
+}
+
+/** Names a Dial() channel can use to reach each trunk, e.g. `PJSIP:provider`, `SIP:provider`. */
+export function trunkKeys(all: Account[]): Set<string> {
+  return new Set(all.filter((a) => a.role === 'trunk').map((a) => `${a.tech}:${a.name}`));
+}

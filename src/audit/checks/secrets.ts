@@ -1,0 +1,93 @@
+/** @module Checks every secret a PBX keeps: SIP/PJSIP/IAX2 accounts, AMI and ARI users, voicemail PINs. */
+import type { Finding } from '../finding.js';
+import { findingAt } from '../finding.js';
+import type { PbxConfig } from '../pbx.js';
+import type { Account } from '../accounts.js';
+import { concreteSections, lastEntry, valueOf } from '../conf/model.js';
+import type { ConfEntry } from '../conf/model.js';
+import { judgePin, judgeSecret, maskSecret } from './secret-strength.js';
+
+const FIX_SECRET = 'Replace it with a random secret of 16 or more characters mixing upper and lower case, digits and symbols (e.g. `openssl rand -base64 18`), and update the device.';
+
+function secretFinding(what: string, entry: ConfEntry, identities: string[], remote: boolean, why: string): Finding | undefined {
+  const verdict = judgeSecret(entry.value, { identities, remote });
+  if (!verdict) return undefined;
+  return findingAt(entry.at, {
+    id: verdict.id,
+    severity: verdict.severity,
+    title: `Weak secret for ${what}: ${verdict.reason}`,
+    evidence: `${entry.name} = ${maskSecret(entry.value)}${entry.inheritedFrom ? ` (from template ${entry.inheritedFrom})` : ''}`,
+    why,
+    fix: FIX_SECRET,
+  });
+}
+
+export function accountSecretFindings(all: Account[]): Finding[] {
+  const out: Finding[] = [];
+  for (const a of all) {
+    if (!a.secret) continue;
+    const f = secretFinding(
+      `${a.tech} ${a.role} ${a.name}`,
+      a.secret,
+      [a.name, a.authUser ?? ''],
+      !a.addressLimited,
+      'Scanners such as sipvicious svcrack try thousands of passwords per second against every extension; a guessed secret lets the attacker register or place calls billed to you.',
+    );
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function managerSecretFindings(pbx: PbxConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const s of concreteSections(pbx.files['manager.conf'])) {
+    if (s.name.toLowerCase() === 'general' || s.name === '') continue;
+    const secret = lastEntry(s, 'secret');
+    if (!secret) continue;
+    const limited = s.entries.some((e) => ['permit', 'deny', 'acl'].includes(e.name.toLowerCase()));
+    const f = secretFinding(`AMI user ${s.name}`, secret, [s.name], !limited, 'The AMI can originate calls and, with the system or originate class, run commands on the host.');
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function ariSecretFindings(pbx: PbxConfig): Finding[] {
+  const out: Finding[] = [];
+  for (const s of concreteSections(pbx.files['ari.conf'])) {
+    if (valueOf(s, 'type')?.toLowerCase() !== 'user') continue;
+    const pw = lastEntry(s, 'password');
+    if (!pw || (valueOf(s, 'password_format') ?? 'plain').toLowerCase() === 'crypt') continue;
+    const f = secretFinding(`ARI user ${s.name}`, pw, [s.name], true, 'ARI controls channels and bridges over HTTP: a guessed password gives control of calls.');
+    if (f) out.push(f);
+  }
+  return out;
+}
+
+function voicemailFindings(pbx: PbxConfig): Finding[] {
+  const out: Finding[] = [];
+  const skip = new Set(['general', 'zonemessages', '']);
+  for (const s of concreteSections(pbx.files['voicemail.conf'])) {
+    if (skip.has(s.name.toLowerCase())) continue;
+    for (const e of s.entries) {
+      // mailbox => pin,full name,email,pager,options; a leading '-' only stops the user changing the PIN
+      const pin = (e.value.split(',')[0] ?? '').trim().replace(/^[-*]/, '');
+      const verdict = judgePin(pin, e.name);
+      if (!verdict) continue;
+      out.push(
+        findingAt(e.at, {
+          id: 'voicemail-pin-weak',
+          severity: verdict.severity,
+          title: `Weak voicemail PIN for mailbox ${e.name}@${s.name}: ${verdict.reason}`,
+          evidence: `${e.name} => ${maskSecret(pin)},…`,
+          why: 'Voicemail reachable from outside (VoiceMailMain on a DID) with a guessable PIN lets an attacker set call forwarding or use callback features to place calls, and read messages.',
+          fix: 'Set a PIN of 6 or more digits that is not the mailbox number, a repeated digit or a run; force users to change it (`-` prefix stops that, remove it).',
+        }),
+      );
+    }
+  }
+  return out;
+}
+
+export function secretFindings(pbx: PbxConfig, all: Account[]): Finding[] {
+  return [...accountSecretFindings(all), ...managerSecretFindings(pbx), ...ariSecretFindings(pbx), ...voicemailFindings(pbx)];
+}

@@ -1,0 +1,97 @@
+/** @module Checks which addresses may use each account: ACLs on phones, address matching for trunks, contact limits. */
+import type { Finding } from '../finding.js';
+import { findingAt } from '../finding.js';
+import type { Account } from '../accounts.js';
+import type { PjsipObjects } from '../accounts.js';
+import { allEntries, lastEntry, valueOf } from '../conf/model.js';
+
+const ANY_NETWORK = /^(0\.0\.0\.0(\/0(\.0\.0\.0)?)?|::(\/0)?|0\.0\.0\.0\/0)$/;
+
+function accountNoAcl(a: Account): Finding | undefined {
+  if (a.role !== 'extension' || a.addressLimited) return undefined;
+  const pjsip = a.tech === 'PJSIP';
+  return findingAt(a.section.at, {
+    id: pjsip ? 'pjsip-endpoint-no-acl' : a.tech === 'SIP' ? 'sip-peer-no-acl' : 'iax-user-no-acl',
+    severity: 'medium',
+    title: `${a.tech} extension ${a.name} can register and call from any address`,
+    evidence: `[${a.name}] has no ${pjsip ? 'acl/permit/deny/contact_acl' : 'permit/deny'}`,
+    why: 'Without an address limit, a guessed or leaked secret works from anywhere on the Internet; phones on the office LAN never need that.',
+    fix: pjsip
+      ? `Add to [${a.name}]: \`deny=0.0.0.0/0.0.0.0\` and \`permit=<your LAN>/<mask>\` (or \`acl=<named acl>\`) and \`contact_deny\`/\`contact_permit\` the same way; remote workers belong on a VPN.`
+      : `Add to [${a.name}]: \`deny=0.0.0.0/0.0.0.0\` then \`permit=<your LAN>/<mask>\`.`,
+  });
+}
+
+function sipInsecure(a: Account): Finding | undefined {
+  if (a.tech !== 'SIP') return undefined;
+  const e = lastEntry(a.section, 'insecure');
+  if (!e || !/invite/i.test(e.value) || a.addressLimited) return undefined;
+  return findingAt(e.at, {
+    id: 'sip-insecure-invite',
+    severity: 'high',
+    title: `chan_sip peer ${a.name} takes INVITEs without authentication and without an address limit`,
+    evidence: `insecure = ${e.value}`,
+    why: 'insecure=invite skips the password for calls; chan_sip then matches the peer by address only, so a spoofed or wide host match places calls into its context.',
+    fix: `Keep insecure=invite only for a trunk with a fixed host=, and add \`deny=0.0.0.0/0.0.0.0\` + \`permit=<provider address>\` to [${a.name}].`,
+  });
+}
+
+function trunkChecks(pj: PjsipObjects, all: Account[]): Finding[] {
+  const out: Finding[] = [];
+  const identified = new Set(pj.identifies.flatMap((s) => (valueOf(s, 'endpoint') ?? '').split(',').map((x) => x.trim())));
+  for (const a of all) {
+    if (a.tech !== 'PJSIP' || a.role !== 'trunk' || identified.has(a.name)) continue;
+    out.push(
+      findingAt(a.section.at, {
+        id: 'pjsip-trunk-no-identify',
+        severity: 'medium',
+        title: `PJSIP trunk ${a.name} has no identify section`,
+        evidence: `no [..] type=identify with endpoint=${a.name}`,
+        why: "Without `identify`, the provider's calls cannot be matched by address; such setups usually end up sending inbound calls through an anonymous endpoint that anyone can use.",
+        fix: `Add \`[${a.name}-identify]\` with \`type=identify\`, \`endpoint=${a.name}\` and \`match=<provider addresses>\`.`,
+      }),
+    );
+  }
+  for (const id of pj.identifies) {
+    for (const m of allEntries(id, 'match')) {
+      if (!m.value.split(',').some((v) => ANY_NETWORK.test(v.trim()))) continue;
+      out.push(
+        findingAt(m.at, {
+          id: 'pjsip-identify-any',
+          severity: 'high',
+          title: `identify ${id.name} matches every address`,
+          evidence: `match = ${m.value}`,
+          why: 'Every request from anywhere is taken as coming from the trunk, with no password: anyone can place calls in its context.',
+          fix: "List only the provider's signalling addresses in `match=`.",
+        }),
+      );
+    }
+  }
+  for (const [name, aor] of pj.aors) {
+    const mc = lastEntry(aor, 'max_contacts');
+    const n = Number(mc?.value);
+    if (!mc || !(n > 3)) continue;
+    out.push(
+      findingAt(mc.at, {
+        id: 'pjsip-aor-many-contacts',
+        severity: 'low',
+        title: `AOR ${name} accepts ${n} registered contacts`,
+        evidence: `max_contacts = ${mc.value}`,
+        why: 'A stolen secret registers alongside the real phone and silently receives its calls; with max_contacts=1 and remove_existing=yes the hijack shows.',
+        fix: 'Set `max_contacts=1` and `remove_existing=yes` unless the user really has several devices.',
+      }),
+    );
+  }
+  return out;
+}
+
+export function sourceRestrictionFindings(all: Account[], pj: PjsipObjects): Finding[] {
+  const out: Finding[] = [];
+  for (const a of all) {
+    const f = accountNoAcl(a);
+    if (f) out.push(f);
+    const g = sipInsecure(a);
+    if (g) out.push(g);
+  }
+  return [...out, ...trunkChecks(pj, all)];
+}

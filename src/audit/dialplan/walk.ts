@@ -1,0 +1,293 @@
+/**
+ * @module Follows calls through the dialplan from an entry context with probe numbers an attacker would dial,
+ * and records every outbound Dial() to a trunk and every DISA() that a probe reaches, with the path taken.
+ */
+import type { Provenance } from '../conf/model.js';
+import type { Context, Dialplan, Extension, Priority } from './model.js';
+import { matches, sampleFor } from './pattern.js';
+import { UNKNOWN, expand, splitArgs } from './expand.js';
+
+/** Numbers attackers dial after breaking in: international (three common exit codes, with and without an outside-line 9) and premium rate. */
+export const ATTACK_NUMBERS = ['011442079460123', '00442079460123', '+442079460123', '9011442079460123', '900442079460123', '19005550123', '0900123456', '12125550123', '2125550123'];
+
+export interface Step {
+  at: Provenance;
+  text: string;
+}
+
+export interface OutboundHit {
+  kind: 'outbound';
+  /** the Dial() */
+  at: Provenance;
+  /** the channel after substitution, e.g. `PJSIP/011442079460123@provider` */
+  channel: string;
+  number: string;
+  probe: string;
+  path: Step[];
+  authenticated: boolean;
+}
+
+export interface DisaHit {
+  kind: 'disa';
+  at: Provenance;
+  password: string;
+  path: Step[];
+  authenticated: boolean;
+}
+
+export type WalkHit = OutboundHit | DisaHit;
+
+export interface WalkOptions {
+  /** `TECH:name` of every trunk */
+  trunks: ReadonlySet<string>;
+  /** bound on priorities executed from one entry context */
+  maxSteps?: number;
+}
+
+interface Frame {
+  ctx: Context;
+  exten: string;
+  ext: Extension;
+  index: number;
+  vars: Map<string, string>;
+  path: Step[];
+  authenticated: boolean;
+  probe: string;
+}
+
+const TERMINAL = new Set(['hangup', 'return', 'macroexit', 'congestion', 'busy', 'stackpop']);
+const PSTN_TECHS = new Set(['dahdi', 'zap', 'misdn', 'ooh323', 'h323', 'gsm', 'chan_mobile', 'mobile']);
+
+/** The contexts searched for a dialled string: the context, then its includes depth first, as Asterisk does. `via` lists the includes taken. */
+function findExtension(plan: Dialplan, ctxName: string, exten: string, seen = new Set<string>()): { ctx: Context; ext: Extension; via: Step[] } | undefined {
+  const ctx = plan.contexts.get(ctxName);
+  if (!ctx || seen.has(ctxName)) return undefined;
+  seen.add(ctxName);
+  for (const ext of ctx.extensions) if (matches(ext.pattern, exten)) return { ctx, ext, via: [] };
+  for (const inc of ctx.includes) {
+    const found = findExtension(plan, inc.name, exten, seen);
+    if (found) return { ...found, via: [{ at: inc.at, text: `[${ctxName}] include => ${inc.name}` }, ...found.via] };
+  }
+  return undefined;
+}
+
+/** Every extension name and pattern reachable from a context through includes. */
+function reachableExtensions(plan: Dialplan, ctxName: string, seen = new Set<string>()): Extension[] {
+  const ctx = plan.contexts.get(ctxName);
+  if (!ctx || seen.has(ctxName)) return [];
+  seen.add(ctxName);
+  return [...ctx.extensions, ...ctx.includes.flatMap((i) => reachableExtensions(plan, i.name, seen))];
+}
+
+/** What a caller can dial in a context: its own names, samples of its patterns steered towards attack numbers, and the attack numbers. */
+export function probesFor(plan: Dialplan, ctxName: string): string[] {
+  const probes = new Set<string>(ATTACK_NUMBERS);
+  for (const ext of reachableExtensions(plan, ctxName)) {
+    if (!ext.pattern.isPattern) {
+      probes.add(ext.pattern.text);
+      continue;
+    }
+    for (const target of ATTACK_NUMBERS) probes.add(sampleFor(ext.pattern, target));
+  }
+  return [...probes];
+}
+
+function stepText(frame: Frame, p: Priority): string {
+  return `[${frame.ctx.name}] ${frame.ext.pattern.text},${p.number}${p.label ? `(${p.label})` : ''}: ${p.app}(${p.args})`;
+}
+
+function digitsOf(s: string): string {
+  return s.replace(/[^0-9]/g, '');
+}
+
+/** True when the dialled number carries what the caller dialled (allowing a stripped or added prefix), so the caller chose the destination. */
+export function callerChosen(number: string, probe: string): boolean {
+  const n = digitsOf(number);
+  const p = digitsOf(probe);
+  for (let k = 0; k <= 4 && p.length - k >= 6; k++) if (n.includes(p.slice(k))) return true;
+  return false;
+}
+
+/** Splits one Dial() channel into technology, resource and the number sent to the far end. */
+export function parseChannel(channel: string): { tech: string; peer: string; number: string } | undefined {
+  const slash = channel.indexOf('/');
+  if (slash < 0) return undefined;
+  const tech = channel.slice(0, slash).trim();
+  const rest = channel.slice(slash + 1).trim();
+  const lowerTech = tech.toLowerCase();
+  if (lowerTech === 'iax2') {
+    // [user[:secret]@]peer[:port]/number[@context]
+    const [hostPart = '', numberPart = ''] = rest.split('/');
+    return { tech: 'IAX2', peer: (hostPart.split('@').at(-1) ?? '').split(':')[0]!, number: numberPart.split('@')[0]! };
+  }
+  if (PSTN_TECHS.has(lowerTech)) return { tech: tech.toUpperCase(), peer: rest.split('/')[0]!, number: rest.split('/').at(-1)! };
+  const at = rest.indexOf('@');
+  const sl = rest.indexOf('/');
+  if (sl >= 0 && (at < 0 || sl < at)) {
+    // PJSIP/endpoint/sip:number@host, SIP/peer/number
+    const after = rest.slice(sl + 1).replace(/^sips?:/i, '');
+    return { tech: tech.toUpperCase(), peer: rest.slice(0, sl), number: after.split('@')[0]! };
+  }
+  if (at >= 0) return { tech: tech.toUpperCase(), peer: rest.slice(at + 1).split('/')[0]!, number: rest.slice(0, at) };
+  return { tech: tech.toUpperCase(), peer: rest, number: '' };
+}
+
+/** True when the channel leaves the PBX towards a provider, the PSTN or a host named in the channel itself. */
+export function isOutbound(ch: { tech: string; peer: string }, trunks: ReadonlySet<string>): boolean {
+  if (PSTN_TECHS.has(ch.tech.toLowerCase())) return true;
+  if (ch.tech.includes(UNKNOWN) || ch.peer.includes(UNKNOWN)) return true; // a trunk chosen at run time: assume the worst
+  if (trunks.has(`${ch.tech}:${ch.peer}`)) return true;
+  // SIP/number@203.0.113.9 or PJSIP/…@sip.provider.example: dialled straight to a remote host
+  return (ch.tech === 'SIP' || ch.tech === 'PJSIP' || ch.tech === 'IAX2') && /\.|:/.test(ch.peer);
+}
+
+/**
+ * Walks every probe from `entry`. Also walks from contexts where the caller gets to dial again
+ * (WaitExten/Background in an IVR, DISA's dial tone), attributing those hits to the same entry.
+ */
+export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): WalkHit[] {
+  const hits: WalkHit[] = [];
+  const maxSteps = opts.maxSteps ?? 200_000;
+  let steps = 0;
+  const dialIns: { ctx: string; path: Step[]; authenticated: boolean }[] = [{ ctx: entry, path: [], authenticated: false }];
+  const dialInSeen = new Set<string>([entry]);
+  const hitSeen = new Set<string>();
+
+  const record = (hit: WalkHit): void => {
+    const key = `${hit.kind}|${hit.at.file}|${hit.at.line}|${hit.authenticated}|${hit.kind === 'outbound' ? hit.probe : ''}`;
+    if (hitSeen.has(key)) return;
+    hitSeen.add(key);
+    hits.push(hit);
+  };
+
+  for (let d = 0; d < dialIns.length && steps < maxSteps; d++) {
+    const dialIn = dialIns[d]!;
+    for (const probe of probesFor(plan, dialIn.ctx)) {
+      const start = findExtension(plan, dialIn.ctx, probe);
+      if (!start) continue;
+      const stack: Frame[] = [{ ctx: start.ctx, ext: start.ext, exten: probe, index: 0, vars: new Map(), path: [...dialIn.path, ...start.via], authenticated: dialIn.authenticated, probe }];
+      const visited = new Set<string>();
+      while (stack.length > 0 && steps < maxSteps) {
+        const f = stack.pop()!;
+        const p = f.ext.priorities[f.index];
+        if (!p) continue;
+        const key = `${f.ctx.name}\u0000${f.ext.pattern.text}\u0000${f.index}\u0000${f.exten}`;
+        if (visited.has(key)) continue;
+        visited.add(key);
+        steps++;
+        const path = [...f.path, { at: p.at, text: stepText(f, p) }];
+        const env = { exten: f.exten, context: f.ctx.name, vars: f.vars, globals: plan.globals };
+        const data = expand(p.args, env);
+        const app = p.app.toLowerCase();
+        const next = (): void => {
+          stack.push({ ...f, index: f.index + 1, path });
+        };
+        const jump = (target: string, extra?: Map<string, string>, auth = f.authenticated): void => {
+          const parts = splitArgs(target);
+          const pri = parts.at(-1) ?? '';
+          const exten = parts.length >= 2 ? parts.at(-2)! : f.exten;
+          const ctxName = parts.length >= 3 ? parts.at(-3)! : f.ctx.name;
+          if (ctxName.includes(UNKNOWN) || exten.includes(UNKNOWN)) return; // decided at run time: not followed
+          const found = findExtension(plan, ctxName, exten);
+          if (!found) return;
+          const idx = /^\d+$/.test(pri) ? found.ext.priorities.findIndex((x) => x.number === Number(pri)) : found.ext.priorities.findIndex((x) => x.label === pri);
+          if (idx < 0) return;
+          stack.push({ ctx: found.ctx, ext: found.ext, exten, index: idx, vars: extra ?? f.vars, path: [...path, ...found.via], authenticated: auth, probe: f.probe });
+        };
+        const withArgs = (args: string[]): Map<string, string> => {
+          const vars = new Map(f.vars);
+          args.forEach((a, i) => vars.set(`ARG${i + 1}`, a));
+          vars.set('MACRO_EXTEN', f.exten);
+          vars.set('MACRO_CONTEXT', f.ctx.name);
+          return vars;
+        };
+        const branches = (cond: string): string[] => {
+          const q = cond.indexOf('?');
+          if (q < 0) return [];
+          const labels = cond.slice(q + 1);
+          const colon = splitArgs(labels, ':');
+          return colon.slice(0, 2);
+        };
+        switch (app) {
+          case 'goto':
+            jump(data);
+            break;
+          case 'gotoif':
+          case 'gotoiftime': {
+            const [t = '', e = ''] = branches(data);
+            if (t !== '') jump(t);
+            if (e !== '') jump(e);
+            if (t === '' || e === '') next();
+            break;
+          }
+          case 'gosub':
+          case 'gosubif': {
+            const targets = app === 'gosub' ? [data] : branches(data);
+            for (const t of targets) {
+              const m = /^(.*?)(?:\((.*)\))?$/s.exec(t);
+              if (m?.[1]) jump(m[1], withArgs(m[2] !== undefined ? splitArgs(m[2]) : []));
+            }
+            next();
+            break;
+          }
+          case 'macro': {
+            const [name = '', ...args] = splitArgs(data);
+            if (!name.includes(UNKNOWN)) jump(`macro-${name},s,1`, withArgs(args));
+            next();
+            break;
+          }
+          case 'set':
+          case 'multiset': {
+            const vars = new Map(f.vars);
+            for (const assign of app === 'set' ? [data] : splitArgs(data)) {
+              const eq = assign.indexOf('=');
+              if (eq > 0) vars.set(assign.slice(0, eq).replace(/^__?/, '').trim(), assign.slice(eq + 1));
+            }
+            stack.push({ ...f, vars, index: f.index + 1, path });
+            break;
+          }
+          case 'authenticate':
+          case 'vmauthenticate':
+            stack.push({ ...f, index: f.index + 1, path, authenticated: true });
+            break;
+          case 'disa': {
+            const [password = '', ctx = 'disa'] = splitArgs(data);
+            record({ kind: 'disa', at: p.at, password, path, authenticated: f.authenticated });
+            const target = ctx === '' ? 'disa' : ctx;
+            if (!target.includes(UNKNOWN) && !dialInSeen.has(target)) {
+              dialInSeen.add(target);
+              dialIns.push({ ctx: target, path, authenticated: f.authenticated || !/^no-password$/i.test(password) });
+            }
+            break;
+          }
+          case 'background':
+          case 'waitexten':
+            if (!dialInSeen.has(f.ctx.name)) {
+              dialInSeen.add(f.ctx.name);
+              dialIns.push({ ctx: f.ctx.name, path, authenticated: f.authenticated });
+            }
+            next();
+            break;
+          case 'dial': {
+            const [targets = ''] = splitArgs(data);
+            for (const channel of targets.split('&')) {
+              const ch = parseChannel(channel.trim());
+              if (!ch) continue;
+              if (ch.tech === 'LOCAL') {
+                const [exten = '', ctx = ''] = ch.number !== '' ? [ch.number, ch.peer] : [ch.peer, 'default'];
+                jump(`${ctx},${exten},1`);
+              } else if (isOutbound(ch, opts.trunks) && callerChosen(ch.number, f.probe)) {
+                record({ kind: 'outbound', at: p.at, channel: channel.trim(), number: ch.number, probe: f.probe, path, authenticated: f.authenticated });
+              }
+            }
+            next();
+            break;
+          }
+          default:
+            if (!TERMINAL.has(app)) next();
+        }
+      }
+    }
+  }
+  return hits;
+}

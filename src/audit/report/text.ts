@@ -1,0 +1,29 @@
+/** @module The text report: findings grouped by severity, worst first, each with its place, evidence and fix. */
+import { styleText } from 'node:util';
+import type { AuditSummary, Finding, Severity } from '../finding.js';
+import { SEVERITIES } from '../finding.js';
+import { terminalSafe } from './safe-text.js';
+
+type Style = Parameters<typeof styleText>[0];
+const STYLE: Record<Severity, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan' };
+
+export function renderText(findings: Finding[], summary: AuditSummary, opts: { color: boolean }): string {
+  const paint = (style: Style, s: string): string => (opts.color ? styleText(style, s) : s);
+  const lines: string[] = [];
+  for (const sev of SEVERITIES) {
+    const group = findings.filter((f) => f.severity === sev);
+    if (group.length === 0) continue;
+    lines.push(paint(STYLE[sev], `${sev.toUpperCase()} (${group.length})`), '');
+    for (const f of group) {
+      const where = f.file === '' ? '(host)' : f.line > 0 ? `${f.file}:${f.line}` : f.file;
+      lines.push(`  ${paint('bold', terminalSafe(where))}  ${terminalSafe(f.title)}  [${f.id}]`);
+      lines.push(`    found: ${terminalSafe(f.evidence)}`);
+      for (const step of f.path ?? []) lines.push(`      → ${terminalSafe(step, 200)}`);
+      lines.push(`    why:   ${terminalSafe(f.why, 1000)}`);
+      lines.push(`    fix:   ${terminalSafe(f.fix, 1000)}`, '');
+    }
+  }
+  const counts = SEVERITIES.map((s) => `${summary.bySeverity[s]} ${s}`).join(', ');
+  lines.push(summary.total === 0 ? `No findings in ${summary.filesRead.length} files.` : `${summary.total} findings (${counts}) in ${summary.filesRead.length} files read.`);
+  return lines.join('\n') + '\n';
+}

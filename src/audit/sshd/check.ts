@@ -1,0 +1,111 @@
+/** @module sshd checks: root login, passwords, default port, and who may log in from where; first value wins, as in sshd. */
+import type { Finding } from '../finding.js';
+import { findingAt } from '../finding.js';
+import type { ConfSource } from '../conf/source.js';
+import type { SshdLine } from './read.js';
+import { readSshd } from './read.js';
+
+/** The value sshd uses for a keyword outside Match blocks: the first one written. */
+function first(lines: SshdLine[], key: string): SshdLine | undefined {
+  return lines.find((l) => l.key === key && l.match === undefined);
+}
+
+const YES = /^yes$/i;
+
+export interface SshdAudit {
+  findings: Finding[];
+  files: string[];
+}
+
+export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
+  const out: Finding[] = [];
+  const top = { file: mainFile, line: 0 };
+  const root = first(lines, 'permitrootlogin');
+  if (root && YES.test(root.value)) {
+    out.push(
+      findingAt(root.at, {
+        id: 'ssh-root-login',
+        severity: 'high',
+        title: 'sshd lets root log in with a password',
+        evidence: `${root.keyword} ${root.value}`,
+        why: 'root is the first account every SSH brute-force tries; one guessed password owns the PBX and its trunks.',
+        fix: 'Set `PermitRootLogin prohibit-password` (or `no`) and log in as a user with sudo.',
+      }),
+    );
+  }
+  const empty = first(lines, 'permitemptypasswords');
+  if (empty && YES.test(empty.value)) {
+    out.push(
+      findingAt(empty.at, {
+        id: 'ssh-empty-passwords',
+        severity: 'critical',
+        title: 'sshd accepts accounts with empty passwords',
+        evidence: `${empty.keyword} ${empty.value}`,
+        why: 'Any account without a password can log in from the network.',
+        fix: 'Set `PermitEmptyPasswords no`.',
+      }),
+    );
+  }
+  const pw = first(lines, 'passwordauthentication');
+  if (!pw || YES.test(pw.value)) {
+    out.push(
+      findingAt(pw?.at ?? top, {
+        id: 'ssh-password-auth',
+        severity: 'medium',
+        title: 'sshd accepts passwords',
+        evidence: pw ? `${pw.keyword} ${pw.value}` : 'PasswordAuthentication not set (the default is yes)',
+        why: 'Password logins can be brute-forced from anywhere; keys cannot.',
+        fix: 'Install SSH keys for every admin, then set `PasswordAuthentication no` (and `KbdInteractiveAuthentication no`).',
+      }),
+    );
+  }
+  for (const l of lines) {
+    if (l.match === undefined) continue;
+    if ((l.key === 'passwordauthentication' || l.key === 'permitrootlogin') && YES.test(l.value)) {
+      out.push(
+        findingAt(l.at, {
+          id: l.key === 'permitrootlogin' ? 'ssh-root-login' : 'ssh-password-auth',
+          severity: l.key === 'permitrootlogin' ? 'high' : 'medium',
+          title: `sshd allows ${l.key === 'permitrootlogin' ? 'root login' : 'passwords'} for connections matching "${l.match}"`,
+          evidence: `Match ${l.match}: ${l.keyword} ${l.value}`,
+          why: 'A Match block re-opens what the global settings closed, for every connection it matches.',
+          fix: 'Narrow the Match to `Address <LAN>/<mask>` or remove the line.',
+        }),
+      );
+    }
+  }
+  const port = first(lines, 'port');
+  if (!port || port.value.split(/\s+/).includes('22')) {
+    out.push(
+      findingAt(port?.at ?? top, {
+        id: 'ssh-default-port',
+        severity: 'low',
+        title: 'sshd listens on port 22',
+        evidence: port ? `${port.keyword} ${port.value}` : 'Port not set (the default is 22)',
+        why: 'Port 22 receives nearly all automated brute-force traffic; a different port is no defence on its own but removes most of that noise from your logs.',
+        fix: 'Limit port 22 to admin addresses in the firewall, or move sshd to another port.',
+      }),
+    );
+  }
+  const allow = lines.find((l) => (l.key === 'allowusers' || l.key === 'allowgroups') && l.match === undefined);
+  const listen = lines.filter((l) => l.key === 'listenaddress' && l.match === undefined);
+  const listensEverywhere = listen.length === 0 || listen.some((l) => /^(0\.0\.0\.0|::|\[::\])(:\d+)?$/.test(l.value.split(/\s+/)[0] ?? ''));
+  if (!allow && listensEverywhere) {
+    out.push(
+      findingAt(listen[0]?.at ?? top, {
+        id: 'ssh-no-restriction',
+        severity: 'medium',
+        title: 'Any account may log in over SSH from any network',
+        evidence: 'no AllowUsers/AllowGroups, and ListenAddress is unset or a wildcard',
+        why: 'Service accounts (asterisk, www-data) and every other user are brute-force targets when sshd accepts them from all interfaces.',
+        fix: 'Add `AllowUsers <admin>` (or `AllowGroups ssh-users`), and `ListenAddress <management address>` where a separate network exists.',
+      }),
+    );
+  }
+  return out;
+}
+
+export function auditSshd(source: ConfSource, path: string): SshdAudit {
+  const cfg = readSshd(source, path);
+  return { findings: sshdFindings(cfg.lines, path), files: cfg.files };
+}

@@ -1,0 +1,56 @@
+/** @module `pbxguard audit`: reads a PBX's configuration and reports each weakness with its file, line and fix. */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { diskSource } from '../audit/conf/source.js';
+import type { Finding, Severity } from '../audit/finding.js';
+import { failsAt } from '../audit/finding.js';
+import { runAudit } from '../audit/run-audit.js';
+import { renderReport } from '../audit/report/render.js';
+import type { ReportFormat } from '../audit/report/render.js';
+import { auditSshd } from '../audit/sshd/check.js';
+import { liveFindings } from '../audit/live/collect.js';
+import { UsageError } from './usage-error.js';
+
+interface AuditFlags {
+  asterisk: string;
+  sshd: string;
+  live?: boolean;
+  format: ReportFormat;
+  failOn: Severity;
+  color: boolean;
+}
+
+const DEFAULT_SSHD = '/etc/ssh/sshd_config';
+
+export function auditCommand(): Command {
+  return new Command('audit')
+    .description('audit an Asterisk/FreePBX configuration (and sshd, and optionally the running host) for weaknesses')
+    .option('--asterisk <dir>', 'Asterisk config directory', '/etc/asterisk')
+    .option('--sshd <file>', 'sshd_config to audit (skipped when the default is absent)', DEFAULT_SSHD)
+    .option('--live', 'also read listening sockets (ss) and the firewall (nft, iptables-save) of this host')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'html']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low']).default('low'))
+    .option('--no-color', 'no colours in the text report')
+    .action(async (flags: AuditFlags) => {
+      process.exitCode = await audit(flags);
+    });
+}
+
+async function audit(flags: AuditFlags): Promise<number> {
+  const dir = resolve(flags.asterisk);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--asterisk ${flags.asterisk}: not a directory`);
+  const extra: Finding[] = [];
+  const extraFiles: string[] = [];
+  const sshdPath = resolve(flags.sshd);
+  if (existsSync(sshdPath)) {
+    const ssh = auditSshd(diskSource(), sshdPath);
+    extra.push(...ssh.findings);
+    extraFiles.push(...ssh.files);
+  } else if (flags.sshd !== DEFAULT_SSHD) throw new UsageError(`--sshd ${flags.sshd}: no such file`);
+  if (flags.live) extra.push(...(await liveFindings()));
+  const result = runAudit({ source: diskSource(), asteriskDir: dir, extra, extraFiles });
+  if (result.summary.filesRead.length === extraFiles.length) throw new UsageError(`${flags.asterisk}: no Asterisk config files (asterisk.conf, pjsip.conf, sip.conf, extensions.conf, …) found`);
+  process.stdout.write(renderReport(flags.format, result, { color: flags.color && flags.format === 'text' && process.stdout.isTTY === true, auditedDir: dir }));
+  return failsAt(result.findings, flags.failOn) ? 1 : 0;
+}
