@@ -25,7 +25,7 @@ export function auditPbx(pbx: PbxConfig): Finding[] {
   const pj = pjsipObjects(pbx);
   const plan = buildDialplan(pbx.files['extensions.conf']);
   return [
-    ...secretFindings(pbx, all),
+    ...secretFindings(pbx, all, pj),
     ...sourceRestrictionFindings(all, pj),
     ...guestFindings(pbx, pj, all),
     ...amiHttpFindings(pbx),

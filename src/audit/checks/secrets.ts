@@ -2,7 +2,7 @@
 import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
-import type { Account } from '../accounts.js';
+import type { Account, PjsipObjects } from '../accounts.js';
 import { concreteSections, lastEntry, valueOf } from '../conf/model.js';
 import type { ConfEntry } from '../conf/model.js';
 import { judgePin, judgeSecret, maskSecret } from './secret-strength.js';
@@ -22,17 +22,23 @@ function secretFinding(what: string, entry: ConfEntry, identities: string[], rem
   });
 }
 
-export function accountSecretFindings(all: Account[]): Finding[] {
+export function accountSecretFindings(all: Account[], pj: PjsipObjects): Finding[] {
   const out: Finding[] = [];
+  const why = 'Scanners such as sipvicious svcrack try thousands of passwords per second against every extension; a guessed secret lets the attacker register or place calls billed to you.';
   for (const a of all) {
-    if (!a.secret) continue;
-    const f = secretFinding(
-      `${a.tech} ${a.role} ${a.name}`,
-      a.secret,
-      [a.name, a.authUser ?? ''],
-      !a.addressLimited,
-      'Scanners such as sipvicious svcrack try thousands of passwords per second against every extension; a guessed secret lets the attacker register or place calls billed to you.',
-    );
+    if (!a.secret || a.tech === 'PJSIP') continue;
+    const f = secretFinding(`${a.tech} ${a.role} ${a.name}`, a.secret, [a.name, a.authUser ?? ''], !a.addressLimited, why);
+    if (f) out.push(f);
+  }
+  // every PJSIP auth section, also those used only as outbound_auth towards a provider or not used at all
+  for (const [name, auth] of pj.auths) {
+    const pw = lastEntry(auth, 'password');
+    if (!pw || (valueOf(auth, 'auth_type') ?? 'userpass').toLowerCase() !== 'userpass') continue;
+    const users = all.filter((a) => a.tech === 'PJSIP' && (valueOf(a.section, 'auth') ?? '').split(',').map((x) => x.trim()).includes(name));
+    const identities = [name, valueOf(auth, 'username') ?? '', ...users.map((u) => u.name)];
+    const remote = users.length === 0 || users.some((u) => !u.addressLimited);
+    const what = users.length > 0 ? `PJSIP ${users[0]!.role} ${users[0]!.name}` : `PJSIP auth ${name}`;
+    const f = secretFinding(what, pw, identities, remote, why);
     if (f) out.push(f);
   }
   return out;
@@ -88,6 +94,6 @@ function voicemailFindings(pbx: PbxConfig): Finding[] {
   return out;
 }
 
-export function secretFindings(pbx: PbxConfig, all: Account[]): Finding[] {
-  return [...accountSecretFindings(all), ...managerSecretFindings(pbx), ...ariSecretFindings(pbx), ...voicemailFindings(pbx)];
+export function secretFindings(pbx: PbxConfig, all: Account[], pj: PjsipObjects): Finding[] {
+  return [...accountSecretFindings(all, pj), ...managerSecretFindings(pbx), ...ariSecretFindings(pbx), ...voicemailFindings(pbx)];
 }

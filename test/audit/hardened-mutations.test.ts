@@ -1,0 +1,83 @@
+/** @module Breaking one thing in the hardened twin makes exactly the matching check fire: the twin is clean because it is right, not because checks are blind. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runAudit } from '../../src/audit/run-audit.js';
+import { memorySource } from '../../src/audit/conf/source.js';
+import { auditSshd } from '../../src/audit/sshd/check.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HARDENED, asteriskTree, exampleFiles } from './helpers.js';
+
+interface Mutation {
+  file: string;
+  from: string | RegExp;
+  to: string;
+  expect: string;
+}
+
+const MUTATIONS: Mutation[] = [
+  { file: 'pjsip.auth.conf', from: 'q7#Vt9!rKx2$Lm4pZw', to: '100', expect: 'secret-guessable' },
+  { file: 'pjsip.auth.conf', from: 'Hn3&uY8*cB6^dR1sQe', to: 'Hn3&uY8', expect: 'secret-weak' },
+  { file: 'pjsip.auth.conf', from: 'Hn3&uY8*cB6^dR1sQe', to: '', expect: 'secret-empty' },
+  { file: 'manager.conf', from: 'Zr6!Kp2#Wm9$Tb4&Qx', to: 'admin', expect: 'secret-guessable' },
+  { file: 'voicemail.conf', from: '482916', to: '101', expect: 'voicemail-pin-weak' },
+  { file: 'pjsip.endpoint.conf', from: /acl = office-lan.*\ncontact_acl = office-lan/, to: '', expect: 'pjsip-endpoint-no-acl' },
+  { file: 'pjsip.endpoint.conf', from: 'match = 198.51.100.10,198.51.100.11', to: 'match = 0.0.0.0/0', expect: 'pjsip-identify-any' },
+  { file: 'pjsip.endpoint.conf', from: /\[provider-identify\][^[]*/, to: '', expect: 'pjsip-trunk-no-identify' },
+  { file: 'pjsip.endpoint.conf', from: '[provider-identify]', to: '[anonymous]\ntype = endpoint\ncontext = from-trunk\n\n[provider-identify]', expect: 'pjsip-anonymous-endpoint' },
+  { file: 'pjsip.aor.conf', from: 'max_contacts = 1\nremove_existing = yes\n\n[101]', to: 'max_contacts = 20\n\n[101]', expect: 'pjsip-aor-many-contacts' },
+  { file: 'manager.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = 0.0.0.0', expect: 'ami-bound-all' },
+  {
+    file: 'manager.conf',
+    from: 'permit = 127.0.0.1/255.255.255.255\nread = call,agent\nwrite = call',
+    to: 'permit = 192.168.10.0/255.255.255.0\nread = call,agent\nwrite = call,originate',
+    expect: 'ami-dangerous-rights',
+  },
+  { file: 'manager.conf', from: 'deny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\n', to: '', expect: 'ami-user-no-acl' },
+  { file: 'manager.conf', from: 'webenabled = no', to: 'webenabled = yes', expect: 'ami-over-http' },
+  { file: 'http.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = ::', expect: 'http-bound-all' },
+  { file: 'logger.conf', from: /security => security.*/, to: '', expect: 'security-log-off' },
+  { file: 'asterisk.conf', from: 'live_dangerously = no', to: 'live_dangerously = yes', expect: 'live-dangerously' },
+  { file: 'asterisk.conf', from: 'execincludes = no', to: 'execincludes = yes', expect: 'execincludes-on' },
+  { file: 'extensions.conf', from: '[from-trunk]', to: '[from-trunk]\ninclude = from-internal', expect: 'dialplan-outbound-from-untrusted' },
+  { file: 'extensions.conf', from: 'exten => i,1,Hangup()\nexten => t,1,Hangup()', to: 'exten => i,1,Hangup()\nexten => t,1,Hangup()\ninclude = outbound', expect: 'dialplan-outbound-from-untrusted' },
+  { file: 'extensions.conf', from: 'exten => 2,1,Goto(internal-extensions,101,1)', to: 'exten => 2,1,DISA(no-password,outbound)', expect: 'dialplan-disa-reachable' },
+  { file: 'extensions.conf', from: 'Authenticate(/etc/asterisk/intl-pins,m)', to: 'NoOp()', expect: 'dialplan-international-open' },
+  { file: 'extensions.conf', from: 'Dial(${TRUNK}/${FILTER(0-9,${EXTEN})})', to: 'Dial(${TRUNK}/${EXTEN})', expect: 'dialplan-exten-unfiltered' },
+  { file: 'extensions.conf', from: 'same => n,Hangup()\nexten => _09XX.', to: 'same => n,System(/bin/log ${CALLERID(name)})\nexten => _09XX.', expect: 'dialplan-shell-injection' },
+  { file: 'extensions.conf', from: '#tryinclude extensions_custom.conf', to: '#exec /usr/local/bin/make-contexts', expect: 'config-exec' },
+  { file: 'extensions.conf', from: '#tryinclude extensions_custom.conf', to: '#include extensions_missing.conf', expect: 'config-parse-error' },
+];
+
+for (const m of MUTATIONS) {
+  void test(`the hardened twin with ${m.file} changed to ${JSON.stringify(m.to.slice(0, 40))} reports ${m.expect}`, () => {
+    const files = exampleFiles(HARDENED);
+    const before = files[m.file]!;
+    const after = before.replace(m.from, m.to);
+    assert.notEqual(after, before, 'the mutation did not apply: the example changed?');
+    files[m.file] = after;
+    const ids = runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => f.id);
+    assert.ok(ids.includes(m.expect), `expected ${m.expect}, got ${JSON.stringify(ids)}`);
+  });
+}
+
+void test('originate rights for an AMI user permitted only from localhost are not reported', () => {
+  const files = exampleFiles(HARDENED);
+  files['manager.conf'] = files['manager.conf']!.replace('write = call', 'write = call,originate,system');
+  assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings, []);
+});
+
+void test('chan_sip and IAX2 checks run once their modules are no longer disabled', () => {
+  const files = exampleFiles(HARDENED);
+  files['modules.conf'] = '[modules]\nautoload = yes\n';
+  files['sip.conf'] = '[general]\ncontext = public\n';
+  files['iax.conf'] = '[general]\nrequirecalltoken = no\n';
+  const ids = runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => f.id);
+  assert.ok(ids.includes('sip-allowguest') && ids.includes('iax-calltoken-disabled') && ids.includes('iax-authdebug-off'), JSON.stringify(ids));
+});
+
+void test('the hardened sshd_config with root login turned on reports ssh-root-login only', () => {
+  const text = readFileSync(join(HARDENED, 'ssh/sshd_config'), 'utf8').replace('PermitRootLogin no', 'PermitRootLogin yes');
+  const ids = auditSshd(memorySource({ '/etc/ssh/sshd_config': text }), '/etc/ssh/sshd_config').findings.map((f) => f.id);
+  assert.deepEqual(ids, ['ssh-root-login']);
+});
