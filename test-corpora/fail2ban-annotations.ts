@@ -42,7 +42,7 @@ export function readAnnotated(file: string): AnnotatedLine[] {
     const l = lines[i]!;
     const fo = /^# fileOptions: (.*)$/.exec(l);
     if (fo) {
-      fileOptions = parseJsonObject(fo[1]!, `${file}:${i + 1}`) as FilterOptions;
+      fileOptions = parseJsonObject(fo[1]!, `${file}:${i + 1}`);
       options = [{ ...fileOptions }];
       continue;
     }
@@ -58,7 +58,9 @@ export function readAnnotated(file: string): AnnotatedLine[] {
     const next = lines[i + 1];
     if (next === undefined) break;
     const c: AnnotatedLine = { lineNo: i + 2, text: next, match: ann.match === true, options };
-    if (typeof ann.host === 'string') c.host = ann.host;
+    // a few annotations name the address as `ip4`/`ip6` instead of `host`
+    const host = [ann.host, ann.ip4, ann.ip6].find((h) => typeof h === 'string');
+    if (typeof host === 'string') c.host = host;
     if (typeof ann.user === 'string') c.user = ann.user;
     if (typeof ann.constraint === 'string') c.constraint = ann.constraint;
     if (typeof ann.desc === 'string') c.desc = ann.desc;

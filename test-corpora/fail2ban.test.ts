@@ -35,6 +35,19 @@ function constraintHolds(c: string | undefined): boolean {
   throw new Error(`unknown constraint ${c}`);
 }
 
+// Filters whose fail2ban version has modes; an option set without `mode` means `normal` there.
+const FILTERS_WITH_MODES: ReadonlySet<string> = new Set(['sshd', 'sshd-journal', 'apache-auth', 'nginx-http-auth']);
+
+/**
+ * A `"match": false` annotated only under narrower modes (normal, ddos, extra, auth, fallback)
+ * says nothing about aggressive mode, which takes more lines (fail2ban's own corpus marks the same
+ * sshd message false in normal mode and true in aggressive). Such a line is set aside, by name.
+ */
+function falseOnlyInNarrowerModes(name: string, c: AnnotatedLine): boolean {
+  if (c.match || !FILTERS_WITH_MODES.has(name)) return false;
+  return c.options.every((o) => (o.mode ?? 'normal') !== 'aggressive');
+}
+
 function lineFor(c: AnnotatedLine, opts: FilterOptions): string {
   return (opts['test.prefix-line'] ?? '') + c.text;
 }
@@ -50,7 +63,7 @@ function outcome(text: string): { attack: boolean; ip?: string; detail: string }
 }
 
 for (const name of FILES) {
-  test(`fail2ban ${name}: annotated lines give the annotated result`, () => {
+  test(`fail2ban ${name}: annotated lines give the annotated result`, (t) => {
     const cases = readAnnotated(corpusPath('fail2ban-logs', name));
     assert.ok(cases.length > 10, `only ${cases.length} annotated lines in ${name}`);
     const failures: string[] = [];
@@ -68,6 +81,10 @@ for (const name of FILES) {
         if (ok) continue;
         if (differences.some((d) => d.file === name && d.line === c.lineNo)) {
           stillDifferent.add(c.lineNo);
+          continue;
+        }
+        if (falseOnlyInNarrowerModes(name, c)) {
+          t.diagnostic(`set aside ${name}:${c.lineNo}: false only in modes narrower than aggressive (${JSON.stringify(c.options)}), got ${got.detail}`);
           continue;
         }
         failures.push(`${name}:${c.lineNo}: want ${want}, got ${got.detail}\n    ${lineFor(c, { 'test.prefix-line': prefix })}`);

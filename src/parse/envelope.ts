@@ -22,15 +22,34 @@ export interface Envelope {
 
 // BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, or a journal line without a
 // timestamp (`host prog[pid]: `, journalctl -o short without time, fail2ban's journal samples).
+// The host may be missing (`Feb 17 17:40:17 sshd[1]: error: …`); it never holds brackets, so
+// `sshd[1]:` cannot be taken for a host and `error:` for the program.
 const SYSLOG_RE =
-  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?:\S+ )?([A-Za-z][\w./-]{0,63})(?:\[\d{1,10}\])?: /;
+  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?:[^\s[\]]{1,255} )?([A-Za-z][\w./-]{0,63})(?:\[\d{1,10}\])?: /;
 const JOURNAL_SHORT_RE = /^[\w.-]{1,255} ([A-Za-z][\w./-]{0,63})\[\d{1,10}\]: /;
+// Old syslogd and some BSDs write the program in brackets with no host: `Mar  3 00:17:22 [sshd]: `
+// (the colon is sometimes missing).
+const BRACKET_PROGRAM_RE = /^([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d) \[([A-Za-z][\w./-]{0,63})\]:? /;
+// RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID ` then structured data (`-` or `[…]…`).
+const RFC5424_RE = /^<\d{1,3}>1 (\S{1,64}) \S{1,255} ([A-Za-z][\w./-]{0,47}) \S{1,128} \S{1,32} /;
+// Solaris syslog tags each message with `[ID <msgid> <facility>.<level>] `.
+const SOLARIS_ID_RE = /^\[ID \d{1,12} [a-z0-9]{1,16}\.[a-z]{1,8}\] /;
+// A kernel-style uptime stamp that some journal exports put before the message (fail2ban accepts it too).
+const KERNEL_STAMP_RE = /^kernel: ?\[ *\d{1,10}\.\d{1,9}\]:? /;
+// nginx through journald repeats its own prefix, sometimes behind `host nginx: `.
+const NGINX_IN_SYSLOG_RE = /^(?:\S{1,255} nginx: )?(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
+// FreePBX's security log (freepbx_security.log): `[2024-01-01 10:00:00] ` then either the message
+// (framework up to 14) or Monolog's `[freepbx_security.NOTICE]: ` and the message.
+const FREEPBX_SECURITY_RE = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] /;
 const ASTERISK_LEVEL_RE = /^([A-Z]{3,10}) ?\[\d{1,10}\](?:\[C-[0-9a-f]{1,16}\])?:? /;
 const APACHE_ERROR_RE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[/;
 const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
+// `ErrorLog syslog` names the program httpd or apache2; `ErrorLog syslog:local1` with a tag adds `/name`.
+const APACHE_PROGRAMS = new Set(['httpd', 'apache2', 'apache']);
+const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 
 /** Parses the envelope; never throws, and returns family `unknown` for lines it cannot place. */
 export function parseEnvelope(line: string): Envelope {
@@ -46,6 +65,9 @@ export function parseEnvelope(line: string): Envelope {
     }
     const a = APACHE_ERROR_RE.exec(line);
     if (a) return { family: 'apache-error', ts: a[1]!, msg: line.slice(a[0].length - 1) };
+    // only reached when the line is not Asterisk's, so the Asterisk path pays nothing for it
+    const f = FREEPBX_SECURITY_RE.exec(line);
+    if (f) return { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg: line.slice(f[0].length) };
     return { family: 'unknown', msg: line };
   }
 
@@ -56,6 +78,17 @@ export function parseEnvelope(line: string): Envelope {
     const ts = journalOnly ? undefined : (sys[1] ?? sys[2]);
     const rest = line.slice(sys[0].length);
     return withProgram(program, ts, rest);
+  }
+
+  if (c0 === 0x3c /* < */) {
+    const r = parseRfc5424(line);
+    if (r) return r;
+  }
+  // `Mon` starts this form; Asterisk's bare `NOTICE[…]` never reaches the regex
+  const c1 = line.charCodeAt(1);
+  if (c0 >= 0x41 && c0 <= 0x5a && c1 >= 0x61 && c1 <= 0x7a) {
+    const br = BRACKET_PROGRAM_RE.exec(line);
+    if (br) return withProgram(br[2]!, br[1], line.slice(br[0].length));
   }
 
   if (c0 >= 0x30 && c0 <= 0x39) {
@@ -90,9 +123,77 @@ function withProgram(program: string, ts: string | undefined, rest: string): Env
       return env;
     }
   }
-  const env: Envelope = { family: SSHD_PROGRAMS.has(program) ? 'sshd' : 'syslog', program, msg: rest };
+  if (SSHD_PROGRAMS.has(program)) {
+    const env: Envelope = { family: 'sshd', program, msg: stripSshdTags(rest) };
+    if (ts !== undefined) env.ts = ts;
+    return env;
+  }
+  const slash = program.indexOf('/');
+  if (APACHE_PROGRAMS.has(slash < 0 ? program : program.slice(0, slash))) {
+    const env: Envelope = { family: 'apache-error', program, msg: rest };
+    if (ts !== undefined) env.ts = ts;
+    return env;
+  }
+  if (program === 'nginx') {
+    const n = NGINX_IN_SYSLOG_RE.exec(rest);
+    if (n) return { family: 'nginx-error', program, ts: n[1]!, msg: rest.slice(n[0].length) };
+  }
+  if (program === FREEPBX_SECURITY_PROGRAM) {
+    // Monolog through syslog keeps its own `[date] ` before the channel
+    const f = FREEPBX_SECURITY_RE.exec(rest);
+    if (f) return { family: 'syslog', program, ts: f[1]!, msg: rest.slice(f[0].length) };
+  }
+  const env: Envelope = { family: 'syslog', program, msg: rest };
   if (ts !== undefined) env.ts = ts;
   return env;
+}
+
+/** Solaris `[ID n auth.info] ` and a kernel-style uptime stamp are envelope, not sshd's message. */
+function stripSshdTags(msg: string): string {
+  if (msg.charCodeAt(0) === 0x5b /* [ */) {
+    const m = SOLARIS_ID_RE.exec(msg);
+    if (m) return msg.slice(m[0].length);
+  } else if (msg.startsWith('kernel:')) {
+    const m = KERNEL_STAMP_RE.exec(msg);
+    if (m) return msg.slice(m[0].length);
+  }
+  return msg;
+}
+
+/**
+ * RFC 5424 header and structured data. SD-PARAM values are quoted and may hold `]` and `\"`
+ * escapes, so the data is scanned, not matched with a regex.
+ */
+function parseRfc5424(line: string): Envelope | undefined {
+  const h = RFC5424_RE.exec(line);
+  if (!h) return undefined;
+  let i = h[0].length;
+  if (line.charCodeAt(i) === 0x2d /* - */) {
+    i += 1;
+  } else {
+    while (line.charCodeAt(i) === 0x5b /* [ */) {
+      i++;
+      let quoted = false;
+      for (; i < line.length; i++) {
+        const c = line.charCodeAt(i);
+        if (quoted) {
+          if (c === 0x5c /* \ */) i++;
+          else if (c === 0x22 /* " */) quoted = false;
+        } else if (c === 0x22) {
+          quoted = true;
+        } else if (c === 0x5d /* ] */) {
+          break;
+        }
+      }
+      if (i >= line.length) return undefined;
+      i++;
+    }
+  }
+  if (line.charCodeAt(i) !== 0x20) return undefined;
+  let rest = line.slice(i + 1);
+  // a UTF-8 byte order mark may start MSG
+  if (rest.charCodeAt(0) === 0xfeff) rest = rest.slice(1);
+  return withProgram(h[2]!, h[1], rest);
 }
 
 /** `LEVEL[lwp][C-id] file: msg` (default format) or `LEVEL[lwp]: file:line [in] function: msg` (plain, syslog). */
