@@ -73,3 +73,9 @@ test('attacker text with ANSI escapes is kept verbatim in events (escaping is th
   const { events } = await replayBytes('ansi.log', line + '\n');
   assert.equal(events[0]?.account, '\u001b[2J\u001b[31mroot');
 });
+
+test('UTF-8 account names survive the byte-per-char reading intact', async () => {
+  const line = `[2026-11-25 10:00:01] NOTICE[1] manager.c: 198.51.100.9 failed to authenticate as 'Müller-Негодяй'`;
+  const { events } = await replayBytes('utf8.log', line + '\n');
+  assert.equal(events[0]?.account, 'Müller-Негодяй');
+});

@@ -1,6 +1,7 @@
 /** @module Address validation and normalisation: the only gate between log text and a ban. */
 import { BlockList, isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import { detach } from './detach.js';
 
 /**
  * Returns the canonical form of an IP address taken from a log, or undefined when it is not one.
@@ -10,15 +11,91 @@ import ipaddr from 'ipaddr.js';
  */
 export function normalizeIp(raw: string): string | undefined {
   if (raw.length > 64) return undefined;
+  if (isCanonicalIpv4(raw)) return raw;
   const v = isIP(raw);
   if (v === 4) return raw;
+  // IPv6 parsing is the costly part (ipaddr.js): attackers repeat themselves, so remember answers
+  const known = v6Cache.get(raw);
+  if (known !== undefined) return known === '' ? undefined : known;
+  const canonical = canonicalIpv6(raw);
+  if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear();
+  v6Cache.set(detach(raw), canonical ?? '');
+  return canonical;
+}
+
+const V6_CACHE_MAX = 4096;
+const v6Cache = new Map<string, string>();
+
+/** Dotted quad, four decimal octets 0-255 without leading zeros: the form every logger writes. */
+function isCanonicalIpv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let dots = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++dots > 3) return false;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return false; // leading zero
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return dots === 3 && digits > 0;
+}
+
+function canonicalIpv6(raw: string): string | undefined {
   let addr = raw;
   const pct = addr.indexOf('%');
   if (pct > 0) addr = addr.slice(0, pct);
   if (isIP(addr) !== 6) return undefined;
+  if (!addr.includes('.')) return compressIpv6(addr);
   const parsed = ipaddr.IPv6.parse(addr);
   if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
   return parsed.toString();
+}
+
+/**
+ * RFC 5952 text of a valid IPv6 address without an embedded IPv4 part: lower case, no leading
+ * zeros, the longest run (two or more) of zero groups as `::`, the first run on a tie.
+ */
+function compressIpv6(addr: string): string {
+  const lower = addr.toLowerCase();
+  const dbl = lower.indexOf('::');
+  let groups: number[];
+  if (dbl < 0) {
+    groups = lower.split(':').map((h) => parseInt(h, 16));
+  } else {
+    const head = dbl === 0 ? [] : lower.slice(0, dbl).split(':').map((h) => parseInt(h, 16));
+    const tail = dbl + 2 === lower.length ? [] : lower.slice(dbl + 2).split(':').map((h) => parseInt(h, 16));
+    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  }
+  if (groups.length === 4 + 4 && groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+    // ::ffff:a.b.c.d written in hex groups is still IPv4-mapped
+    const [g6, g7] = [groups[6]!, groups[7]!];
+    return `${g6 >> 8}.${g6 & 255}.${g7 >> 8}.${g7 & 255}`;
+  }
+  let bestAt = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) [bestAt, bestLen] = [i, j - i];
+    i = j;
+  }
+  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+  if (bestAt < 0) return hex(groups);
+  return `${hex(groups.slice(0, bestAt))}::${hex(groups.slice(bestAt + bestLen))}`;
 }
 
 /** The family of a normalised address. */

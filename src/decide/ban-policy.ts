@@ -6,6 +6,7 @@ import type { Decision } from '../core/events.js';
 import type { AddressSet } from '../core/ip.js';
 import type { Alert } from '../detect/alerts.js';
 import { fmtDuration } from '../detect/attack-windows.js';
+import { detach } from '../core/detach.js';
 
 export interface BanPolicyConfig {
   /** first ban length (ms) */
@@ -48,10 +49,20 @@ export class BanPolicy {
   constructor(private readonly cfg: BanPolicyConfig = DEFAULT_BAN_POLICY) {}
 
   decide(alert: Alert): PolicyOutcome {
-    if (this.cfg.allowlist?.has(alert.ip)) return { kind: 'allowlisted', alert };
     const prev = this.bans.get(alert.ip);
+    // checked first: a banned address keeps alerting on every event while replay runs
+    if (prev !== undefined && prev.until > alert.at && alert.detector !== 'compromise') return { kind: 'already-banned', alert };
+    if (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip)) return { kind: 'allowlisted', alert };
     const decisions: Decision[] = [];
-    const base = { target: alert.ip, at: alert.at, detector: alert.detector, service: alert.service, origin: 'local' as const, events: alert.events, accounts: alert.accounts };
+    const base = {
+      target: detach(alert.ip),
+      at: alert.at,
+      detector: alert.detector,
+      service: alert.service,
+      origin: 'local' as const,
+      events: alert.events,
+      accounts: alert.accounts.map(detach),
+    };
     if (alert.detector === 'compromise') {
       decisions.push({ ...base, action: 'alert', reason: alert.reason });
     }
@@ -68,7 +79,7 @@ export class BanPolicy {
     if (permanent) ban.permanent = true;
     else ban.until = until;
     decisions.push(ban);
-    this.remember(alert.ip, { count, until, lastBan: alert.at });
+    this.remember(base.target, { count, until, lastBan: alert.at });
     return { kind: 'decisions', decisions };
   }
 

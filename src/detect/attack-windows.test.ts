@@ -88,8 +88,17 @@ test('ambiguous events and events without an address never count', () => {
 
 test('the number of tracked addresses stays within its bound, forgetting the least recently seen', () => {
   const w = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, maxTrackedAddresses: 100 });
-  for (let i = 0; i < 1000; i++) w.observe(ev({ ip: `198.51.${i >> 8}.${i & 255}` }));
-  assert.equal(w.tracked, 100);
+  const four = (ip: string, at: number) => {
+    for (let k = 0; k < 4; k++) w.observe(ev({ ip, at }));
+  };
+  four('203.0.113.1', T0); // seen first, then crowded out
+  for (let i = 0; i < 1000; i++) {
+    if (i === 960) four('203.0.113.2', T0 + i); // seen recently
+    w.observe(ev({ ip: `198.51.${i >> 8}.${i & 255}`, at: T0 + i }));
+    assert.ok(w.tracked <= 100, `tracking ${w.tracked}`);
+  }
+  assert.equal(w.observe(ev({ ip: '203.0.113.2', at: T0 + 1000 })).length, 1, 'the recent attacker was kept');
+  assert.equal(w.observe(ev({ ip: '203.0.113.1', at: T0 + 1000 })).length, 0, 'the old one was forgotten');
 });
 
 test('per-service limits apply to their service only', () => {

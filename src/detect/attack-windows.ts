@@ -7,8 +7,9 @@
  * a higher bar for a while, so one misconfigured phone behind an office NAT cannot get the whole
  * office banned; an unknown address that tries many accounts gets a lower one.
  */
-import { ATTACK_KINDS, type SecurityEvent, type Service } from '../core/events.js';
+import { ATTACK_KINDS, type EventSource, type SecurityEvent, type Service } from '../core/events.js';
 import type { Alert } from './alerts.js';
+import { detach } from '../core/detach.js';
 
 export interface WindowLimits {
   /** failures that trigger a ban… */
@@ -44,9 +45,16 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
 // accounts remembered per address: enough to judge enumeration and to show evidence
 const MAX_ACCOUNTS_KEPT = 32;
 
+interface FailureTimes {
+  service: Service;
+  source: EventSource;
+  /** oldest first, at most `cap` */
+  times: number[];
+}
+
 interface AddressState {
-  /** per service and source: timestamps of recent failures, oldest first, at most `cap` */
-  failures: Map<string, number[]>;
+  /** per service and source (usually one or two entries, so a list) */
+  failures: FailureTimes[];
   /** account → last time it was tried (failures only) */
   accounts: Map<string, number>;
   trustedUntil: number;
@@ -76,28 +84,29 @@ export class AttackWindows {
 
     const st = this.touch(ip, ev.at);
     const limits = this.cfg.limits[ev.service] ?? this.cfg.limits.default;
-    const key = `${ev.service}\0${ev.source}`;
-    let own = st.failures.get(key);
-    if (own === undefined) st.failures.set(key, (own = []));
+    let own = st.failures.find((f) => f.service === ev.service && f.source === ev.source);
+    if (own === undefined) st.failures.push((own = { service: ev.service, source: ev.source, times: [] }));
     const from = ev.at - limits.findtime;
-    own.push(ev.at);
-    if (own.length > this.cap) own.shift();
+    own.times.push(ev.at);
+    if (own.times.length > this.cap) own.times.shift();
     const failures = this.failuresSince(st, ev.service, from);
     if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
 
     const trusted = st.trustedUntil > ev.at;
-    const accounts = this.accountsSince(st, from);
     if (ev.scanner !== undefined || ev.kind === 'scan') {
-      return [this.alert('scanner', ev, failures, accounts, ev.scanner !== undefined ? `scanner fingerprint "${ev.scanner}"` : `scan (${ev.ruleId})`)];
+      const why = ev.scanner !== undefined ? `scanner fingerprint "${ev.scanner}"` : `scan (${ev.ruleId})`;
+      return [this.alert('scanner', ev, failures, this.accountsSince(st, from), why)];
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
     const window = fmtDuration(limits.findtime);
-    if (accounts.length >= enumLimit) {
-      return [this.alert('enumeration', ev, failures, accounts, `${accounts.length} different accounts tried within ${window}${trusted ? ' (trusted address)' : ''}`)];
+    const accountCount = this.countAccountsSince(st, from);
+    if (accountCount >= enumLimit) {
+      const why = `${accountCount} different accounts tried within ${window}${trusted ? ' (trusted address)' : ''}`;
+      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from), why)];
     }
     if (failures >= maxretry) {
-      return [this.alert('maxretry', ev, failures, accounts, `${failures} failures within ${window}${trusted ? ' (trusted address, raised limit)' : ''}`)];
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from), `${failures} failures within ${window}${trusted ? ' (trusted address, raised limit)' : ''}`)];
     }
     return [];
   }
@@ -123,9 +132,9 @@ export class AttackWindows {
    */
   private failuresSince(st: AddressState, service: Service, from: number): number {
     let n = 0;
-    const prefix = `${service}\0`;
-    for (const [key, times] of st.failures) {
-      if (!key.startsWith(prefix)) continue;
+    for (const f of st.failures) {
+      if (f.service !== service) continue;
+      const times = f.times;
       while (times.length > 0 && times[0]! < from) times.shift();
       if (times.length > n) n = times.length;
     }
@@ -134,28 +143,49 @@ export class AttackWindows {
 
   private touch(ip: string, at: number): AddressState {
     let st = this.state.get(ip);
-    if (st !== undefined) {
-      // re-insert so Map order is least-recently-seen first
-      this.state.delete(ip);
-    } else {
-      st = { failures: new Map(), accounts: new Map(), trustedUntil: 0, lastSeen: at };
-      if (this.state.size >= this.cfg.maxTrackedAddresses) {
-        const oldest = this.state.keys().next().value;
-        if (oldest !== undefined) this.state.delete(oldest);
-      }
+    if (st === undefined) {
+      if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
+      st = { failures: [], accounts: new Map(), trustedUntil: 0, lastSeen: at };
+      this.state.set(detach(ip), st);
+    } else if (at > st.lastSeen) {
+      st.lastSeen = at;
     }
-    st.lastSeen = Math.max(st.lastSeen, at);
-    this.state.set(ip, st);
     return st;
   }
 
+  /**
+   * Forgets the least recently seen tenth of the addresses at once: cheaper than keeping a
+   * strict LRU order on every event, and it only runs when the bound is reached.
+   */
+  private evictOldest(): void {
+    const seen = new Float64Array(this.state.size);
+    let i = 0;
+    for (const st of this.state.values()) seen[i++] = st.lastSeen;
+    seen.sort();
+    const cutoff = seen[Math.max(0, Math.floor(seen.length / 10) - 1)]!;
+    for (const [ip, st] of this.state) {
+      if (st.lastSeen <= cutoff) this.state.delete(ip);
+    }
+  }
+
   private noteAccount(st: AddressState, account: string, at: number): void {
-    st.accounts.delete(account);
-    st.accounts.set(account, at);
-    if (st.accounts.size > MAX_ACCOUNTS_KEPT) {
-      const oldest = st.accounts.keys().next().value;
+    if (st.accounts.has(account)) {
+      st.accounts.set(account, at);
+      return;
+    }
+    if (st.accounts.size >= MAX_ACCOUNTS_KEPT) {
+      let oldest: string | undefined;
+      let t = Infinity;
+      for (const [a, seen] of st.accounts) if (seen < t) [oldest, t] = [a, seen];
       if (oldest !== undefined) st.accounts.delete(oldest);
     }
+    st.accounts.set(detach(account), at);
+  }
+
+  private countAccountsSince(st: AddressState, from: number): number {
+    let n = 0;
+    for (const t of st.accounts.values()) if (t >= from) n++;
+    return n;
   }
 
   private accountsSince(st: AddressState, from: number): string[] {

@@ -11,7 +11,10 @@ export interface ParsedLine {
   file: string | undefined;
 }
 
-/** Parses the lines of one source; `referenceMs` dates year-less timestamps and lines without any. */
+/**
+ * Parses the lines of one source; `referenceMs` dates year-less timestamps and lines without any.
+ * `latin1`: lines come from the file reader, one char per byte (see sources/line-reader.ts).
+ */
 export class LineParser {
   private readonly ts: TimestampResolver;
 
@@ -19,13 +22,14 @@ export class LineParser {
     private readonly pack: RulePack,
     private readonly referenceMs: number,
     private readonly file?: string,
+    private readonly latin1 = false,
   ) {
     this.ts = new TimestampResolver(referenceMs);
   }
 
   parse(line: string, lineNo?: number): ParsedLine {
     const env = parseEnvelope(line);
-    const ctx = { at: this.referenceMs, file: this.file, line: lineNo };
+    const ctx = { at: this.referenceMs, file: this.file, line: lineNo, latin1: this.latin1 };
     const result = this.pack.match(env, ctx);
     if ((result.status === 'event' || result.status === 'ambiguous') && env.ts !== undefined) {
       result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;

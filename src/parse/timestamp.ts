@@ -23,15 +23,52 @@ function msFraction(frac: string | undefined): number {
 export class TimestampResolver {
   private lastText = '';
   private lastValue: number | undefined;
+  /** `YYYY-MM-DD HH:MM` of the last Asterisk-style timestamp, and its ms */
+  private lastMinute = '';
+  private lastMinuteMs = 0;
 
   constructor(private readonly referenceMs: number) {}
 
   resolve(text: string): number | undefined {
     if (text === this.lastText) return this.lastValue;
+    const fast = this.fastIso(text);
+    if (fast !== undefined) return fast;
     const v = this.parse(text);
     this.lastText = text;
     this.lastValue = v;
     return v;
+  }
+
+  /**
+   * `2026-11-25 10:00:01` or `…01.123` (Asterisk's dateformat %F %T[.%3q]): the minute is resolved
+   * once, seconds and ms are added by hand. Per-line timestamps with ms differ on every line, so the
+   * whole-text cache above misses; this path cost a fifth of the regex parse when measured.
+   */
+  private fastIso(t: string): number | undefined {
+    const n = t.length;
+    if ((n !== 19 && n !== 23) || t.charCodeAt(10) !== 32 || t.charCodeAt(16) !== 58 || t.charCodeAt(4) !== 45) return undefined;
+    const minute = t.slice(0, 16);
+    if (minute !== this.lastMinute) {
+      const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)$/.exec(minute);
+      if (m === null) return undefined;
+      const ms = new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!).getTime();
+      if (!Number.isFinite(ms)) return undefined;
+      this.lastMinute = minute;
+      this.lastMinuteMs = ms;
+    }
+    const s1 = t.charCodeAt(17) - 48;
+    const s2 = t.charCodeAt(18) - 48;
+    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return undefined;
+    let ms = 0;
+    if (n === 23) {
+      if (t.charCodeAt(19) !== 46) return undefined;
+      const a = t.charCodeAt(20) - 48;
+      const b = t.charCodeAt(21) - 48;
+      const c = t.charCodeAt(22) - 48;
+      if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return undefined;
+      ms = a * 100 + b * 10 + c;
+    }
+    return this.lastMinuteMs + (s1 * 10 + s2) * 1000 + ms;
   }
 
   private parse(text: string): number | undefined {

@@ -3,6 +3,7 @@ import type { Decision, EventKind, SecurityEvent, Service } from '../core/events
 import { ATTACK_KINDS } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
+import { detach } from '../core/detach.js';
 
 const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
@@ -11,8 +12,9 @@ const ACCOUNTS_PER_ADDRESS = 8;
 
 export interface AddressStats {
   events: number;
-  services: Set<Service>;
-  accounts: Set<string>;
+  /** distinct, in order of first appearance (few: arrays beat sets here) */
+  services: Service[];
+  accounts: string[];
   first: number;
   last: number;
 }
@@ -26,7 +28,8 @@ export interface FileStats {
 
 export class RunSummary implements PipelineSink {
   readonly files: FileStats[] = [];
-  readonly byServiceKind = new Map<string, number>();
+  /** service → kind → count; nested so no key string is built per event */
+  readonly byServiceKind = new Map<Service, Map<EventKind, number>>();
   readonly addresses = new Map<string, AddressStats>();
   readonly accounts = new Map<string, number>();
   readonly decisions: Decision[] = [];
@@ -48,8 +51,9 @@ export class RunSummary implements PipelineSink {
   }
 
   event(ev: SecurityEvent): void {
-    const key = `${ev.service}\0${ev.kind}`;
-    this.byServiceKind.set(key, (this.byServiceKind.get(key) ?? 0) + 1);
+    let kinds = this.byServiceKind.get(ev.service);
+    if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, number>()));
+    kinds.set(ev.kind, (kinds.get(ev.kind) ?? 0) + 1);
     if (ev.kind === 'ambiguous') {
       this.ambiguous++;
       return;
@@ -67,20 +71,20 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { events: 0, services: new Set(), accounts: new Set(), first: ev.at, last: ev.at };
-        this.addresses.set(ip, a);
+        a = { events: 0, services: [], accounts: [], first: ev.at, last: ev.at };
+        this.addresses.set(detach(ip), a);
       }
     }
     if (a !== undefined) {
       a.events++;
-      a.services.add(ev.service);
+      if (!a.services.includes(ev.service)) a.services.push(ev.service);
       if (ev.at > a.last) a.last = ev.at;
-      if (ev.account !== undefined && a.accounts.size < ACCOUNTS_PER_ADDRESS) a.accounts.add(ev.account);
+      if (ev.account !== undefined && a.accounts.length < ACCOUNTS_PER_ADDRESS && !a.accounts.includes(ev.account)) a.accounts.push(detach(ev.account));
     }
     if (ev.account !== undefined) {
       const n = this.accounts.get(ev.account);
       if (n !== undefined) this.accounts.set(ev.account, n + 1);
-      else if (this.accounts.size < MAX_ACCOUNTS) this.accounts.set(ev.account, 1);
+      else if (this.accounts.size < MAX_ACCOUNTS) this.accounts.set(detach(ev.account), 1);
       else this.dropped++;
     }
   }
@@ -100,12 +104,9 @@ export class RunSummary implements PipelineSink {
   }
 
   serviceKindCounts(): Array<{ service: Service; kind: EventKind; count: number }> {
-    return [...this.byServiceKind]
-      .map(([k, count]) => {
-        const [service, kind] = k.split('\0') as [Service, EventKind];
-        return { service, kind, count };
-      })
-      .sort((a, b) => b.count - a.count);
+    const out: Array<{ service: Service; kind: EventKind; count: number }> = [];
+    for (const [service, kinds] of this.byServiceKind) for (const [kind, count] of kinds) out.push({ service, kind, count });
+    return out.sort((a, b) => b.count - a.count);
   }
 
   toJSON(): object {
@@ -125,7 +126,7 @@ export class RunSummary implements PipelineSink {
         20,
       ).map(([ip, events]) => {
         const a = this.addresses.get(ip)!;
-        return { ip, events, services: [...a.services], accounts: [...a.accounts] };
+        return { ip, events, services: a.services, accounts: a.accounts };
       }),
       topAccounts: RunSummary.top(this.accounts, 20).map(([account, events]) => ({ account, events })),
       bans: this.decisions.filter((d) => d.action === 'ban').length,

@@ -62,7 +62,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   for (const file of opts.files) {
     const reference = file === '-' ? (opts.now ?? Date.now()) : statSync(file).mtimeMs;
     const name = file === '-' ? 'stdin' : file;
-    const parser = new LineParser(opts.pack, reference, name);
+    const parser = new LineParser(opts.pack, reference, name, true);
     const base = doneBytes;
     const stats = await readLines(file, (text, lineNo) => pipeline.handle(parser.parse(text, lineNo), text, lineNo), {
       afterChunk: opts.backpressure,

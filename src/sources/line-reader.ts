@@ -2,9 +2,12 @@
  * @module Reads a log file (plain or gzip, or stdin for `-`) in large chunks and hands each line
  * to a callback, with its 1-based number. Lines longer than the limit are skipped whole, never
  * cut: a cut line could end inside attacker text that looks like a line's real ending.
+ *
+ * Bytes are decoded as latin1, one char per byte: several times faster than UTF-8 decoding
+ * (measured on a 156 MB log), never splits a character across chunks, and loses nothing: the
+ * few fields that leave the process are re-decoded as UTF-8 (see `fromLatin1`).
  */
 import { createReadStream, statSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
@@ -45,7 +48,6 @@ export function inputSize(path: string): number | undefined {
 export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
   const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
   const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  const decoder = new StringDecoder('utf8');
   let carry = '';
   let skipping = false;
 
@@ -82,7 +84,7 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
   try {
     for await (const chunk of decompressed(raw)) {
       stats.bytes += chunk.length;
-      handleText(decoder.write(chunk));
+      handleText(chunk.toString('latin1'));
       opts.onProgress?.(stats.bytes);
       const wait = opts.afterChunk?.();
       if (wait) await wait;
@@ -91,7 +93,7 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
     const err = e as NodeJS.ErrnoException;
     throw new InputError(`${path === '-' ? 'stdin' : path}: ${err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message}`, { cause: e });
   }
-  const tail = carry + decoder.end();
+  const tail = carry;
   if (!skipping && tail.length > 0) {
     stats.lines++;
     const line = tail.endsWith('\r') ? tail.slice(0, -1) : tail;
@@ -99,6 +101,11 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
     else onLine(line, stats.lines);
   }
   return stats;
+}
+
+/** Undoes the latin1 decoding for text that leaves the process (accounts, User-Agents). */
+export function fromLatin1(s: string): string {
+  return /[\u0080-\u00ff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
 }
 
 /** The stream's chunks, gunzipped when the first bytes are the gzip magic (works for stdin too). */

@@ -61,8 +61,8 @@ export function renderText(s: RunSummary, colour: boolean): string {
     out.push('', c('bold', 'Top attacking addresses'));
     for (const [ip, n] of top) {
       const a = s.addresses.get(ip)!;
-      const acc = [...a.accounts].map((x) => safeText(x, 24)).join(', ');
-      out.push(`  ${ip.padEnd(40)}${int.format(n).padStart(9)}  ${[...a.services].join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
+      const acc = a.accounts.map((x) => safeText(x, 24)).join(', ');
+      out.push(`  ${ip.padEnd(40)}${int.format(n).padStart(9)}  ${a.services.join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
     }
   }
 
