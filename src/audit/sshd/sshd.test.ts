@@ -1,0 +1,50 @@
+/** @module sshd_config reading (Include, Match, line numbers) and sshd semantics (first value wins). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { memorySource } from '../conf/source.js';
+import { readSshd } from './read.js';
+import { auditSshd } from './check.js';
+
+const MAIN = '/etc/ssh/sshd_config';
+
+void test('Include files are read where they appear, relative to /etc/ssh, with their own line numbers', () => {
+  const src = memorySource({
+    [MAIN]: 'Include sshd_config.d/*.conf\n\n# comment\nPort 2222\n',
+    '/etc/ssh/sshd_config.d/10-a.conf': '\nPasswordAuthentication no\n',
+    '/etc/ssh/sshd_config.d/20-b.conf': 'PasswordAuthentication yes\n',
+  });
+  const cfg = readSshd(src, MAIN);
+  assert.deepEqual(cfg.files, [MAIN, '/etc/ssh/sshd_config.d/10-a.conf', '/etc/ssh/sshd_config.d/20-b.conf']);
+  assert.deepEqual(
+    cfg.lines.map((l) => `${l.at.file}:${l.at.line} ${l.keyword}=${l.value}`),
+    ['/etc/ssh/sshd_config.d/10-a.conf:2 PasswordAuthentication=no', '/etc/ssh/sshd_config.d/20-b.conf:1 PasswordAuthentication=yes', '/etc/ssh/sshd_config:4 Port=2222'],
+  );
+});
+
+void test('the first value of a keyword wins, as in sshd, so a drop-in can close what the main file opens', () => {
+  const src = memorySource({ [MAIN]: 'Include /etc/ssh/sshd_config.d/*.conf\nPasswordAuthentication yes\nPermitRootLogin yes\n', '/etc/ssh/sshd_config.d/a.conf': 'PasswordAuthentication no\nPermitRootLogin no\n' });
+  const ids = auditSshd(src, MAIN).findings.map((f) => f.id);
+  assert.ok(!ids.includes('ssh-password-auth') && !ids.includes('ssh-root-login'), JSON.stringify(ids));
+});
+
+void test('a Match block that re-enables passwords is reported with its criteria', () => {
+  const src = memorySource({ [MAIN]: 'Port 2222\nPasswordAuthentication no\nAllowUsers admin\nMatch Address 0.0.0.0/0\n  PasswordAuthentication yes\n' });
+  const findings = auditSshd(src, MAIN).findings;
+  assert.deepEqual(findings.map((f) => `${f.id} ${f.line}`), ['ssh-password-auth 5']);
+  assert.match(findings[0]!.title, /Address 0\.0\.0\.0\/0/);
+});
+
+void test('defaults count: an empty sshd_config accepts passwords on port 22 from anyone', () => {
+  const ids = auditSshd(memorySource({ [MAIN]: '' }), MAIN).findings.map((f) => f.id).sort();
+  assert.deepEqual(ids, ['ssh-default-port', 'ssh-no-restriction', 'ssh-password-auth']);
+});
+
+void test('keywords are case-insensitive and = may separate them', () => {
+  const ids = auditSshd(memorySource({ [MAIN]: 'permitrootlogin=yes\nPERMITEMPTYPASSWORDS yes\n' }), MAIN).findings.map((f) => f.id);
+  assert.ok(ids.includes('ssh-root-login') && ids.includes('ssh-empty-passwords'));
+});
+
+void test('an Include loop stops', () => {
+  const cfg = readSshd(memorySource({ [MAIN]: 'Include /etc/ssh/sshd_config\nPort 22\n' }), MAIN);
+  assert.equal(cfg.problems.length, 1);
+});
