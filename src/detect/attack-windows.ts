@@ -1,6 +1,6 @@
 /**
  * @module Per-address sliding windows over attack events: maxretry within findtime per service,
- * enumeration (many distinct accounts), scanner fingerprints (at once), and a cracked account
+ * enumeration (many distinct accounts), known scanner tools (at once), and a cracked account
  * (success after failures). Runs on event time, so replay and the daemon decide alike.
  *
  * Trust: an address that authenticated successfully (and not right after a run of failures) gets
@@ -93,9 +93,10 @@ export class AttackWindows {
     if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
 
     const trusted = st.trustedUntil > ev.at;
-    if (ev.scanner !== undefined || ev.kind === 'scan') {
-      const why = ev.scanner !== undefined ? `scanner fingerprint "${ev.scanner}"` : `scan (${ev.ruleId})`;
-      return [this.alert('scanner', ev, failures, this.accountsSince(st, from), why)];
+    // only a tool's own fingerprint bans at once; other probes (an sshd connection closed before
+    // login, a TLS handshake on garbage) also come from health checks, so they are counted
+    if (ev.scanner !== undefined) {
+      return [this.alert('scanner', ev, failures, this.accountsSince(st, from), `scanner fingerprint "${ev.scanner}"`)];
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
