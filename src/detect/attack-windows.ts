@@ -42,6 +42,10 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   maxTrackedAddresses: 100_000,
 };
 
+const NO_ALERTS: Alert[] = [];
+// new addresses between two sweeps of expired state
+const SWEEP_EVERY = 16_384;
+
 // accounts remembered per address: enough to judge enumeration and to show evidence
 const MAX_ACCOUNTS_KEPT = 32;
 
@@ -55,19 +59,26 @@ interface FailureTimes {
 interface AddressState {
   /** per service and source (usually one or two entries, so a list) */
   failures: FailureTimes[];
-  /** account → last time it was tried (failures only) */
-  accounts: Map<string, number>;
+  /** accounts tried (failures only) and when last, as parallel arrays: most addresses try one or
+   *  two, and a Map per address cost more than the rest of the state (measured: 96k addresses) */
+  accounts: string[];
+  accountTimes: number[];
   trustedUntil: number;
+  /** a ban runs until then: events are still counted, but no alert is built for them */
+  quietUntil: number;
   lastSeen: number;
 }
 
 export class AttackWindows {
   private readonly state = new Map<string, AddressState>();
   private readonly cap: number;
+  private readonly longestFindtime: number;
+  private createdSinceSweep = 0;
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
-    const maxLimit = Math.max(...Object.values(cfg.limits).map((l) => l.maxretry));
-    this.cap = Math.max(maxLimit * cfg.trustFactor, cfg.compromiseFailures);
+    const limits = Object.values(cfg.limits);
+    this.cap = Math.max(Math.max(...limits.map((l) => l.maxretry)) * cfg.trustFactor, cfg.compromiseFailures);
+    this.longestFindtime = Math.max(...limits.map((l) => l.findtime));
   }
 
   /** Number of addresses currently tracked (bounded by maxTrackedAddresses). */
@@ -89,6 +100,7 @@ export class AttackWindows {
     const from = ev.at - limits.findtime;
     own.times.push(ev.at);
     if (own.times.length > this.cap) own.times.shift();
+    if (ev.at < st.quietUntil) return NO_ALERTS;
     const failures = this.failuresSince(st, ev.service, from);
     if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
 
@@ -128,6 +140,15 @@ export class AttackWindows {
   }
 
   /**
+   * No alerts for this address until `until` (its ban runs; a firewall would keep it out). Its
+   * events still count, so a success after the run of failures is still seen as a cracked account.
+   */
+  quiet(ip: string, until: number): void {
+    const st = this.state.get(ip);
+    if (st !== undefined && until > st.quietUntil) st.quietUntil = until;
+  }
+
+  /**
    * Failures of a service since `from`: the largest count of any one source, because the
    * messages log and the security log each report the same attempts. Drops expired entries.
    */
@@ -145,13 +166,26 @@ export class AttackWindows {
   private touch(ip: string, at: number): AddressState {
     let st = this.state.get(ip);
     if (st === undefined) {
+      if (++this.createdSinceSweep >= SWEEP_EVERY) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
-      st = { failures: [], accounts: new Map(), trustedUntil: 0, lastSeen: at };
+      st = { failures: [], accounts: [], accountTimes: [], trustedUntil: 0, quietUntil: 0, lastSeen: at };
       this.state.set(detach(ip), st);
     } else if (at > st.lastSeen) {
       st.lastSeen = at;
     }
     return st;
+  }
+
+  /**
+   * Forgets addresses with nothing left to remember: failures older than every findtime, no trust
+   * and no running ban. Keeps the map (and memory) the size of the current attack, not of history.
+   */
+  private sweep(now: number): void {
+    this.createdSinceSweep = 0;
+    const horizon = now - this.longestFindtime;
+    for (const [ip, st] of this.state) {
+      if (st.lastSeen < horizon && st.trustedUntil < now && st.quietUntil < now) this.state.delete(ip);
+    }
   }
 
   /**
@@ -170,28 +204,30 @@ export class AttackWindows {
   }
 
   private noteAccount(st: AddressState, account: string, at: number): void {
-    if (st.accounts.has(account)) {
-      st.accounts.set(account, at);
+    const i = st.accounts.indexOf(account);
+    if (i >= 0) {
+      st.accountTimes[i] = at;
       return;
     }
-    if (st.accounts.size >= MAX_ACCOUNTS_KEPT) {
-      let oldest: string | undefined;
-      let t = Infinity;
-      for (const [a, seen] of st.accounts) if (seen < t) [oldest, t] = [a, seen];
-      if (oldest !== undefined) st.accounts.delete(oldest);
+    if (st.accounts.length >= MAX_ACCOUNTS_KEPT) {
+      let oldest = 0;
+      for (let j = 1; j < st.accountTimes.length; j++) if (st.accountTimes[j]! < st.accountTimes[oldest]!) oldest = j;
+      st.accounts.splice(oldest, 1);
+      st.accountTimes.splice(oldest, 1);
     }
-    st.accounts.set(detach(account), at);
+    st.accounts.push(detach(account));
+    st.accountTimes.push(at);
   }
 
   private countAccountsSince(st: AddressState, from: number): number {
     let n = 0;
-    for (const t of st.accounts.values()) if (t >= from) n++;
+    for (const t of st.accountTimes) if (t >= from) n++;
     return n;
   }
 
   private accountsSince(st: AddressState, from: number): string[] {
     const out: string[] = [];
-    for (const [a, t] of st.accounts) if (t >= from) out.push(a);
+    for (let i = 0; i < st.accounts.length; i++) if (st.accountTimes[i]! >= from) out.push(st.accounts[i]!);
     return out;
   }
 

@@ -43,7 +43,10 @@ export class Pipeline {
         this.sink.suppressed?.(alert, out.kind);
         continue;
       }
-      for (const d of out.decisions) this.sink.decision?.(d);
+      for (const d of out.decisions) {
+        if (d.action === 'ban') this.windows.quiet(d.target, d.permanent ? Infinity : (d.until ?? d.at));
+        this.sink.decision?.(d);
+      }
     }
   }
 }

@@ -15,8 +15,6 @@ export interface AddressStats {
   /** distinct, in order of first appearance (few: arrays beat sets here) */
   services: Service[];
   accounts: string[];
-  first: number;
-  last: number;
 }
 
 export interface FileStats {
@@ -71,14 +69,13 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { events: 0, services: [], accounts: [], first: ev.at, last: ev.at };
+        a = { events: 0, services: [ev.service], accounts: [] };
         this.addresses.set(detach(ip), a);
       }
     }
     if (a !== undefined) {
       a.events++;
-      if (!a.services.includes(ev.service)) a.services.push(ev.service);
-      if (ev.at > a.last) a.last = ev.at;
+      if (a.services[0] !== ev.service && !a.services.includes(ev.service)) a.services.push(ev.service);
       if (ev.account !== undefined && a.accounts.length < ACCOUNTS_PER_ADDRESS && !a.accounts.includes(ev.account)) a.accounts.push(detach(ev.account));
     }
     if (ev.account !== undefined) {

@@ -5,17 +5,23 @@
 import type { Decision, SecurityEvent } from '../../core/events.js';
 
 export class JsonlFormatter {
-  private lastAt = NaN;
-  private lastIso = '';
+  private lastSecond = NaN;
+  /** `2026-11-25T10:00:01.` of the last second seen: most events share their second with the previous one */
+  private secondPrefix = '';
   private lastFile: string | undefined;
   private lastFileJson = '';
 
   private iso(at: number): string {
-    if (at !== this.lastAt) {
-      this.lastAt = at;
-      this.lastIso = new Date(at).toISOString();
+    if (at < 0) return new Date(at).toISOString();
+    const ms = at % 1000;
+    const second = at - ms;
+    if (second !== this.lastSecond) {
+      const full = new Date(at).toISOString();
+      if (full.length !== 24) return full; // years beyond 9999 or before 0: no shortcut
+      this.lastSecond = second;
+      this.secondPrefix = full.slice(0, 20);
     }
-    return this.lastIso;
+    return `${this.secondPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
   }
 
   event(ev: SecurityEvent): string {
