@@ -35,8 +35,16 @@ function hasAcl(section: ConfSection | undefined): boolean {
   return section !== undefined && section.entries.some((e) => ACL_KEYS.includes(e.name.toLowerCase()));
 }
 
-function typed(file: ConfFile | undefined, type: string): ConfSection[] {
-  return concreteSections(file).filter((s) => valueOf(s, 'type')?.toLowerCase() === type);
+/** Groups the concrete sections of a file by their `type=`, in one pass (pjsip.conf of a large FreePBX has tens of thousands). */
+function byType(file: ConfFile | undefined): Map<string, ConfSection[]> {
+  const out = new Map<string, ConfSection[]>();
+  for (const s of concreteSections(file)) {
+    const type = valueOf(s, 'type')?.toLowerCase() ?? '';
+    const list = out.get(type);
+    if (list) list.push(s);
+    else out.set(type, [s]);
+  }
+  return out;
 }
 
 export interface PjsipObjects {
@@ -55,12 +63,13 @@ function splitList(v: string | undefined): string[] {
 }
 
 export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
-  const file = pbx.files['pjsip.conf'];
-  const endpoints = typed(file, 'endpoint');
-  const auths = new Map(typed(file, 'auth').map((s) => [s.name, s]));
-  const aors = new Map(typed(file, 'aor').map((s) => [s.name, s]));
-  const identifies = typed(file, 'identify');
-  const registrations = typed(file, 'registration');
+  const types = byType(pbx.files['pjsip.conf']);
+  const typed = (t: string): ConfSection[] => types.get(t) ?? [];
+  const endpoints = typed('endpoint');
+  const auths = new Map(typed('auth').map((s) => [s.name, s]));
+  const aors = new Map(typed('aor').map((s) => [s.name, s]));
+  const identifies = typed('identify');
+  const registrations = typed('registration');
   const trunks = new Set<string>();
   for (const id of identifies) for (const ep of splitList(valueOf(id, 'endpoint'))) trunks.add(ep);
   for (const reg of registrations) for (const ep of splitList(valueOf(reg, 'endpoint'))) trunks.add(ep);
@@ -69,11 +78,10 @@ export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
     const staticContact = splitList(valueOf(ep, 'aors')).some((a) => (aors.get(a)?.entries ?? []).some((e) => e.name.toLowerCase() === 'contact'));
     if (staticContact && valueOf(ep, 'auth') === undefined) trunks.add(ep.name);
   }
-  return { endpoints, auths, aors, identifies, registrations, global: typed(file, 'global')[0], trunks };
+  return { endpoints, auths, aors, identifies, registrations, global: typed('global')[0], trunks };
 }
 
-function pjsipAccounts(pbx: PbxConfig): Account[] {
-  const pj = pjsipObjects(pbx);
+function pjsipAccounts(pj: PjsipObjects): Account[] {
   return pj.endpoints.map((ep) => {
     const ctx = lastEntry(ep, 'context');
     const authName = splitList(valueOf(ep, 'auth'))[0];
@@ -123,8 +131,8 @@ function peerAccounts(pbx: PbxConfig, tech: 'SIP' | 'IAX2', file: ConfFile | und
 }
 
 /** Every account of the channel drivers that are loaded. */
-export function accounts(pbx: PbxConfig): Account[] {
-  const out = pjsipAccounts(pbx);
+export function accounts(pbx: PbxConfig, pj: PjsipObjects = pjsipObjects(pbx)): Account[] {
+  const out = pjsipAccounts(pj);
   if (!moduleDisabled(pbx, 'chan_sip.so')) out.push(...peerAccounts(pbx, 'SIP', pbx.files['sip.conf']));
   if (!moduleDisabled(pbx, 'chan_iax2.so')) out.push(...peerAccounts(pbx, 'IAX2', pbx.files['iax.conf']));
   return out;

@@ -21,8 +21,8 @@ export interface AuditResult {
 
 /** All Asterisk checks over an already loaded configuration. */
 export function auditPbx(pbx: PbxConfig): Finding[] {
-  const all = accounts(pbx);
   const pj = pjsipObjects(pbx);
+  const all = accounts(pbx, pj);
   const plan = buildDialplan(pbx.files['extensions.conf']);
   return [
     ...secretFindings(pbx, all, pj),

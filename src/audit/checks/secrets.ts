@@ -31,10 +31,18 @@ export function accountSecretFindings(all: Account[], pj: PjsipObjects): Finding
     if (f) out.push(f);
   }
   // every PJSIP auth section, also those used only as outbound_auth towards a provider or not used at all
+  const usersOf = new Map<string, Account[]>();
+  for (const a of all) {
+    if (a.tech !== 'PJSIP') continue;
+    for (const name of (valueOf(a.section, 'auth') ?? '').split(',')) {
+      const key = name.trim();
+      usersOf.set(key, [...(usersOf.get(key) ?? []), a]);
+    }
+  }
   for (const [name, auth] of pj.auths) {
     const pw = lastEntry(auth, 'password');
     if (!pw || (valueOf(auth, 'auth_type') ?? 'userpass').toLowerCase() !== 'userpass') continue;
-    const users = all.filter((a) => a.tech === 'PJSIP' && (valueOf(a.section, 'auth') ?? '').split(',').map((x) => x.trim()).includes(name));
+    const users = usersOf.get(name) ?? [];
     const identities = [name, valueOf(auth, 'username') ?? '', ...users.map((u) => u.name)];
     const remote = users.length === 0 || users.some((u) => !u.addressLimited);
     const what = users.length > 0 ? `PJSIP ${users[0]!.role} ${users[0]!.name}` : `PJSIP auth ${name}`;

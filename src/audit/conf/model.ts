@@ -49,7 +49,11 @@ export interface ConfFile {
 /** The last value of `name` in a section (Asterisk modules read the last one for single-valued options). */
 export function lastEntry(section: ConfSection, name: string): ConfEntry | undefined {
   const lower = name.toLowerCase();
-  for (let i = section.entries.length - 1; i >= 0; i--) if (section.entries[i]!.name.toLowerCase() === lower) return section.entries[i];
+  for (let i = section.entries.length - 1; i >= 0; i--) {
+    const n = section.entries[i]!.name;
+    // names are nearly always written in lower case already; compare cheaply first (measured: 5,000-extension bench)
+    if (n === lower || (n.length === lower.length && n.toLowerCase() === lower)) return section.entries[i];
+  }
   return undefined;
 }
 

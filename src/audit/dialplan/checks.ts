@@ -67,7 +67,7 @@ function outboundFindings(entry: Entry, hits: OutboundHit[]): Finding[] {
       fix: untrusted
         ? `Give ${entry.context} only the extensions that route your DIDs (Goto to fixed internal targets); never include the internal or outbound contexts in it.`
         : 'Block international and premium prefixes in the extensions\' context (explicit `_00.`/`_011.`/`_900.` → Hangup), or require Authenticate() with a PIN for them.',
-      path: h.path.map((s) => `${s.at.file}:${s.at.line} ${s.text}`),
+      path: h.path.map((s) => `${s.at.file}:${s.at.line} ${s.text()}`),
     });
   });
 }
@@ -83,7 +83,7 @@ function disaFindings(entry: Entry, hits: DisaHit[]): Finding[] {
       evidence: `DISA(${h.password}${open ? '' : '…'})`,
       why: 'DISA gives an outside caller a dial tone on your trunks; a guessed or missing passcode turns the PBX into a free calling service.',
       fix: 'Remove DISA from contexts reached from outside, or put it behind Authenticate() with a long PIN and a context that only reaches national numbers.',
-      path: h.path.map((s) => `${s.at.file}:${s.at.line} ${s.text}`),
+      path: h.path.map((s) => `${s.at.file}:${s.at.line} ${s.text()}`),
     });
   });
 }

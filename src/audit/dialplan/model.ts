@@ -23,6 +23,10 @@ export interface Context {
   at: Provenance;
   /** sorted in the order Asterisk picks a match */
   extensions: Extension[];
+  /** literal names, looked up before any pattern (as Asterisk does) without scanning thousands of extensions */
+  literals: Map<string, Extension>;
+  /** patterns only, in match order */
+  patterns: Extension[];
   includes: { name: string; at: Provenance }[];
 }
 
@@ -91,7 +95,7 @@ export function buildDialplan(file: ConfFile | undefined): Dialplan {
     if (section.isTemplate) continue;
     let b = builders.get(section.name);
     if (!b) {
-      b = { ctx: { name: section.name, at: section.at, extensions: [], includes: [] }, byName: new Map() };
+      b = { ctx: { name: section.name, at: section.at, extensions: [], includes: [], literals: new Map(), patterns: [] }, byName: new Map() };
       builders.set(section.name, b);
       contexts.set(section.name, b.ctx);
     }
@@ -112,7 +116,11 @@ export function buildDialplan(file: ConfFile | undefined): Dialplan {
   }
   for (const ctx of contexts.values()) {
     ctx.extensions.sort((a, b) => comparePatterns(a.pattern, b.pattern));
-    for (const ext of ctx.extensions) ext.priorities.sort((a, b) => a.number - b.number);
+    for (const ext of ctx.extensions) {
+      ext.priorities.sort((a, b) => a.number - b.number);
+      if (ext.pattern.isPattern) ctx.patterns.push(ext);
+      else ctx.literals.set(ext.pattern.text, ext);
+    }
   }
   return { contexts, globals };
 }

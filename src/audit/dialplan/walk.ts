@@ -10,9 +10,10 @@ import { UNKNOWN, expand, splitArgs } from './expand.js';
 /** Numbers attackers dial after breaking in: international (three common exit codes, with and without an outside-line 9) and premium rate. */
 export const ATTACK_NUMBERS = ['011442079460123', '00442079460123', '+442079460123', '9011442079460123', '900442079460123', '19005550123', '0900123456', '12125550123', '2125550123'];
 
+/** One step of a path; the text is built only when a finding shows it (most steps never are). */
 export interface Step {
   at: Provenance;
-  text: string;
+  text: () => string;
 }
 
 export interface OutboundHit {
@@ -63,10 +64,12 @@ function findExtension(plan: Dialplan, ctxName: string, exten: string, seen = ne
   const ctx = plan.contexts.get(ctxName);
   if (!ctx || seen.has(ctxName)) return undefined;
   seen.add(ctxName);
-  for (const ext of ctx.extensions) if (matches(ext.pattern, exten)) return { ctx, ext, via: [] };
+  const literal = ctx.literals.get(exten);
+  if (literal) return { ctx, ext: literal, via: [] };
+  for (const ext of ctx.patterns) if (matches(ext.pattern, exten)) return { ctx, ext, via: [] };
   for (const inc of ctx.includes) {
     const found = findExtension(plan, inc.name, exten, seen);
-    if (found) return { ...found, via: [{ at: inc.at, text: `[${ctxName}] include => ${inc.name}` }, ...found.via] };
+    if (found) return { ...found, via: [{ at: inc.at, text: () => `[${ctxName}] include => ${inc.name}` }, ...found.via] };
   }
   return undefined;
 }
@@ -79,16 +82,32 @@ function reachableExtensions(plan: Dialplan, ctxName: string, seen = new Set<str
   return [...ctx.extensions, ...ctx.includes.flatMap((i) => reachableExtensions(plan, i.name, seen))];
 }
 
-/** What a caller can dial in a context: its own names, samples of its patterns steered towards attack numbers, and the attack numbers. */
-export function probesFor(plan: Dialplan, ctxName: string): string[] {
+/** Samples of every pattern in the dialplan, steered towards each attack number; computed once per dialplan. */
+const patternSamples = new WeakMap<Dialplan, string[]>();
+
+function allPatternSamples(plan: Dialplan): string[] {
+  let samples = patternSamples.get(plan);
+  if (!samples) {
+    const set = new Set<string>();
+    for (const ctx of plan.contexts.values()) for (const ext of ctx.patterns) for (const target of ATTACK_NUMBERS) set.add(sampleFor(ext.pattern, target));
+    samples = [...set];
+    patternSamples.set(plan, samples);
+  }
+  return samples;
+}
+
+/**
+ * What a caller can dial in a context: the attack numbers, the names reachable through its includes, and samples of
+ * every pattern in the dialplan (a Goto that passes ${EXTEN} on can land the caller's digits in any of them).
+ */
+export function probesFor(plan: Dialplan, ctxName: string, scope: 'entry' | 'reentry' = 'entry'): string[] {
   const probes = new Set<string>(ATTACK_NUMBERS);
   for (const ext of reachableExtensions(plan, ctxName)) {
-    if (!ext.pattern.isPattern) {
-      probes.add(ext.pattern.text);
-      continue;
-    }
-    for (const target of ATTACK_NUMBERS) probes.add(sampleFor(ext.pattern, target));
+    if (!ext.pattern.isPattern) probes.add(ext.pattern.text);
+    else if (scope === 'reentry') for (const target of ATTACK_NUMBERS) probes.add(sampleFor(ext.pattern, target));
   }
+  // an IVR or DISA re-entry reuses the entry's reach; only its own patterns add new ground (hundreds of IVRs in FreePBX)
+  if (scope === 'entry') for (const s of allPatternSamples(plan)) probes.add(s);
   return [...probes];
 }
 
@@ -147,7 +166,7 @@ export function isOutbound(ch: { tech: string; peer: string }, trunks: ReadonlyS
  */
 export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): WalkHit[] {
   const hits: WalkHit[] = [];
-  const maxSteps = opts.maxSteps ?? 200_000;
+  const maxSteps = opts.maxSteps ?? 2_000_000;
   let steps = 0;
   const dialIns: { ctx: string; path: Step[]; authenticated: boolean }[] = [{ ctx: entry, path: [], authenticated: false }];
   const dialInSeen = new Set<string>([entry]);
@@ -162,7 +181,7 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
 
   for (let d = 0; d < dialIns.length && steps < maxSteps; d++) {
     const dialIn = dialIns[d]!;
-    for (const probe of probesFor(plan, dialIn.ctx)) {
+    for (const probe of probesFor(plan, dialIn.ctx, d === 0 ? 'entry' : 'reentry')) {
       const start = findExtension(plan, dialIn.ctx, probe);
       if (!start) continue;
       const stack: Frame[] = [{ ctx: start.ctx, ext: start.ext, exten: probe, index: 0, vars: new Map(), path: [...dialIn.path, ...start.via], authenticated: dialIn.authenticated, probe }];
@@ -175,7 +194,7 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
         if (visited.has(key)) continue;
         visited.add(key);
         steps++;
-        const path = [...f.path, { at: p.at, text: stepText(f, p) }];
+        const path = [...f.path, { at: p.at, text: () => stepText(f, p) }];
         const env = { exten: f.exten, context: f.ctx.name, vars: f.vars, globals: plan.globals };
         const data = expand(p.args, env);
         const app = p.app.toLowerCase();
