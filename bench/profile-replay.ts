@@ -4,19 +4,25 @@
  * `src/…ts:line`, plus self time per source file and inclusive time of pbxguard's own functions.
  *
  * Run: `node --import tsx bench/profile-replay.ts [--file bench/out/attack-1m.log] [--top 25] [--write-results]`.
- * The raw profile stays in bench/out/profile/ for Chrome DevTools or speedscope.
+ * The raw profile stays in bench/out/profile/<input>.cpuprofile for Chrome DevTools or speedscope.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureInput, fmtInt, machine, OUT_DIR, PBXGUARD, PreflightError, requireBuilt, writeResultsBlock } from './replay-vs-fail2ban.lib.js';
 
 /** The subset of V8's .cpuprofile format read here. */
 interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }[];
+  nodes: {
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+    children?: number[];
+    /** Samples per 1-based line of the script, for samples whose top frame is this node. */
+    positionTicks?: { line: number; ticks: number }[];
+  }[];
   startTime: number;
   endTime: number;
   samples: number[];
@@ -46,20 +52,81 @@ function sourceMapFor(url: string): SourceMap | null {
   return m;
 }
 
-/** Maps a V8 call frame (0-based line/column in dist/*.js) to `file:line` (1-based) in src. */
-function locate(url: string, line: number, col: number): { where: string; file: string } {
+/** Short, stable name for a script: `src/…`, `node_modules/<pkg>/…` (even through a symlink), `node:…`. */
+function shortPath(abs: string): string {
+  const nm = abs.lastIndexOf('/node_modules/');
+  return nm >= 0 ? abs.slice(nm + 1) : relative(process.cwd(), abs);
+}
+
+const jsLines = new Map<string, string[]>();
+
+/** First non-blank column of a dist line: position ticks carry no column, and mapping column 0
+ *  would land on the previous line's last segment. */
+function firstColumn(url: string, line0: number): number {
+  let ls = jsLines.get(url);
+  if (ls === undefined) {
+    ls = readFileSync(fileURLToPath(url), 'utf8').split('\n');
+    jsLines.set(url, ls);
+  }
+  const text = ls[line0] ?? '';
+  return text.length - text.trimStart().length;
+}
+
+/** Maps a V8 position (0-based line/column in dist/*.js) to `file:line` (1-based) in src. */
+function locate(url: string, line: number, col: number): { where: string; file: string; line?: number } {
   if (url === '') return { where: '(native)', file: '(native)' };
   const map = sourceMapFor(url);
   if (map !== null) {
     const e = map.findEntry(line, col) as { originalSource?: string; originalLine?: number };
     if (e.originalSource !== undefined && e.originalLine !== undefined) {
       const src = e.originalSource.startsWith('file://') ? fileURLToPath(e.originalSource) : resolve(fileURLToPath(new URL('.', url)), e.originalSource);
-      const rel = relative(process.cwd(), src);
-      return { where: `${rel}:${e.originalLine + 1}`, file: rel };
+      const rel = shortPath(src);
+      return { where: `${rel}:${e.originalLine + 1}`, file: rel, line: e.originalLine + 1 };
     }
   }
-  const file = url.startsWith('file://') ? relative(process.cwd(), fileURLToPath(url)) : url;
+  const file = url.startsWith('file://') ? shortPath(fileURLToPath(url)) : url;
   return { where: `${file}:${line + 1}`, file };
+}
+
+/** V8 names compiled regexes `RegExp: <source>`; rule patterns run to hundreds of characters. */
+function displayName(name: string): string {
+  return name.startsWith('RegExp: ') && name.length > 90 ? name.slice(0, 90) + '…' : name;
+}
+
+interface HotLine {
+  where: string;
+  file: string;
+  line: number;
+  fn: string;
+  ticks: number;
+}
+
+/** Samples per source line of pbxguard's own code, from V8's per-node position ticks. */
+function hotLines(p: CpuProfile): { lines: HotLine[]; ticks: number } {
+  const byWhere = new Map<string, HotLine>();
+  let ticks = 0;
+  for (const node of p.nodes) {
+    for (const pt of node.positionTicks ?? []) {
+      ticks += pt.ticks;
+      const url = node.callFrame.url;
+      if (!url.startsWith('file://') || url.includes('/node_modules/')) continue;
+      const loc = locate(url, pt.line - 1, firstColumn(url, pt.line - 1));
+      if (loc.line === undefined) continue;
+      const h = byWhere.get(loc.where) ?? { where: loc.where, file: loc.file, line: loc.line, fn: node.callFrame.functionName || '(anonymous)', ticks: 0 };
+      h.ticks += pt.ticks;
+      byWhere.set(loc.where, h);
+    }
+  }
+  return { lines: [...byWhere.values()].sort((a, b) => b.ticks - a.ticks), ticks };
+}
+
+function sourceLine(file: string, line: number): string {
+  try {
+    const t = readFileSync(file, 'utf8').split('\n')[line - 1]?.trim() ?? '';
+    return t.length > 100 ? t.slice(0, 100) + '…' : t;
+  } catch {
+    return '';
+  }
 }
 
 function analyse(p: CpuProfile): { fns: Fn[]; totalUs: number; samples: number } {
@@ -82,7 +149,7 @@ function analyse(p: CpuProfile): { fns: Fn[]; totalUs: number; samples: number }
     const loc = locate(cf.url, cf.lineNumber, cf.columnNumber);
     const key = `${name}\u0000${loc.where}`;
     keyOf.set(node.id, key);
-    if (!fns.has(key)) fns.set(key, { name, where: loc.where, file: loc.file, selfUs: 0, totalUs: 0 });
+    if (!fns.has(key)) fns.set(key, { name, where: loc.where, file: name.startsWith('RegExp: ') ? '(regexp, compiled)' : loc.file, selfUs: 0, totalUs: 0 });
     fns.get(key)!.selfUs += selfUs.get(node.id) ?? 0;
   }
   // Inclusive time: a node's self plus its subtree, counted once per function even under recursion.
@@ -112,19 +179,26 @@ function analyse(p: CpuProfile): { fns: Fn[]; totalUs: number; samples: number }
 const pct = (us: number, total: number): string => `${((100 * us) / total).toFixed(1)}%`;
 const ms = (us: number): string => fmtInt(us / 1000);
 
-function render(fns: Fn[], totalUs: number, samples: number, top: number, cmd: string, wallS: number): string {
+function render(fns: Fn[], hot: { lines: HotLine[]; ticks: number }, totalUs: number, samples: number, top: number, cmd: string, wallS: number): string {
   const L: string[] = [];
   const m = machine();
   L.push(`\`${cmd}\` (wall ${wallS.toFixed(2)} s with the profiler on; ${fmtInt(samples)} samples, ${ms(totalUs)} ms profiled; ${m.cpu}, Node ${m.node}, pbxguard ${m.commit}).`);
   L.push('Self time = samples whose top frame is the function; V8 runs regexes and most builtins without a JS frame, so their');
   L.push('time shows as the self time of the JS function that called them. Locations are mapped through dist/*.js.map to src/.');
+  const share = (pred: (f: Fn) => boolean): string => pct(fns.filter(pred).reduce((t, f) => t + f.selfUs, 0), totalUs);
+  L.push('');
+  L.push(
+    `Summary: garbage collector ${share((f) => f.name === '(garbage collector)')}, compiled rule regexes ${share((f) => f.name.startsWith('RegExp: '))}, ` +
+      `pbxguard's own JS (src/) ${share((f) => f.file.startsWith('src/'))}, Node internals ${share((f) => f.file.startsWith('node:'))}, ` +
+      `node_modules ${share((f) => f.file.startsWith('node_modules/'))}, other native ${share((f) => f.file === '(native)' && f.name !== '(garbage collector)')}.`,
+  );
   L.push('');
   L.push(`Top ${top} functions by self time:`);
   L.push('');
   L.push('| # | self | self ms | total | function | location |');
   L.push('|---:|---:|---:|---:|---|---|');
   const bySelf = [...fns].sort((a, b) => b.selfUs - a.selfUs).slice(0, top);
-  bySelf.forEach((f, i) => L.push(`| ${i + 1} | ${pct(f.selfUs, totalUs)} | ${ms(f.selfUs)} | ${pct(f.totalUs, totalUs)} | \`${f.name}\` | ${f.where} |`));
+  bySelf.forEach((f, i) => L.push(`| ${i + 1} | ${pct(f.selfUs, totalUs)} | ${ms(f.selfUs)} | ${pct(f.totalUs, totalUs)} | \`${displayName(f.name).replaceAll('|', '\\|')}\` | ${f.where} |`));
   L.push('');
   L.push('Self time by source file (top 12):');
   L.push('');
@@ -146,6 +220,15 @@ function render(fns: Fn[], totalUs: number, samples: number, top: number, cmd: s
     .sort((a, b) => b.totalUs - a.totalUs)
     .slice(0, 15)
     .forEach((f) => L.push(`| ${pct(f.totalUs, totalUs)} | ${pct(f.selfUs, totalUs)} | \`${f.name}\` | ${f.where} |`));
+  L.push('');
+  L.push(`Hottest source lines of pbxguard's own code (top ${top}; share of all ${fmtInt(hot.ticks)} samples, from V8 position ticks):`);
+  L.push('');
+  L.push('| self | location | function | code |');
+  L.push('|---:|---|---|---|');
+  for (const h of hot.lines.slice(0, top)) {
+    const code = sourceLine(h.file, h.line).replaceAll('|', '\\|').replaceAll('`', "'");
+    L.push(`| ${((100 * h.ticks) / hot.ticks).toFixed(1)}% | ${h.where} | \`${h.fn}\` | \`${code}\` |`);
+  }
   return L.join('\n');
 }
 
@@ -171,10 +254,12 @@ function main(): number {
   mkdirSync(OUT_DIR, { recursive: true });
   const file = values.file ?? ensureInput('attack-1m', 1_000_000, 1.0, 1, false).file;
   const dir = join(OUT_DIR, 'profile');
-  rmSync(dir, { recursive: true, force: true });
+  const name = basename(file).replace(/\.log$/, '');
+  const profFile = `${name}.cpuprofile`;
   mkdirSync(dir, { recursive: true });
+  rmSync(join(dir, profFile), { force: true });
   // 500 µs sampling: twice V8's default resolution, still under ~2% overhead here.
-  const args = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', 'replay.cpuprofile', '--cpu-prof-interval', values.interval, PBXGUARD, 'replay', '--format', 'jsonl', file];
+  const args = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', profFile, '--cpu-prof-interval', values.interval, PBXGUARD, 'replay', '--format', 'jsonl', file];
   const cmd = `node --cpu-prof --cpu-prof-interval ${values.interval} ${PBXGUARD} replay --format jsonl ${file} > /dev/null`;
   process.stderr.write(`${cmd}\n`);
   const devnull = openSync('/dev/null', 'w');
@@ -183,12 +268,13 @@ function main(): number {
   const wallS = (performance.now() - t0) / 1000;
   closeSync(devnull);
   if (r.status !== 0) throw new Error(`profiled replay exited ${r.status ?? r.signal}`);
-  const profile = JSON.parse(readFileSync(join(dir, 'replay.cpuprofile'), 'utf8')) as CpuProfile;
+  const profile = JSON.parse(readFileSync(join(dir, profFile), 'utf8')) as CpuProfile;
   const { fns, totalUs, samples } = analyse(profile);
-  const md = render(fns, totalUs, samples, Number(values.top), cmd, wallS);
+  const md = render(fns, hotLines(profile), totalUs, samples, Number(values.top), cmd, wallS);
   process.stdout.write(md + '\n');
   if (values['write-results']) {
-    writeResultsBlock('## replay vs fail2ban-regex', 'bench:profile-replay', `### Profile: where replay spends its time (100%-attack log)\n\n${md}`);
+    // One block per profiled input, so the all-attack and the realistic profile can sit side by side.
+    writeResultsBlock('## replay vs fail2ban-regex', `bench:profile-replay:${name}`, `### Profile of replay on ${name}\n\n${md}`);
     process.stderr.write('wrote bench/RESULTS.md\n');
   }
   return 0;

@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { readdirSync } from 'node:fs';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_START_MS, GENERATOR_VERSION, generateFile, type GenOptions, type GenStats } from './gen-asterisk-log.js';
 
@@ -80,18 +80,23 @@ export interface Machine {
   commit: string;
   fail2ban: string;
   python: string;
+  /** 1-minute load average: other work on the machine shows up here and in the timings. */
+  load: string;
 }
 
 export function machine(): Machine {
   const cpu = cpus();
-  let commit = 'unknown';
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    // The timed code is the working tree's build, so say when it differs from the commit.
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'rules'], { encoding: 'utf8' }).trim();
-    if (dirty !== '') commit += ' + uncommitted src/rules changes';
-  } catch {
-    // not a git checkout: keep "unknown"
+  // BENCH_COMMIT names the code when it is timed from an exported tree (git archive) with no .git.
+  let commit = process.env['BENCH_COMMIT'] ?? 'unknown';
+  if (commit === 'unknown') {
+    try {
+      commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+      // The timed code is the working tree's build, so say when it differs from the commit.
+      const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'rules'], { encoding: 'utf8' }).trim();
+      if (dirty !== '') commit += ' + uncommitted src/rules changes';
+    } catch {
+      // not a git checkout: keep "unknown"
+    }
   }
   const ver = (cmd: string, args: string[]): string => {
     const r = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -106,6 +111,7 @@ export function machine(): Machine {
     commit,
     fail2ban: ver('fail2ban-regex', ['--version']),
     python: ver('python3', ['--version']),
+    load: loadavg()[0]!.toFixed(2),
   };
 }
 
