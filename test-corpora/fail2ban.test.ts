@@ -53,12 +53,12 @@ function lineFor(c: AnnotatedLine, opts: FilterOptions): string {
 }
 
 function outcome(text: string): { attack: boolean; ip?: string; detail: string } {
-  const { result } = new LineParser(pack, Date.UTC(2026, 10, 25)).parse(text);
+  const { result, env } = new LineParser(pack, Date.UTC(2026, 10, 25)).parse(text);
   if (result.status === 'event' && ATTACK_KINDS.has(result.event.kind)) {
     return { attack: true, ip: result.event.ip!, detail: `${result.rule.id} ${result.event.ip}` };
   }
   if (result.status === 'event' || result.status === 'ambiguous') return { attack: false, detail: `${result.status} ${result.rule.id}` };
-  if (result.status === 'no-match') return { attack: false, detail: `no-match (tried ${result.tried.join(',') || 'nothing'})` };
+  if (result.status === 'no-match') return { attack: false, detail: `no-match (tried ${pack.triedFor(env).join(',') || 'nothing'})` };
   return { attack: false, detail: result.status };
 }
 

@@ -96,7 +96,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     });
   }
   if (flags.explain) {
-    sinks.push({ line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`)) });
+    sinks.push({ line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`, pack)) });
   }
 
   const total = files.reduce((n, f) => n + (inputSize(f) ?? 0), 0);

@@ -1,7 +1,7 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
 import { parseEnvelope } from './envelope.js';
-import type { MatchResult, RulePack } from './matcher.js';
+import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import { TimestampResolver } from './timestamp.js';
 
 export interface ParsedLine {
@@ -25,11 +25,16 @@ export class LineParser {
     private readonly latin1 = false,
   ) {
     this.ts = new TimestampResolver(referenceMs);
+    this.ctx = { at: referenceMs, file, latin1 };
   }
+
+  private readonly ctx: MatchContext;
 
   parse(line: string, lineNo?: number): ParsedLine {
     const env = parseEnvelope(line);
-    const ctx = { at: this.referenceMs, file: this.file, line: lineNo, latin1: this.latin1 };
+    // one context per source, updated per line: the matcher copies what it keeps
+    const ctx = this.ctx;
+    ctx.line = lineNo;
     const result = this.pack.match(env, ctx);
     if ((result.status === 'event' || result.status === 'ambiguous') && env.ts !== undefined) {
       result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;

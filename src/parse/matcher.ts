@@ -18,8 +18,12 @@ export type MatchResult =
   | { status: 'event'; rule: CompiledRule; event: SecurityEvent }
   | { status: 'ambiguous'; rule: CompiledRule; event: SecurityEvent; candidates: [string, string] }
   | { status: 'bad-address'; rule: CompiledRule; address: string }
-  | { status: 'no-match'; tried: string[] }
+  | { status: 'no-match' }
   | { status: 'no-rules' };
+
+// shared: most lines end here, and they need no object of their own
+const NO_MATCH: MatchResult = { status: 'no-match' };
+const NO_RULES: MatchResult = { status: 'no-rules' };
 
 /** What every match needs besides the line: where it came from and when. */
 export interface MatchContext {
@@ -65,9 +69,8 @@ export class RulePack {
 
   match(env: Envelope, ctx: MatchContext): MatchResult {
     const list = this.candidates(env);
-    if (list.length === 0) return { status: 'no-rules' };
+    if (list.length === 0) return NO_RULES;
     const msg = env.msg;
-    let tried: string[] | undefined;
     // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
     let lastFound = false;
@@ -96,9 +99,15 @@ export class RulePack {
         }
         return { status: 'event', rule, event };
       }
-      (tried ??= []).push(rule.id);
     }
-    return { status: 'no-match', tried: tried ?? [] };
+    return NO_MATCH;
+  }
+
+  /** For `--explain`: the rules whose prefilter occurs in the message (their patterns did not fit). */
+  triedFor(env: Envelope): string[] {
+    return this.candidates(env)
+      .filter((r) => env.msg.includes(r.prefilter))
+      .map((r) => r.id);
   }
 
   private makeEvent(rule: CompiledRule, g: Record<string, string | undefined>, ip: string, ctx: MatchContext): SecurityEvent {

@@ -1,8 +1,9 @@
 /** @module `--explain`: for each line, which rule took it and what it made of it, or why no rule did. */
 import type { ParsedLine } from '../../parse/line-parser.js';
+import type { RulePack } from '../../parse/matcher.js';
 import { safeText } from './safe-text.js';
 
-export function explainLine(p: ParsedLine, where: string): string {
+export function explainLine(p: ParsedLine, where: string, pack: RulePack): string {
   const r = p.result;
   const env = p.env;
   const origin = env.family === 'asterisk' ? `asterisk ${safeText(env.file ?? '?', 40)}` : env.program !== undefined ? `${env.family} ${safeText(env.program, 40)}` : env.family;
@@ -17,10 +18,12 @@ export function explainLine(p: ParsedLine, where: string): string {
       return `${where}  ${r.rule.id} → AMBIGUOUS: the line reads as ${r.candidates[0]} and as ${safeText(r.candidates[1], 45)}; no address taken\n`;
     case 'bad-address':
       return `${where}  ${r.rule.id} matched, but "${safeText(r.address, 60)}" is not an IP address (names are never resolved); no event\n`;
-    case 'no-match':
-      return r.tried.length > 0
-        ? `${where}  no rule took it (${origin}); patterns tried: ${r.tried.join(', ')}\n`
+    case 'no-match': {
+      const tried = pack.triedFor(env);
+      return tried.length > 0
+        ? `${where}  no rule took it (${origin}); patterns tried: ${tried.join(', ')}\n`
         : `${where}  no rule took it (${origin}); no rule's prefilter text occurs in the message\n`;
+    }
     case 'no-rules':
       return env.family === 'unknown'
         ? `${where}  not a log format pbxguard reads\n`
