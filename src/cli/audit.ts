@@ -8,8 +8,8 @@ import { failsAt } from '../audit/finding.js';
 import { runAudit } from '../audit/run-audit.js';
 import { renderReport } from '../audit/report/render.js';
 import type { ReportFormat } from '../audit/report/render.js';
-import { auditSshd } from '../audit/sshd/check.js';
-import { liveFindings } from '../audit/live/collect.js';
+import { auditSshd, effectiveOnlyFindings } from '../audit/sshd/check.js';
+import { liveFindings, sshdEffective } from '../audit/live/collect.js';
 import { UsageError } from './usage-error.js';
 
 interface AuditFlags {
@@ -47,8 +47,18 @@ async function audit(flags: AuditFlags): Promise<number> {
     const ssh = auditSshd(diskSource(), sshdPath);
     extra.push(...ssh.findings);
     extraFiles.push(...ssh.files);
+    if (flags.live) {
+      // on the host itself, sshd's own view settles defaults and includes the file reading cannot see
+      const effective = await sshdEffective(sshdPath);
+      if (effective !== undefined) extra.push(...effectiveOnlyFindings(ssh.findings, effective, sshdPath));
+      else process.stderr.write('pbxguard: --live: `sshd -T` could not run here; sshd_config was judged from the files alone\n');
+    }
   } else if (flags.sshd !== DEFAULT_SSHD) throw new UsageError(`--sshd ${flags.sshd}: no such file`);
-  if (flags.live) extra.push(...(await liveFindings()));
+  if (flags.live) {
+    const live = await liveFindings();
+    extra.push(...live.findings);
+    for (const note of live.notes) process.stderr.write(`pbxguard: --live: ${note}\n`);
+  }
   const result = runAudit({ source: diskSource(), asteriskDir: dir, extra, extraFiles });
   if (result.summary.filesRead.length === extraFiles.length) throw new UsageError(`${flags.asterisk}: no Asterisk config files (asterisk.conf, pjsip.conf, sip.conf, extensions.conf, …) found`);
   process.stdout.write(renderReport(flags.format, result, { color: flags.color && flags.format === 'text' && process.stdout.isTTY === true, auditedDir: dir }));

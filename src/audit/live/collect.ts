@@ -21,23 +21,28 @@ async function output(cmd: string, args: string[]): Promise<string | undefined> 
 
 async function firewall(): Promise<InputChain[] | undefined> {
   const nft = await output('nft', ['-j', 'list', 'ruleset']);
+  let nftChains: InputChain[] | undefined;
   if (nft !== undefined) {
     try {
-      const chains = parseNftJson(nft);
-      if (chains.length > 0) return chains;
+      nftChains = parseNftJson(nft);
     } catch {
-      // fall through to iptables
+      nftChains = undefined;
     }
+    if (nftChains && nftChains.length > 0) return nftChains;
   }
+  // iptables-legacy rules do not show in nft; an empty nft ruleset may sit next to them
   const ipt = await output('iptables-save', []);
-  if (ipt !== undefined) {
-    const chains = parseIptablesSave(ipt);
-    return chains.length > 0 ? chains : [];
-  }
-  return undefined;
+  if (ipt !== undefined) return parseIptablesSave(ipt);
+  return nftChains; // [] = read fine, nothing filters input; undefined = nothing could be read
 }
 
-export async function liveFindings(): Promise<Finding[]> {
+export interface LiveResult {
+  findings: Finding[];
+  /** what could not be checked, for the operator */
+  notes: string[];
+}
+
+export async function liveFindings(): Promise<LiveResult> {
   const ss = await output('ss', ['-H', '-lntu']);
   if (ss === undefined) throw new UsageError('--live: cannot run `ss -H -lntu` (iproute2)');
   const ip = await output('ip', ['-j', 'addr']);
@@ -47,5 +52,16 @@ export async function liveFindings(): Promise<Finding[]> {
   } catch {
     addresses = [];
   }
-  return hostFindings({ listeners: parseSs(ss), firewall: await firewall(), addresses });
+  const fw = await firewall();
+  const notes = fw === undefined ? ['no firewall ruleset could be read (nft -j list ruleset, iptables-save): every listening port is taken as open'] : [];
+  return { findings: hostFindings({ listeners: parseSs(ss), firewall: fw, addresses }), notes };
+}
+
+/** `sshd -T -f FILE`: the configuration sshd would really use, or undefined when sshd cannot run here (not installed, no host keys, not root). */
+export async function sshdEffective(sshdConfig: string): Promise<string | undefined> {
+  for (const bin of ['sshd', '/usr/sbin/sshd']) {
+    const out = await output(bin, ['-T', '-f', sshdConfig]);
+    if (out !== undefined && out.trim() !== '') return out;
+  }
+  return undefined;
 }

@@ -26,7 +26,7 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
       findingAt(root.at, {
         id: 'ssh-root-login',
         severity: 'high',
-        title: 'sshd lets root log in with a password',
+        title: 'sshd lets root log in (PermitRootLogin yes)',
         evidence: `${root.keyword} ${root.value}`,
         why: 'root is the first account every SSH brute-force tries; one guessed password owns the PBX and its trunks.',
         fix: 'Set `PermitRootLogin prohibit-password` (or `no`) and log in as a user with sudo.',
@@ -47,13 +47,22 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
     );
   }
   const pw = first(lines, 'passwordauthentication');
-  if (!pw || YES.test(pw.value)) {
+  // keyboard-interactive through PAM asks for the same password; OpenSSH's default is yes, UsePAM's is no
+  const kbd = first(lines, 'kbdinteractiveauthentication') ?? first(lines, 'challengeresponseauthentication');
+  const pam = first(lines, 'usepam');
+  const viaPam = YES.test(kbd?.value ?? 'yes') && YES.test(pam?.value ?? 'no');
+  if (!pw || YES.test(pw.value) || viaPam) {
+    const direct = !pw || YES.test(pw.value);
     out.push(
-      findingAt(pw?.at ?? top, {
+      findingAt((direct ? pw?.at : (kbd?.at ?? pam?.at)) ?? top, {
         id: 'ssh-password-auth',
         severity: 'medium',
         title: 'sshd accepts passwords',
-        evidence: pw ? `${pw.keyword} ${pw.value}` : 'PasswordAuthentication not set (the default is yes)',
+        evidence: direct
+          ? pw
+            ? `${pw.keyword} ${pw.value}`
+            : 'PasswordAuthentication not set (the default is yes)'
+          : `${kbd ? `${kbd.keyword} ${kbd.value}` : 'KbdInteractiveAuthentication not set (the default is yes)'} with UsePAM yes: PAM asks for the password`,
         why: 'Password logins can be brute-forced from anywhere; keys cannot.',
         fix: 'Install SSH keys for every admin, then set `PasswordAuthentication no` (and `KbdInteractiveAuthentication no`).',
       }),
@@ -108,4 +117,25 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
 export function auditSshd(source: ConfSource, path: string): SshdAudit {
   const cfg = readSshd(source, path);
   return { findings: sshdFindings(cfg.lines, path), files: cfg.files };
+}
+
+/** Reads `sshd -T` output (one lower-case `keyword value` per line, the configuration sshd really uses). */
+export function parseSshdT(text: string): SshdLine[] {
+  const out: SshdLine[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const m = /^(\S+)\s+(.*)$/.exec(raw.trim());
+    if (m) out.push({ keyword: m[1]!, key: m[1]!.toLowerCase(), value: m[2]!, at: { file: 'sshd -T', line: i + 1 } });
+  });
+  return out;
+}
+
+/**
+ * Findings that sshd's effective configuration shows but the file reading missed (an Include we could not read,
+ * a compiled-in default, a distribution patch). They point at the sshd_config as the place to fix.
+ */
+export function effectiveOnlyFindings(fileFindings: Finding[], sshdT: string, sshdPath: string): Finding[] {
+  const seen = new Set(fileFindings.map((f) => f.id));
+  return sshdFindings(parseSshdT(sshdT), sshdPath)
+    .filter((f) => !seen.has(f.id))
+    .map((f) => ({ ...f, file: sshdPath, line: 0, title: `${f.title} (effective configuration, sshd -T)`, evidence: `sshd -T: ${f.evidence}` }));
 }

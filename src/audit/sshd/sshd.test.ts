@@ -1,9 +1,12 @@
 /** @module sshd_config reading (Include, Match, line numbers) and sshd semantics (first value wins). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { memorySource } from '../conf/source.js';
 import { readSshd } from './read.js';
-import { auditSshd } from './check.js';
+import { auditSshd, effectiveOnlyFindings, parseSshdT } from './check.js';
 
 const MAIN = '/etc/ssh/sshd_config';
 
@@ -47,4 +50,24 @@ void test('keywords are case-insensitive and = may separate them', () => {
 void test('an Include loop stops', () => {
   const cfg = readSshd(memorySource({ [MAIN]: 'Include /etc/ssh/sshd_config\nPort 22\n' }), MAIN);
   assert.equal(cfg.problems.length, 1);
+});
+
+void test('keyboard-interactive logins through PAM count as password logins', () => {
+  const ids = auditSshd(memorySource({ [MAIN]: 'Port 2222\nAllowUsers admin\nPasswordAuthentication no\nUsePAM yes\n' }), MAIN).findings.map((f) => f.id);
+  assert.deepEqual(ids, ['ssh-password-auth']);
+  const closed = auditSshd(memorySource({ [MAIN]: 'Port 2222\nAllowUsers admin\nPasswordAuthentication no\nUsePAM yes\nKbdInteractiveAuthentication no\n' }), MAIN).findings;
+  assert.deepEqual(closed, []);
+});
+
+void test('sshd -T output reveals what a file reading missed, and only that', () => {
+  const sshdT = readFileSync(resolve(fileURLToPath(import.meta.url), '../../../../test/audit/fixtures/sshd/sshd-T.txt'), 'utf8');
+  const lines = parseSshdT(sshdT);
+  assert.ok(lines.length > 50 && lines.every((l) => l.key === l.key.toLowerCase()));
+  // the file as written looks clean; its Include points at files this reader cannot see
+  const fileFindings = auditSshd(memorySource({ [MAIN]: 'Include /unreadable/*.conf\nPermitRootLogin no\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPort 2222\nAllowUsers admin\n' }), MAIN).findings;
+  assert.deepEqual(fileFindings, []);
+  const extra = effectiveOnlyFindings(fileFindings, sshdT, MAIN);
+  assert.deepEqual(extra.map((f) => f.id).sort(), ['ssh-default-port', 'ssh-no-restriction', 'ssh-password-auth', 'ssh-root-login']);
+  assert.ok(extra.every((f) => f.file === MAIN && f.title.endsWith('(effective configuration, sshd -T)')));
+  assert.deepEqual(effectiveOnlyFindings(extra, sshdT, MAIN), [], 'nothing is reported twice');
 });
