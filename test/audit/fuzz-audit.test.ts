@@ -6,6 +6,7 @@ import { runAudit } from '../../src/audit/run-audit.js';
 import { PBX_FILES } from '../../src/audit/pbx.js';
 import { renderReport } from '../../src/audit/report/render.js';
 import { asteriskTree } from './helpers.js';
+import { CHECK_BY_ID } from '../../src/audit/catalog.js';
 
 const line = fc.oneof(
   fc.constantFrom(
@@ -24,7 +25,7 @@ void test('auditing arbitrary config content returns findings and renders in eve
     fc.property(fc.tuple(...PBX_FILES.map(() => file)), (texts) => {
       const files = Object.fromEntries(PBX_FILES.map((n, i) => [n, texts[i]!]));
       const result = runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' });
-      for (const f of result.findings) assert.ok(typeof f.id === 'string' && f.line >= 0);
+      for (const f of result.findings) assert.ok(CHECK_BY_ID.has(f.id) && f.line >= 0, `${f.id} is not in the catalog`);
       for (const format of ['text', 'json', 'sarif', 'html'] as const) renderReport(format, result, { color: false, auditedDir: '/etc/asterisk' });
     }),
     { numRuns: 300 },
