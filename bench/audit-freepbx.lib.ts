@@ -58,7 +58,7 @@ export function generateFreepbx(size: FreepbxSize): Record<string, string> {
   }
   for (let t = 1; t <= size.trunks; t++) {
     const name = `trunk${t}`;
-    endpoints.push(`[${name}]\ntype = endpoint\ntransport = 0.0.0.0-udp\ncontext = from-pstn\ndisallow = all\nallow = ulaw,alaw\naors = ${name}\nsend_connected_line = false\nlanguage = en\noutbound_auth = ${name}\nfrom_domain = sip${t}.provider.example\nuser_eq_phone = no\nt38_udptl = no\nfax_detect = no\ntrust_id_inbound = no\ndirect_media = no\nrtp_symmetric = yes\ndtmf_mode = auto\n`);
+    endpoints.push(`[${name}]\ntype = endpoint\ntransport = 0.0.0.0-udp\ncontext = from-pstn\nidentify_by = ip\ndisallow = all\nallow = ulaw,alaw\naors = ${name}\nsend_connected_line = false\nlanguage = en\noutbound_auth = ${name}\nfrom_domain = sip${t}.provider.example\nuser_eq_phone = no\nt38_udptl = no\nfax_detect = no\ntrust_id_inbound = no\ndirect_media = no\nrtp_symmetric = yes\ndtmf_mode = auto\n`);
     aors.push(`[${name}]\ntype = aor\nqualify_frequency = 60\ncontact = sip:${name}@sip${t}.provider.example:5060\n`);
     auths.push(`[${name}]\ntype = auth\nauth_type = userpass\npassword = ${secret()}\nusername = acct${t}\n`);
     identifies.push(`[${name}]\ntype = identify\nendpoint = ${name}\nmatch = 198.51.${t >> 8}.${t & 255}\n`);

@@ -19,6 +19,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'iax-user-no-acl', severity: 'medium', area: 'source', summary: 'An IAX2 account has no permit/deny.' },
   { id: 'sip-insecure-invite', severity: 'high', area: 'source', summary: 'A chan_sip peer takes INVITEs without authentication and without an address limit.' },
   { id: 'pjsip-trunk-no-identify', severity: 'medium', area: 'source', summary: 'A PJSIP trunk has no identify section matching its provider.' },
+  { id: 'pjsip-trunk-username-match', severity: 'high', area: 'source', summary: 'A PJSIP trunk without inbound auth can be identified by the From user name (identify_by includes username).' },
   { id: 'pjsip-identify-any', severity: 'high', area: 'source', summary: 'An identify section matches every address.' },
   { id: 'pjsip-aor-many-contacts', severity: 'low', area: 'source', summary: 'An AOR accepts more than three registered contacts.' },
   { id: 'sip-allowguest', severity: 'high', area: 'guests', summary: 'chan_sip accepts unauthenticated calls (allowguest, on by default).' },

@@ -25,6 +25,7 @@ const MUTATIONS: Mutation[] = [
   { file: 'pjsip.endpoint.conf', from: 'match = 198.51.100.10,198.51.100.11', to: 'match = 0.0.0.0/0', expect: 'pjsip-identify-any' },
   { file: 'pjsip.endpoint.conf', from: /\[provider-identify\][^[]*/, to: '', expect: 'pjsip-trunk-no-identify' },
   { file: 'pjsip.endpoint.conf', from: '[provider-identify]', to: '[anonymous]\ntype = endpoint\ncontext = from-trunk\n\n[provider-identify]', expect: 'pjsip-anonymous-endpoint' },
+  { file: 'pjsip.endpoint.conf', from: 'identify_by = ip ', to: 'identify_by = ip,username ', expect: 'pjsip-trunk-username-match' },
   { file: 'pjsip.aor.conf', from: 'max_contacts = 1\nremove_existing = yes\n\n[101]', to: 'max_contacts = 20\n\n[101]', expect: 'pjsip-aor-many-contacts' },
   { file: 'manager.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = 0.0.0.0', expect: 'ami-bound-all' },
   {

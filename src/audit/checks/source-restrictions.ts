@@ -52,6 +52,25 @@ function trunkChecks(pj: PjsipObjects, all: Account[]): Finding[] {
       }),
     );
   }
+  // res_pjsip_endpoint_identifier_user matches the From user to an endpoint's name; a trunk has no inbound auth to stop that
+  const order = (pj.global ? valueOf(pj.global, 'endpoint_identifier_order') : undefined) ?? 'ip,username,anonymous';
+  if (/\busername\b/i.test(order)) {
+    for (const a of all) {
+      if (a.tech !== 'PJSIP' || a.role !== 'trunk' || valueOf(a.section, 'auth') !== undefined) continue;
+      const by = lastEntry(a.section, 'identify_by');
+      if (!/\busername\b/i.test(by?.value ?? 'username,ip')) continue;
+      out.push(
+        findingAt(by?.at ?? a.section.at, {
+          id: 'pjsip-trunk-username-match',
+          severity: 'high',
+          title: `Anyone can be taken for trunk ${a.name} by sending From: <sip:${a.name}@…>`,
+          evidence: by ? `identify_by = ${by.value}` : `[${a.name}] without auth= and without identify_by (the default is username,ip)`,
+          why: "PJSIP tries identification by the From user when the address does not match; the trunk has no inbound authentication, so a request from anywhere naming it lands in its context unchallenged.",
+          fix: `Add \`identify_by = ip\` to [${a.name}] so only its identify match= addresses are taken as the trunk.`,
+        }),
+      );
+    }
+  }
   for (const id of pj.identifies) {
     for (const m of allEntries(id, 'match')) {
       if (!m.value.split(',').some((v) => ANY_NETWORK.test(v.trim()))) continue;
