@@ -221,7 +221,8 @@ function render(fns: Fn[], hot: { lines: HotLine[]; ticks: number }, totalUs: nu
     .slice(0, 15)
     .forEach((f) => L.push(`| ${pct(f.totalUs, totalUs)} | ${pct(f.selfUs, totalUs)} | \`${f.name}\` | ${f.where} |`));
   L.push('');
-  L.push(`Hottest source lines of pbxguard's own code (top ${top}; share of all ${fmtInt(hot.ticks)} samples, from V8 position ticks):`);
+  L.push(`Hottest source lines of pbxguard's own code (top ${top}; share of all ${fmtInt(hot.ticks)} samples, from V8 position ticks;`);
+  L.push('"function" is the profiled frame, so a line of a function V8 inlined into it is listed under the caller):');
   L.push('');
   L.push('| self | location | function | code |');
   L.push('|---:|---|---|---|');
