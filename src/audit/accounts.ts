@@ -3,6 +3,7 @@ import type { ConfEntry, ConfFile, ConfSection, Provenance } from './conf/model.
 import { concreteSections, lastEntry, valueOf } from './conf/model.js';
 import type { PbxConfig } from './pbx.js';
 import { moduleDisabled } from './pbx.js';
+import { judgeAcl, namedAcls } from './acl.js';
 
 export type Tech = 'PJSIP' | 'SIP' | 'IAX2';
 
@@ -25,14 +26,17 @@ export interface Account {
   secret?: ConfEntry;
   /** the user name sent with the secret */
   authUser?: string;
-  /** true when some permit/deny/acl limits which addresses may use the account */
+  /** true when permit/deny/acl keep arbitrary Internet addresses out */
   addressLimited: boolean;
+  /** how the address rules were judged, for evidence */
+  aclDetail: string;
 }
 
-const ACL_KEYS = ['permit', 'deny', 'acl', 'contact_acl', 'contact_permit', 'contact_deny'];
+type NamedAcls = ReturnType<typeof namedAcls>;
 
-function hasAcl(section: ConfSection | undefined): boolean {
-  return section !== undefined && section.entries.some((e) => ACL_KEYS.includes(e.name.toLowerCase()));
+function limits(section: ConfSection, named: NamedAcls): { addressLimited: boolean; aclDetail: string } {
+  const v = judgeAcl(section, named);
+  return { addressLimited: !v.open, aclDetail: v.detail };
 }
 
 /** Groups the concrete sections of a file by their `type=`, in one pass (pjsip.conf of a large FreePBX has tens of thousands). */
@@ -81,7 +85,7 @@ export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
   return { endpoints, auths, aors, identifies, registrations, global: typed('global')[0], trunks };
 }
 
-function pjsipAccounts(pj: PjsipObjects): Account[] {
+function pjsipAccounts(pj: PjsipObjects, named: NamedAcls): Account[] {
   return pj.endpoints.map((ep) => {
     const ctx = lastEntry(ep, 'context');
     const authName = splitList(valueOf(ep, 'auth'))[0];
@@ -94,7 +98,7 @@ function pjsipAccounts(pj: PjsipObjects): Account[] {
       context: ctx?.value ?? 'default',
       contextAt: ctx?.at ?? ep.at,
       section: ep,
-      addressLimited: hasAcl(ep),
+      ...limits(ep, named),
     };
     if (auth) {
       const pw = lastEntry(auth, 'password');
@@ -106,7 +110,7 @@ function pjsipAccounts(pj: PjsipObjects): Account[] {
 }
 
 /** chan_sip and chan_iax2 share the peer/user/friend model; `host=` other than dynamic makes a trunk. */
-function peerAccounts(pbx: PbxConfig, tech: 'SIP' | 'IAX2', file: ConfFile | undefined): Account[] {
+function peerAccounts(tech: 'SIP' | 'IAX2', file: ConfFile | undefined, named: NamedAcls): Account[] {
   const general = concreteSections(file).find((s) => s.name.toLowerCase() === 'general');
   const defaultCtx = general ? lastEntry(general, 'context') : undefined;
   const out: Account[] = [];
@@ -118,23 +122,24 @@ function peerAccounts(pbx: PbxConfig, tech: 'SIP' | 'IAX2', file: ConfFile | und
     const authRsa = (valueOf(s, 'auth') ?? '').toLowerCase() === 'rsa';
     const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : tech === 'IAX2' && type !== 'peer' && !secret && !authRsa ? 'guest' : 'extension';
     const ctx = lastEntry(s, 'context') ?? defaultCtx;
-    const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, addressLimited: hasAcl(s) };
+    const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, ...limits(s, named) };
     if (secret) account.secret = secret;
     account.authUser = valueOf(s, 'defaultuser') ?? valueOf(s, 'username') ?? s.name;
     out.push(account);
   }
   if (tech === 'SIP' && file && general && (valueOf(general, 'allowguest') ?? 'yes').toLowerCase() !== 'no') {
     // chan_sip sends unauthenticated calls to the general context when allowguest is on, its default
-    out.push({ tech, name: '(guest)', role: 'guest', context: defaultCtx?.value ?? 'default', contextAt: defaultCtx?.at ?? general.at, section: general, addressLimited: false });
+    out.push({ tech, name: '(guest)', role: 'guest', context: defaultCtx?.value ?? 'default', contextAt: defaultCtx?.at ?? general.at, section: general, addressLimited: false, aclDetail: 'unauthenticated' });
   }
   return out;
 }
 
 /** Every account of the channel drivers that are loaded. */
 export function accounts(pbx: PbxConfig, pj: PjsipObjects = pjsipObjects(pbx)): Account[] {
-  const out = pjsipAccounts(pj);
-  if (!moduleDisabled(pbx, 'chan_sip.so')) out.push(...peerAccounts(pbx, 'SIP', pbx.files['sip.conf']));
-  if (!moduleDisabled(pbx, 'chan_iax2.so')) out.push(...peerAccounts(pbx, 'IAX2', pbx.files['iax.conf']));
+  const named = namedAcls(pbx);
+  const out = pjsipAccounts(pj, named);
+  if (!moduleDisabled(pbx, 'chan_sip.so')) out.push(...peerAccounts('SIP', pbx.files['sip.conf'], named));
+  if (!moduleDisabled(pbx, 'chan_iax2.so')) out.push(...peerAccounts('IAX2', pbx.files['iax.conf'], named));
   return out;
 }
 

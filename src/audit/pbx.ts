@@ -10,6 +10,7 @@ import type { ConfFile } from './conf/model.js';
 export const PBX_FILES = [
   'asterisk.conf',
   'modules.conf',
+  'acl.conf',
   'logger.conf',
   'pjsip.conf',
   'sip.conf',

@@ -3,7 +3,8 @@ import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import type { ConfSection } from '../conf/model.js';
-import { allEntries, concreteSections, lastEntry } from '../conf/model.js';
+import { concreteSections, lastEntry } from '../conf/model.js';
+import { judgeAcl, namedAcls, onlyLoopback } from '../acl.js';
 
 const YES = /^(yes|true|on|1)$/i;
 /** AMI classes that run commands or reach the dialplan with caller-chosen variables (README-SERIOUSLY: treat originate as system). */
@@ -22,20 +23,19 @@ function general(pbx: PbxConfig, name: 'manager.conf' | 'http.conf'): ConfSectio
   return concreteSections(pbx.files[name]).find((s) => s.name.toLowerCase() === 'general');
 }
 
-/** True when the user's permit lines allow only loopback or private addresses after a deny of everything. */
-function aclLimited(user: ConfSection): boolean {
-  const deny = allEntries(user, 'deny');
-  const permit = allEntries(user, 'permit');
-  return user.entries.some((e) => e.name.toLowerCase() === 'acl') || (deny.some((d) => /^0\.0\.0\.0/.test(d.value)) && permit.length > 0);
+/** True when the user's address rules keep arbitrary Internet addresses out. */
+function aclLimited(user: ConfSection, named: ReturnType<typeof namedAcls>): boolean {
+  return !judgeAcl(user, named).open;
 }
 
-function permitsOnlyLoopback(user: ConfSection): boolean {
-  const permit = allEntries(user, 'permit');
-  return aclLimited(user) && permit.length > 0 && permit.every((p) => isLoopback(p.value.split('/')[0] ?? ''));
+/** True when only this host may log in. */
+function permitsOnlyLoopback(user: ConfSection, named: ReturnType<typeof namedAcls>): boolean {
+  return onlyLoopback(user, named);
 }
 
 function amiFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
+  const named = namedAcls(pbx);
   const g = general(pbx, 'manager.conf');
   if (!g || !YES.test(lastEntry(g, 'enabled')?.value ?? 'no')) return out;
   const bind = lastEntry(g, 'bindaddr');
@@ -67,14 +67,14 @@ function amiFindings(pbx: PbxConfig): Finding[] {
   }
   for (const user of concreteSections(pbx.files['manager.conf'])) {
     if (user.name.toLowerCase() === 'general' || user.name === '') continue;
-    const limited = aclLimited(user);
+    const limited = aclLimited(user, named);
     if (!limited) {
       out.push(
         findingAt(user.at, {
           id: 'ami-user-no-acl',
           severity: public_ ? 'high' : 'medium',
           title: `AMI user ${user.name} may log in from any address`,
-          evidence: `[${user.name}] has no deny=0.0.0.0/0.0.0.0 + permit=… or acl=`,
+          evidence: `[${user.name}]: ${judgeAcl(user, named).detail}`,
           why: 'An AMI login from the Internet with a guessed secret controls the PBX.',
           fix: `Add \`deny=0.0.0.0/0.0.0.0\` and \`permit=127.0.0.1/255.255.255.255\` (or the management host) to [${user.name}].`,
         }),
@@ -83,7 +83,7 @@ function amiFindings(pbx: PbxConfig): Finding[] {
     const write = lastEntry(user, 'write');
     const classes = (write?.value ?? '').split(',').map((c) => c.trim().toLowerCase());
     const dangerous = classes.filter((c) => DANGEROUS_CLASSES.includes(c));
-    if (write && dangerous.length > 0 && !permitsOnlyLoopback(user)) {
+    if (write && dangerous.length > 0 && !permitsOnlyLoopback(user, named)) {
       out.push(
         findingAt(write.at, {
           id: 'ami-dangerous-rights',

@@ -6,6 +6,7 @@ import type { Account, PjsipObjects } from '../accounts.js';
 import { concreteSections, lastEntry, valueOf } from '../conf/model.js';
 import type { ConfEntry } from '../conf/model.js';
 import { judgePin, judgeSecret, maskSecret } from './secret-strength.js';
+import { judgeAcl, namedAcls } from '../acl.js';
 
 const FIX_SECRET = 'Replace it with a random secret of 16 or more characters mixing upper and lower case, digits and symbols (e.g. `openssl rand -base64 18`), and update the device.';
 
@@ -54,11 +55,12 @@ export function accountSecretFindings(all: Account[], pj: PjsipObjects): Finding
 
 function managerSecretFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
+  const named = namedAcls(pbx);
   for (const s of concreteSections(pbx.files['manager.conf'])) {
     if (s.name.toLowerCase() === 'general' || s.name === '') continue;
     const secret = lastEntry(s, 'secret');
     if (!secret) continue;
-    const limited = s.entries.some((e) => ['permit', 'deny', 'acl'].includes(e.name.toLowerCase()));
+    const limited = !judgeAcl(s, named).open;
     const f = secretFinding(`AMI user ${s.name}`, secret, [s.name], !limited, 'The AMI can originate calls and, with the system or originate class, run commands on the host.');
     if (f) out.push(f);
   }

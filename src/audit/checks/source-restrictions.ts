@@ -14,7 +14,7 @@ function accountNoAcl(a: Account): Finding | undefined {
     id: pjsip ? 'pjsip-endpoint-no-acl' : a.tech === 'SIP' ? 'sip-peer-no-acl' : 'iax-user-no-acl',
     severity: 'medium',
     title: `${a.tech} extension ${a.name} can register and call from any address`,
-    evidence: `[${a.name}] has no ${pjsip ? 'acl/permit/deny/contact_acl' : 'permit/deny'}`,
+    evidence: `[${a.name}]: ${a.aclDetail}`,
     why: 'Without an address limit, a guessed or leaked secret works from anywhere on the Internet; phones on the office LAN never need that.',
     fix: pjsip
       ? `Add to [${a.name}]: \`deny=0.0.0.0/0.0.0.0\` and \`permit=<your LAN>/<mask>\` (or \`acl=<named acl>\`) and \`contact_deny\`/\`contact_permit\` the same way; remote workers belong on a VPN.`
