@@ -3,6 +3,7 @@
  * Dial()/Goto() unfiltered, and caller-supplied values reaching a shell.
  */
 import type { Finding, Severity } from '../finding.js';
+import type { Provenance } from '../conf/model.js';
 import { findingAt } from '../finding.js';
 import type { Account, AccountRole } from '../accounts.js';
 import type { Dialplan } from './model.js';
@@ -42,31 +43,43 @@ function describe(entry: Entry): string {
 
 const CLASS_RANK = { international: 0, premium: 1, other: 2 } as const;
 
+/**
+ * Where to point the operator: for an untrusted entry, the last step still inside the entry context (the include or
+ * Goto that lets calls out); for extensions, the outbound route (the last pattern extension on the path, where the
+ * number is admitted). The Dial() itself is often shared by every route (FreePBX's macro-dialout-trunk).
+ */
+function fixPoint(entry: Entry, h: OutboundHit): Provenance {
+  const steps = h.path;
+  const pick = entry.role === 'extension' ? steps.filter((s) => s.inPattern).at(-1) : steps.filter((s) => s.context === entry.context).at(-1);
+  return (pick ?? steps[0])?.at ?? h.at;
+}
+
 function outboundFindings(entry: Entry, hits: OutboundHit[]): Finding[] {
-  const byDial = new Map<string, OutboundHit>();
+  const byPlace = new Map<string, { hit: OutboundHit; at: Provenance }>();
   for (const h of hits) {
     if (h.authenticated) continue;
     const cls = classifyNumber(h.number);
     if (entry.role === 'extension' && cls === 'other') continue; // phones calling national numbers is what a PBX is for
-    const key = `${h.at.file}:${h.at.line}`;
-    const prev = byDial.get(key);
-    if (!prev || CLASS_RANK[cls] < CLASS_RANK[classifyNumber(prev.number)]) byDial.set(key, h);
+    const at = fixPoint(entry, h);
+    const key = `${at.file}:${at.line}`;
+    const prev = byPlace.get(key);
+    if (!prev || CLASS_RANK[cls] < CLASS_RANK[classifyNumber(prev.hit.number)]) byPlace.set(key, { hit: h, at });
   }
-  return [...byDial.values()].map((h) => {
+  return [...byPlace.values()].map(({ hit: h, at }) => {
     const cls = classifyNumber(h.number);
     const untrusted = entry.role !== 'extension';
     const what = cls === 'other' ? 'numbers the caller chooses' : `${cls === 'international' ? 'international' : 'premium-rate'} numbers`;
-    return findingAt(h.at, {
+    return findingAt(at, {
       id: untrusted ? 'dialplan-outbound-from-untrusted' : 'dialplan-international-open',
       severity: untrusted ? 'critical' : 'medium',
       title: untrusted ? `${describe(entry)} can dial out to ${what}` : `${describe(entry)} can dial ${what} without a PIN`,
-      evidence: `dialling ${h.probe} reaches Dial(${h.channel})`,
+      evidence: `dialling ${h.probe} reaches Dial(${h.channel}) at ${h.at.file}:${h.at.line}`,
       why: untrusted
         ? 'This is the toll-fraud path: whoever can place a call into this context (anyone, for guests; any caller or spoofer, for a trunk) makes your PBX call premium and international numbers at your cost.'
         : 'A single cracked extension secret is enough to run up international or premium charges overnight; most offices never dial these numbers.',
       fix: untrusted
-        ? `Give ${entry.context} only the extensions that route your DIDs (Goto to fixed internal targets); never include the internal or outbound contexts in it.`
-        : 'Block international and premium prefixes in the extensions\' context (explicit `_00.`/`_011.`/`_900.` → Hangup), or require Authenticate() with a PIN for them.',
+        ? `Give ${entry.context} only the extensions that route your DIDs (Goto to fixed internal targets); never include the internal or outbound contexts in it, nor pass \${EXTEN} on to them.`
+        : 'Block international and premium prefixes in this route (explicit `_00.`/`_011.`/`_900.` → Hangup before it), or require Authenticate() with a PIN for them.',
       path: h.path.map((s) => `${s.at.file}:${s.at.line} ${s.text()}`),
     });
   });

@@ -14,6 +14,10 @@ export const ATTACK_NUMBERS = ['011442079460123', '00442079460123', '+4420794601
 export interface Step {
   at: Provenance;
   text: () => string;
+  /** the context the step is written in */
+  context: string;
+  /** true for a priority of a pattern extension (`_X.`), which is where dialling rules are decided */
+  inPattern: boolean;
 }
 
 export interface OutboundHit {
@@ -69,7 +73,7 @@ function findExtension(plan: Dialplan, ctxName: string, exten: string, seen = ne
   for (const ext of ctx.patterns) if (matches(ext.pattern, exten)) return { ctx, ext, via: [] };
   for (const inc of ctx.includes) {
     const found = findExtension(plan, inc.name, exten, seen);
-    if (found) return { ...found, via: [{ at: inc.at, text: () => `[${ctxName}] include => ${inc.name}` }, ...found.via] };
+    if (found) return { ...found, via: [{ at: inc.at, text: () => `[${ctxName}] include => ${inc.name}`, context: ctxName, inPattern: false }, ...found.via] };
   }
   return undefined;
 }
@@ -194,7 +198,7 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
         if (visited.has(key)) continue;
         visited.add(key);
         steps++;
-        const path = [...f.path, { at: p.at, text: () => stepText(f, p) }];
+        const path = [...f.path, { at: p.at, text: () => stepText(f, p), context: f.ctx.name, inPattern: f.ext.pattern.isPattern }];
         const env = { exten: f.exten, context: f.ctx.name, vars: f.vars, globals: plan.globals };
         const data = expand(p.args, env);
         const app = p.app.toLowerCase();
