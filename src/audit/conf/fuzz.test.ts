@@ -8,7 +8,7 @@ import { memorySource } from './source.js';
 
 // fragments that exercise every branch of the grammar, mixed with arbitrary text
 const fragment = fc.oneof(
-  fc.constantFrom('[', ']', '(', ')', '!', '+', ',', '=', '=>', '+=', ';', '\\;', ';--', '--;', '#include ', '#tryinclude ', '#exec ', '"', '<', '>', '*', '?', '\n', '\r\n', '\r', ' ', '\t', 'a.conf', 'b*.conf', '/etc/asterisk/a.conf', '[s](!)', '[t](s)', '[s](+)'),
+  fc.constantFrom('[', ']', '(', ')', '!', '+', ',', '=', '=>', '+=', ';', '\\;', ';--', '--;', '#include ', '#tryinclude ', '#exec ', '"', '<', '>', '*', '?', '\n', '\r\n', '\r', ' ', '\t', 'a.conf', 'b*.conf', '/etc/asterisk/a.conf', '[s](!)', '[t](s)', '[s](+)', '[S](+type=a&b=c)', 'type=a'),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'binary', maxLength: 8 }),
 );

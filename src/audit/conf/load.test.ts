@@ -72,3 +72,13 @@ void test('a missing #include is an error, a missing #tryinclude is silent, and 
 void test('a missing top-level file loads as undefined', () => {
   assert.equal(loadConf(memorySource({}), dir, 'sip.conf'), undefined);
 });
+
+void test('a repeated name is looked up as Asterisk does: the first section, case-insensitively, or the first matching a (+filter)', () => {
+  const src = memorySource({ [`${dir}/pjsip.conf`]: '[T](!)\nallow=ulaw\n[100]\ntype=endpoint\n[100]\ntype=aor\n[100](+type=aor)\nmax_contacts=1\n[100](+)\ncontext=x\n[101](t)\n' });
+  const conf = loadConf(src, dir, 'pjsip.conf')!;
+  const [, endpoint, aor, ext101] = conf.sections;
+  assert.deepEqual(endpoint!.entries.map((e) => e.name), ['type', 'context']);
+  assert.deepEqual(aor!.entries.map((e) => e.name), ['type', 'max_contacts']);
+  assert.deepEqual(ext101!.entries.map((e) => `${e.name}=${e.value}`), ['allow=ulaw']);
+  assert.equal(conf.diagnostics.length, 0);
+});

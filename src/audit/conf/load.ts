@@ -15,7 +15,8 @@ interface LoadState {
   result: ConfFile;
   current: ConfSection | undefined;
   stack: string[];
-  byName: Map<string, ConfSection>;
+  /** every section by lower-cased name, in order: Asterisk looks names up case-insensitively and takes the first */
+  byName: Map<string, ConfSection[]>;
 }
 
 /** The form of a path shown to the user: relative to the config directory when inside it. */
@@ -57,7 +58,7 @@ function readInto(state: LoadState, abs: string, includedAt: Provenance | undefi
         diag(state, st.severity, st.message, at);
         break;
       case 'section':
-        openSection(state, st.name, st.template, st.append, st.inherits, at);
+        openSection(state, st.name, st.template, st.append, st.appendFilter, st.inherits, at);
         break;
       case 'entry':
         addEntry(state, st.name, st.value, st.object, st.appendValue, at);
@@ -85,18 +86,30 @@ function includeFiles(state: LoadState, arg: string, optional: boolean, at: Prov
   for (const m of matches) readInto(state, m, at, optional);
 }
 
-function openSection(state: LoadState, name: string, template: boolean, append: boolean, inherits: string[], at: Provenance): void {
+function matchesFilter(section: ConfSection, filter: string | undefined): boolean {
+  if (filter === undefined) return true;
+  return filter.split('&').every((cond) => {
+    const [name = '', value = ''] = cond.split('=');
+    return section.entries.some((e) => e.name.toLowerCase() === name.trim().toLowerCase() && e.value === value.trim());
+  });
+}
+
+function firstNamed(state: LoadState, name: string, filter?: string): ConfSection | undefined {
+  return state.byName.get(name.toLowerCase())?.find((s) => matchesFilter(s, filter));
+}
+
+function openSection(state: LoadState, name: string, template: boolean, append: boolean, filter: string | undefined, inherits: string[], at: Provenance): void {
   if (append) {
-    const existing = state.byName.get(name);
+    const existing = firstNamed(state, name, filter);
     if (existing) {
       state.current = existing;
       return;
     }
-    diag(state, 'error', `section [${name}](+) appends to a section that does not exist`, at);
+    diag(state, 'error', `section [${name}](+${filter ?? ''}) appends to a section that does not exist`, at);
   }
   const section: ConfSection = { name, at, isTemplate: template, inherits, entries: [] };
   for (const parent of inherits) {
-    const tpl = state.byName.get(parent);
+    const tpl = firstNamed(state, parent);
     if (!tpl) {
       diag(state, 'error', `section [${name}] inherits from '${parent}', which is not defined above it`, at);
       continue;
@@ -105,7 +118,10 @@ function openSection(state: LoadState, name: string, template: boolean, append: 
     for (const e of tpl.entries) section.entries.push({ ...e, inheritedFrom: e.inheritedFrom ?? parent });
   }
   state.result.sections.push(section);
-  state.byName.set(name, section);
+  const key = name.toLowerCase();
+  const list = state.byName.get(key);
+  if (list) list.push(section);
+  else state.byName.set(key, [section]);
   state.current = section;
 }
 

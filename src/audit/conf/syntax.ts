@@ -7,6 +7,8 @@ export interface SectionStatement {
   name: string;
   template: boolean;
   append: boolean;
+  /** `(+type=aor)`: append to the first section of that name whose variables match, `&` between several */
+  appendFilter?: string;
   inherits: string[];
 }
 
@@ -93,7 +95,10 @@ function parseSection(text: string, line: number): Statement {
   for (const raw of text.slice(close + 2, end).split(',')) {
     const opt = raw.trim();
     if (opt === '!') section.template = true;
-    else if (opt === '+') section.append = true;
+    else if (opt.startsWith('+')) {
+      section.append = true;
+      if (opt.length > 1) section.appendFilter = opt.slice(1);
+    }
     else if (opt !== '') section.inherits.push(opt);
   }
   return section;
