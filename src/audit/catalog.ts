@@ -46,7 +46,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'live-dangerously', severity: 'high', area: 'asterisk', summary: 'live_dangerously=yes lets AMI/ARI run SHELL() and write FILE().' },
   { id: 'execincludes-on', severity: 'medium', area: 'asterisk', summary: 'execincludes=yes lets config files run programs.' },
   { id: 'config-exec', severity: 'high', area: 'asterisk', summary: 'A config file contains #exec (never run by the audit).' },
-  { id: 'config-parse-error', severity: 'low', area: 'asterisk', summary: 'A config file has a line Asterisk would reject (missing include, bad header, cycle).' },
+  { id: 'config-parse-error', severity: 'low', area: 'asterisk', summary: 'A config file has a line Asterisk would reject (missing include, bad header, cycle) or a part the audit could not read.' },
   { id: 'ssh-root-login', severity: 'high', area: 'ssh', summary: 'sshd permits root login (PermitRootLogin yes).' },
   { id: 'ssh-password-auth', severity: 'medium', area: 'ssh', summary: 'sshd accepts passwords (PasswordAuthentication, or keyboard-interactive through PAM).' },
   { id: 'ssh-empty-passwords', severity: 'critical', area: 'ssh', summary: 'sshd permits empty passwords.' },

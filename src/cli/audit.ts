@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { diskSource } from '../audit/conf/source.js';
+import { ConfReadError, diskSource } from '../audit/conf/source.js';
 import type { Finding, Severity } from '../audit/finding.js';
 import { failsAt } from '../audit/finding.js';
 import { runAudit } from '../audit/run-audit.js';
@@ -38,6 +38,15 @@ export function auditCommand(): Command {
 }
 
 async function audit(flags: AuditFlags): Promise<number> {
+  try {
+    return await auditOrThrow(flags);
+  } catch (e) {
+    if (e instanceof ConfReadError) throw new UsageError(`cannot read ${e.message}`, { cause: e });
+    throw e;
+  }
+}
+
+async function auditOrThrow(flags: AuditFlags): Promise<number> {
   const dir = resolve(flags.asterisk);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--asterisk ${flags.asterisk}: not a directory`);
   const extra: Finding[] = [];

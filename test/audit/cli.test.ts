@@ -1,7 +1,7 @@
 /** @module `pbxguard audit` end to end: exit statuses, --fail-on, and each output format on the bundled examples. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HARDENED, WEAK, runCli } from './helpers.js';
@@ -52,6 +52,18 @@ void test('usage and read errors exit 2 with a message', () => {
     assert.match(r.stderr, /no Asterisk config files/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
+  }
+  const unreadable = mkdtempSync(join(tmpdir(), 'pbxguard-unreadable-'));
+  try {
+    cpSync(join(HARDENED, 'asterisk'), unreadable, { recursive: true });
+    // a directory where pjsip.conf should be: the file exists but cannot be read, even by root
+    rmSync(join(unreadable, 'pjsip.conf'));
+    mkdirSync(join(unreadable, 'pjsip.conf'));
+    const r = runCli(['audit', '--asterisk', unreadable, '--sshd', join(HARDENED, 'ssh/sshd_config')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /cannot read .*pjsip\.conf: not a regular file/);
+  } finally {
+    rmSync(unreadable, { recursive: true, force: true });
   }
   assert.equal(runCli([...hardArgs, '--format', 'xml']).status, 2);
   assert.equal(runCli([...hardArgs, '--fail-on', 'info']).status, 2);

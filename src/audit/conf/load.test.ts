@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConf } from './load.js';
-import { memorySource } from './source.js';
+import { ConfReadError, memorySource } from './source.js';
 import { lastEntry, concreteSections } from './model.js';
 
 const dir = '/etc/asterisk';
@@ -81,4 +81,19 @@ void test('a repeated name is looked up as Asterisk does: the first section, cas
   assert.deepEqual(aor!.entries.map((e) => e.name), ['type', 'max_contacts']);
   assert.deepEqual(ext101!.entries.map((e) => `${e.name}=${e.value}`), ['allow=ulaw']);
   assert.equal(conf.diagnostics.length, 0);
+});
+
+void test('an unreadable include is reported where it is included; an unreadable top-level file stops the load', () => {
+  const files = memorySource({ [`${dir}/a.conf`]: '[x]\n#include secret.conf\nk=v\n' });
+  const failing = (bad: string) => ({
+    read: (p: string) => {
+      if (p === bad) throw new ConfReadError(p, 'EACCES: permission denied');
+      return files.read(p);
+    },
+    glob: (p: string) => files.glob(p),
+  });
+  const conf = loadConf(failing(`${dir}/secret.conf`), dir, 'a.conf')!;
+  assert.deepEqual(conf.diagnostics.map((d) => `${d.at.file}:${d.at.line} ${d.severity}`), ['a.conf:2 error']);
+  assert.equal(conf.sections[0]!.entries.length, 1, 'the rest of the file is still read');
+  assert.throws(() => loadConf(failing(`${dir}/a.conf`), dir, 'a.conf'), ConfReadError);
 });

@@ -1,7 +1,7 @@
 /** @module Loads one Asterisk config file with its includes, templates and appends, keeping file:line for every value. */
 import { posix } from 'node:path';
 import type { ConfSource } from './source.js';
-import { hasWildcard } from './source.js';
+import { ConfReadError, hasWildcard } from './source.js';
 import { parseConfText } from './syntax.js';
 import type { ConfDiagnostic, ConfEntry, ConfFile, ConfSection, Provenance } from './model.js';
 
@@ -44,7 +44,15 @@ function readInto(state: LoadState, abs: string, includedAt: Provenance | undefi
     diag(state, 'error', `includes nested deeper than ${MAX_INCLUDE_DEPTH} or more than ${MAX_FILES} files`, includedAt ?? { file: shown, line: 0 });
     return;
   }
-  const text = state.source.read(abs);
+  let text: string | undefined;
+  try {
+    text = state.source.read(abs);
+  } catch (e) {
+    // an unreadable top-level file fails the audit; an unreadable include is reported where it is included
+    if (!includedAt || !(e instanceof ConfReadError)) throw e;
+    diag(state, 'error', `cannot read included file: ${e.message}`, includedAt);
+    return;
+  }
   if (text === undefined) {
     if (!optional && includedAt) diag(state, 'error', `#include of missing file ${shown}`, includedAt);
     return;
@@ -149,8 +157,8 @@ function addEntry(state: LoadState, name: string, value: string, object: boolean
 }
 
 /**
- * Loads `fileName` from `configDir`. Returns undefined when the top-level file does not exist.
- * Never throws on content: problems become diagnostics with their file and line.
+ * Loads `fileName` from `configDir`. Returns undefined when the top-level file does not exist, and throws
+ * ConfReadError when it exists but cannot be read. Never throws on content: problems become diagnostics.
  */
 export function loadConf(source: ConfSource, configDir: string, fileName: string): ConfFile | undefined {
   const dir = posix.normalize(configDir);

@@ -2,7 +2,22 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 
-/** Read access to config files by absolute POSIX path. `read` returns undefined for a missing file. */
+/** A file that exists but cannot be read (permissions, a directory in its place, too large). */
+export class ConfReadError extends Error {
+  constructor(
+    readonly path: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${path}: ${detail}`, options);
+    this.name = 'ConfReadError';
+  }
+}
+
+/**
+ * Read access to config files by absolute POSIX path. `read` returns undefined for a missing file and
+ * throws ConfReadError for one that exists but cannot be read: an audit must not pass a file it could not see.
+ */
 export interface ConfSource {
   read(path: string): string | undefined;
   /** Absolute paths matching `pattern` (`*`, `?`, `[...]` in any segment), sorted; a pattern without wildcards is returned as is. */
@@ -59,12 +74,21 @@ export function expandGlob(pattern: string, listDir: (dir: string) => string[]):
 export function diskSource(): ConfSource {
   return {
     read(path) {
+      let size: number;
       try {
         const st = statSync(path);
-        if (!st.isFile() || st.size > MAX_FILE_BYTES) return undefined;
+        if (!st.isFile()) throw new ConfReadError(path, 'not a regular file');
+        size = st.size;
+      } catch (e) {
+        if (e instanceof ConfReadError) throw e;
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+        throw new ConfReadError(path, (e as Error).message, { cause: e });
+      }
+      if (size > MAX_FILE_BYTES) throw new ConfReadError(path, `larger than ${MAX_FILE_BYTES} bytes`);
+      try {
         return readFileSync(path, 'utf8');
-      } catch {
-        return undefined;
+      } catch (e) {
+        throw new ConfReadError(path, (e as Error).message, { cause: e });
       }
     },
     glob(pattern) {

@@ -116,7 +116,17 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
 
 export function auditSshd(source: ConfSource, path: string): SshdAudit {
   const cfg = readSshd(source, path);
-  return { findings: sshdFindings(cfg.lines, path), files: cfg.files };
+  const problems = cfg.problems.map((p) =>
+    findingAt(p.at, {
+      id: 'config-parse-error',
+      severity: 'low',
+      title: 'Part of the sshd configuration could not be read',
+      evidence: p.message,
+      why: 'Settings in a file the audit cannot read are not audited; sshd may still apply them.',
+      fix: 'Make the file readable (or remove the loop) and audit again; on the host, --live compares with `sshd -T`.',
+    }),
+  );
+  return { findings: [...sshdFindings(cfg.lines, path), ...problems], files: cfg.files };
 }
 
 /** Reads `sshd -T` output (one lower-case `keyword value` per line, the configuration sshd really uses). */

@@ -46,7 +46,14 @@ export function readSshd(source: ConfSource, path: string): SshdConfig {
   const out: SshdConfig = { lines: [], files: [], problems: [] };
   const baseDir = posix.dirname(path);
   const visit = (file: string, depth: number, match: string | undefined, stack: string[]): void => {
-    const text = source.read(file);
+    let text: string | undefined;
+    try {
+      text = source.read(file);
+    } catch (e) {
+      if (depth === 0) throw e;
+      out.problems.push({ message: `cannot read included file: ${(e as Error).message}`, at: { file, line: 0 } });
+      return;
+    }
     if (text === undefined) return;
     if (stack.includes(file) || depth > MAX_DEPTH) {
       out.problems.push({ message: `Include loop or nesting deeper than ${MAX_DEPTH} at ${file}`, at: { file, line: 0 } });

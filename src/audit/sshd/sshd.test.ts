@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memorySource } from '../conf/source.js';
+import { ConfReadError, memorySource } from '../conf/source.js';
 import { readSshd } from './read.js';
 import { auditSshd, effectiveOnlyFindings, parseSshdT } from './check.js';
 
@@ -70,4 +70,16 @@ void test('sshd -T output reveals what a file reading missed, and only that', ()
   assert.deepEqual(extra.map((f) => f.id).sort(), ['ssh-default-port', 'ssh-no-restriction', 'ssh-password-auth', 'ssh-root-login']);
   assert.ok(extra.every((f) => f.file === MAIN && f.title.endsWith('(effective configuration, sshd -T)')));
   assert.deepEqual(effectiveOnlyFindings(extra, sshdT, MAIN), [], 'nothing is reported twice');
+});
+
+void test('an Include that cannot be read becomes a finding instead of being skipped silently', () => {
+  const files = memorySource({ [MAIN]: 'Include /etc/ssh/sshd_config.d/*.conf\nPort 2222\nAllowUsers admin\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n', '/etc/ssh/sshd_config.d/a.conf': 'PermitRootLogin yes\n' });
+  const source = {
+    read: (p: string) => {
+      if (p.endsWith('a.conf')) throw new ConfReadError(p, 'EACCES: permission denied');
+      return files.read(p);
+    },
+    glob: (p: string) => files.glob(p),
+  };
+  assert.deepEqual(auditSshd(source, MAIN).findings.map((f) => f.id), ['config-parse-error']);
 });
