@@ -39,6 +39,13 @@ void test('both branches of GotoIf, Gosub with arguments, Macro and Local channe
   assert.deepEqual(outbound(plan(`${base}[e]\nexten => _X.,1,Dial(Local/\${EXTEN}@outbound/n)\n`), 'e'), ['2']);
 });
 
+void test('ExecIf runs the application it names, and Read() gives the caller the number to dial (callthrough)', () => {
+  assert.deepEqual(outbound(plan(`[e]\nexten => _X.,1,ExecIf($[\${X}]?Dial(PJSIP/\${EXTEN}@provider):Hangup())\n`), 'e'), ['2']);
+  assert.deepEqual(outbound(plan(`${OUT}[e]\nexten => _X.,1,ExecIf($[1]?Goto(outbound,\${EXTEN},1))\n`), 'e'), ['2']);
+  const callthrough = plan(`[from-trunk]\nexten => s,1,Answer()\n same => n,Read(NUM,enter-number,20)\n same => n,Dial(PJSIP/\${NUM}@provider)\n`);
+  assert.deepEqual(outbound(callthrough, 'from-trunk'), ['4']);
+});
+
 void test('an IVR re-opens dialling in its own context, so an include there is reachable from a trunk', () => {
   const p = plan(`${OUT}[ivr]\ninclude = outbound\nexten => s,1,Background(menu)\nexten => 1,1,Hangup()\n[from-trunk]\nexten => s,1,Goto(ivr,s,1)\n`);
   assert.deepEqual(outbound(p, 'from-trunk'), ['2']);

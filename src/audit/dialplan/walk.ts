@@ -4,6 +4,7 @@
  */
 import type { Provenance } from '../conf/model.js';
 import type { Context, Dialplan, Extension, Priority } from './model.js';
+import { splitApp } from './model.js';
 import { matches, sampleFor } from './pattern.js';
 import { UNKNOWN, expand, splitArgs } from './expand.js';
 
@@ -231,84 +232,108 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
           const colon = splitArgs(labels, ':');
           return colon.slice(0, 2);
         };
-        switch (app) {
-          case 'goto':
-            jump(data);
-            break;
-          case 'gotoif':
-          case 'gotoiftime': {
-            const [t = '', e = ''] = branches(data);
-            if (t !== '') jump(t);
-            if (e !== '') jump(e);
-            if (t === '' || e === '') next();
-            break;
-          }
-          case 'gosub':
-          case 'gosubif': {
-            const targets = app === 'gosub' ? [data] : branches(data);
-            for (const t of targets) {
-              const m = /^(.*?)(?:\((.*)\))?$/s.exec(t);
-              if (m?.[1]) jump(m[1], withArgs(m[2] !== undefined ? splitArgs(m[2]) : []));
+        const exec = (app: string, data: string): void => {
+          switch (app) {
+            case 'goto':
+              jump(data);
+              break;
+            case 'gotoif':
+            case 'gotoiftime': {
+              const [t = '', e = ''] = branches(data);
+              if (t !== '') jump(t);
+              if (e !== '') jump(e);
+              if (t === '' || e === '') next();
+              break;
             }
-            next();
-            break;
-          }
-          case 'macro': {
-            const [name = '', ...args] = splitArgs(data);
-            if (!name.includes(UNKNOWN)) jump(`macro-${name},s,1`, withArgs(args));
-            next();
-            break;
-          }
-          case 'set':
-          case 'multiset': {
-            const vars = new Map(f.vars);
-            for (const assign of app === 'set' ? [data] : splitArgs(data)) {
-              const eq = assign.indexOf('=');
-              if (eq > 0) vars.set(assign.slice(0, eq).replace(/^__?/, '').trim(), assign.slice(eq + 1));
-            }
-            stack.push({ ...f, vars, index: f.index + 1, path });
-            break;
-          }
-          case 'authenticate':
-          case 'vmauthenticate':
-            stack.push({ ...f, index: f.index + 1, path, authenticated: true });
-            break;
-          case 'disa': {
-            const [password = '', ctx = 'disa'] = splitArgs(data);
-            record({ kind: 'disa', at: p.at, password, path, authenticated: f.authenticated });
-            const target = ctx === '' ? 'disa' : ctx;
-            if (!target.includes(UNKNOWN) && !dialInSeen.has(target)) {
-              dialInSeen.add(target);
-              dialIns.push({ ctx: target, path, authenticated: f.authenticated || !/^no-password$/i.test(password) });
-            }
-            break;
-          }
-          case 'background':
-          case 'waitexten':
-            if (!dialInSeen.has(f.ctx.name)) {
-              dialInSeen.add(f.ctx.name);
-              dialIns.push({ ctx: f.ctx.name, path, authenticated: f.authenticated });
-            }
-            next();
-            break;
-          case 'dial': {
-            const [targets = ''] = splitArgs(data);
-            for (const channel of targets.split('&')) {
-              const ch = parseChannel(channel.trim());
-              if (!ch) continue;
-              if (ch.tech === 'LOCAL') {
-                const [exten = '', ctx = ''] = ch.number !== '' ? [ch.number, ch.peer] : [ch.peer, 'default'];
-                jump(`${ctx},${exten},1`);
-              } else if (isOutbound(ch, opts.trunks) && callerChosen(ch.number, f.probe)) {
-                record({ kind: 'outbound', at: p.at, channel: channel.trim(), number: ch.number, probe: f.probe, path, authenticated: f.authenticated });
+            case 'gosub':
+            case 'gosubif': {
+              const targets = app === 'gosub' ? [data] : branches(data);
+              for (const t of targets) {
+                const m = /^(.*?)(?:\((.*)\))?$/s.exec(t);
+                if (m?.[1]) jump(m[1], withArgs(m[2] !== undefined ? splitArgs(m[2]) : []));
               }
+              next();
+              break;
             }
-            next();
-            break;
+            case 'macro': {
+              const [name = '', ...args] = splitArgs(data);
+              if (!name.includes(UNKNOWN)) jump(`macro-${name},s,1`, withArgs(args));
+              next();
+              break;
+            }
+            case 'set':
+            case 'multiset': {
+              const vars = new Map(f.vars);
+              for (const assign of app === 'set' ? [data] : splitArgs(data)) {
+                const eq = assign.indexOf('=');
+                if (eq > 0) vars.set(assign.slice(0, eq).replace(/^__?/, '').trim(), assign.slice(eq + 1));
+              }
+              stack.push({ ...f, vars, index: f.index + 1, path });
+              break;
+            }
+            case 'authenticate':
+            case 'vmauthenticate':
+              stack.push({ ...f, index: f.index + 1, path, authenticated: true });
+              break;
+            case 'disa': {
+              const [password = '', ctx = 'disa'] = splitArgs(data);
+              record({ kind: 'disa', at: p.at, password, path, authenticated: f.authenticated });
+              const target = ctx === '' ? 'disa' : ctx;
+              if (!target.includes(UNKNOWN) && !dialInSeen.has(target)) {
+                dialInSeen.add(target);
+                dialIns.push({ ctx: target, path, authenticated: f.authenticated || !/^no-password$/i.test(password) });
+              }
+              break;
+            }
+            case 'background':
+            case 'waitexten':
+              if (!dialInSeen.has(f.ctx.name)) {
+                dialInSeen.add(f.ctx.name);
+                dialIns.push({ ctx: f.ctx.name, path, authenticated: f.authenticated });
+              }
+              next();
+              break;
+            case 'dial': {
+              const [targets = ''] = splitArgs(data);
+              for (const channel of targets.split('&')) {
+                const ch = parseChannel(channel.trim());
+                if (!ch) continue;
+                if (ch.tech === 'LOCAL') {
+                  const [exten = '', ctx = ''] = ch.number !== '' ? [ch.number, ch.peer] : [ch.peer, 'default'];
+                  jump(`${ctx},${exten},1`);
+                } else if (isOutbound(ch, opts.trunks) && callerChosen(ch.number, f.probe)) {
+                  record({ kind: 'outbound', at: p.at, channel: channel.trim(), number: ch.number, probe: f.probe, path, authenticated: f.authenticated });
+                }
+              }
+              next();
+              break;
+            }
+            case 'execif':
+            case 'exec': {
+              // ExecIf(cond?App(args)[:App(args)]) and Exec(App(args)) run another application: run each one named
+              const calls = app === 'exec' ? [data] : branches(data);
+              for (const call of calls) {
+                const inner = splitApp(call);
+                if (inner.app !== '' && !/^exec/i.test(inner.app)) exec(inner.app.toLowerCase(), inner.args);
+              }
+              if (app === 'execif') next();
+              break;
+            }
+            case 'read':
+            case 'readexten': {
+              // the caller types the value: the number being probed, or an international one when the call came in on `s`
+              const [name = ''] = splitArgs(data);
+              const typed = /\d{6,}/.test(f.probe) ? f.probe : ATTACK_NUMBERS[0]!;
+              const vars = new Map(f.vars);
+              if (name !== '' && !name.includes(UNKNOWN)) vars.set(name, typed);
+              stack.push({ ...f, vars, index: f.index + 1, path, probe: typed });
+              break;
+            }
+            default:
+              if (!TERMINAL.has(app)) next();
           }
-          default:
-            if (!TERMINAL.has(app)) next();
-        }
+        };
+        exec(app, data);
       }
     }
   }
