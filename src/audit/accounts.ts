@@ -120,9 +120,11 @@ function peerAccounts(tech: 'SIP' | 'IAX2', file: ConfFile | undefined, named: N
     const host = valueOf(s, 'host')?.toLowerCase();
     const secret = lastEntry(s, 'secret');
     const authRsa = (valueOf(s, 'auth') ?? '').toLowerCase() === 'rsa';
-    const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : tech === 'IAX2' && type !== 'peer' && !secret && !authRsa ? 'guest' : 'extension';
+    const acl = limits(s, named);
+    // an IAX2 user without a secret is a guest, unless address rules confine it to known networks (a peer trusted by address)
+    const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : tech === 'IAX2' && type !== 'peer' && !secret && !authRsa && !acl.addressLimited ? 'guest' : 'extension';
     const ctx = lastEntry(s, 'context') ?? defaultCtx;
-    const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, ...limits(s, named) };
+    const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, ...acl };
     if (secret) account.secret = secret;
     account.authUser = valueOf(s, 'defaultuser') ?? valueOf(s, 'username') ?? s.name;
     out.push(account);

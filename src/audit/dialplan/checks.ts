@@ -37,8 +37,12 @@ export function entryPoints(all: Account[]): Entry[] {
 function describe(entry: Entry): string {
   const names = entry.accounts.filter((a) => a.role === entry.role).map((a) => `${a.tech}/${a.name}`);
   const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ` and ${names.length - 3} more` : '');
-  const kind = entry.role === 'guest' ? 'unauthenticated callers' : entry.role === 'trunk' ? 'calls from trunk' : 'extension';
+  const kind = entry.role === 'guest' ? 'unauthenticated callers' : entry.role === 'trunk' ? 'calls from trunk' : 'extensions';
   return `${kind} ${shown} (context ${entry.context})`;
+}
+
+function capitalized(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 const CLASS_RANK = { international: 0, premium: 1, other: 2 } as const;
@@ -72,7 +76,7 @@ function outboundFindings(entry: Entry, hits: OutboundHit[]): Finding[] {
     return findingAt(at, {
       id: untrusted ? 'dialplan-outbound-from-untrusted' : 'dialplan-international-open',
       severity: untrusted ? 'critical' : 'medium',
-      title: untrusted ? `${describe(entry)} can dial out to ${what}` : `${describe(entry)} can dial ${what} without a PIN`,
+      title: capitalized(untrusted ? `${describe(entry)} can dial out to ${what}` : `${describe(entry)} can dial ${what} without a PIN`),
       evidence: `dialling ${h.probe} reaches Dial(${h.channel}) at ${h.at.file}:${h.at.line}`,
       why: untrusted
         ? 'This is the toll-fraud path: whoever can place a call into this context (anyone, for guests; any caller or spoofer, for a trunk) makes your PBX call premium and international numbers at your cost.'
