@@ -53,7 +53,7 @@ void test("the testsuite's ACL setups give the addresses its tests expect, and t
     const passes = (n: number) => ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4'].filter((a) => judgeAcl(section(n), named, '', [a]).open);
     assert.deepEqual([1, 2, 3, 4].map(passes), [['127.0.0.1'], ['127.0.0.1'], ['127.0.0.2'], []], tech);
     // testacl2-4 each deny one loopback address and permit everything else: Internet addresses pass all three
-    const open = runAudit({ source: diskSource(), asteriskDir: dir }).findings.filter((f) => ['pjsip-endpoint-no-acl', 'iax-user-no-acl', 'iax-guest'].includes(f.id));
+    const open = runAudit({ source: diskSource(), asteriskDir: dir }).findings.filter((f) => ['pjsip-endpoint-no-acl', 'pjsip-endpoint-no-auth', 'iax-user-no-acl', 'iax-guest'].includes(f.id));
     assert.deepEqual(open.map((f) => f.evidence.split(']')[0]), [`[${prefix}3`], tech);
   }
 });

@@ -85,12 +85,25 @@ export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
   return { endpoints, auths, aors, identifies, registrations, global: typed('global')[0], trunks };
 }
 
+/**
+ * True when anyone can be taken for this endpoint without a password: it has no inbound `auth`, PJSIP may identify
+ * it by the From user (endpoint_identifier_order and identify_by both include username, their defaults), and no
+ * address rule keeps strangers out.
+ */
+export function unauthenticatedByName(pj: PjsipObjects, ep: ConfSection, addressLimited: boolean): boolean {
+  if (valueOf(ep, 'auth') !== undefined || addressLimited) return false;
+  const order = (pj.global ? valueOf(pj.global, 'endpoint_identifier_order') : undefined) ?? 'ip,username,anonymous';
+  return /\busername\b/i.test(order) && /\busername\b/i.test(valueOf(ep, 'identify_by') ?? 'username,ip');
+}
+
 function pjsipAccounts(pj: PjsipObjects, named: NamedAcls): Account[] {
   return pj.endpoints.map((ep) => {
     const ctx = lastEntry(ep, 'context');
     const authName = splitList(valueOf(ep, 'auth'))[0];
     const auth = authName === undefined ? undefined : pj.auths.get(authName);
-    const role: AccountRole = ep.name === 'anonymous' ? 'guest' : pj.trunks.has(ep.name) ? 'trunk' : 'extension';
+    const acl = limits(ep, named);
+    const open = ep.name === 'anonymous' || (!pj.trunks.has(ep.name) && unauthenticatedByName(pj, ep, acl.addressLimited));
+    const role: AccountRole = open ? 'guest' : pj.trunks.has(ep.name) ? 'trunk' : 'extension';
     const account: Account = {
       tech: 'PJSIP',
       name: ep.name,
@@ -98,7 +111,7 @@ function pjsipAccounts(pj: PjsipObjects, named: NamedAcls): Account[] {
       context: ctx?.value ?? 'default',
       contextAt: ctx?.at ?? ep.at,
       section: ep,
-      ...limits(ep, named),
+      ...acl,
     };
     if (auth) {
       const pw = lastEntry(auth, 'password');
@@ -121,8 +134,9 @@ function peerAccounts(tech: 'SIP' | 'IAX2', file: ConfFile | undefined, named: N
     const secret = lastEntry(s, 'secret');
     const authRsa = (valueOf(s, 'auth') ?? '').toLowerCase() === 'rsa';
     const acl = limits(s, named);
-    // an IAX2 user without a secret is a guest, unless address rules confine it to known networks (a peer trusted by address)
-    const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : tech === 'IAX2' && type !== 'peer' && !secret && !authRsa && !acl.addressLimited ? 'guest' : 'extension';
+    // an account without a secret is a guest, unless address rules confine it to known networks (a peer trusted by address)
+    const noPassword = !secret && !authRsa && lastEntry(s, 'md5secret') === undefined && !acl.addressLimited;
+    const role: AccountRole = host !== undefined && host !== 'dynamic' ? 'trunk' : noPassword && (tech === 'SIP' || type !== 'peer') ? 'guest' : 'extension';
     const ctx = lastEntry(s, 'context') ?? defaultCtx;
     const account: Account = { tech, name: s.name, role, context: ctx?.value ?? 'default', contextAt: ctx?.at ?? s.at, section: s, ...acl };
     if (secret) account.secret = secret;

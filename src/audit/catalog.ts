@@ -10,7 +10,7 @@ export interface CheckInfo {
 }
 
 export const CHECKS: readonly CheckInfo[] = [
-  { id: 'secret-empty', severity: 'critical', area: 'secrets', summary: 'An account secret is empty.' },
+  { id: 'secret-empty', severity: 'critical', area: 'secrets', summary: 'An account secret is empty, or a chan_sip account has none and no address limit.' },
   { id: 'secret-guessable', severity: 'critical', area: 'secrets', summary: 'A secret equals or contains the user name or extension, is a common or default password, or is the best-practices document example.' },
   { id: 'secret-weak', severity: 'high', area: 'secrets', summary: 'A secret is all digits, short, or too short for an account usable from any address.' },
   { id: 'voicemail-pin-weak', severity: 'high', area: 'secrets', summary: 'A voicemail PIN is empty, equals the mailbox, repeats a digit, is a run, or is short.' },
@@ -19,6 +19,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'iax-user-no-acl', severity: 'medium', area: 'source', summary: 'An IAX2 account has no permit/deny.' },
   { id: 'sip-insecure-invite', severity: 'high', area: 'source', summary: 'A chan_sip peer takes INVITEs without authentication and without an address limit.' },
   { id: 'pjsip-trunk-no-identify', severity: 'medium', area: 'source', summary: 'A PJSIP trunk has no identify section matching its provider.' },
+  { id: 'pjsip-endpoint-no-auth', severity: 'critical', area: 'source', summary: 'A PJSIP endpoint without inbound auth or address rules can be used by anyone who names it in From.' },
   { id: 'pjsip-trunk-username-match', severity: 'high', area: 'source', summary: 'A PJSIP trunk without inbound auth can be identified by the From user name (identify_by includes username).' },
   { id: 'pjsip-identify-any', severity: 'high', area: 'source', summary: 'An identify section matches every address.' },
   { id: 'pjsip-aor-many-contacts', severity: 'low', area: 'source', summary: 'An AOR accepts more than three registered contacts.' },

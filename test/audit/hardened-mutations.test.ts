@@ -28,6 +28,8 @@ const MUTATIONS: Mutation[] = [
   { file: 'pjsip.endpoint.conf', from: /\[provider-identify\][^[]*/, to: '', expect: 'pjsip-trunk-no-identify' },
   { file: 'pjsip.endpoint.conf', from: '[provider-identify]', to: '[anonymous]\ntype = endpoint\ncontext = from-trunk\n\n[provider-identify]', expect: 'pjsip-anonymous-endpoint' },
   { file: 'pjsip.endpoint.conf', from: 'identify_by = ip ', to: 'identify_by = ip,username ', expect: 'pjsip-trunk-username-match' },
+  { file: 'pjsip.endpoint.conf', from: '[provider]', to: '[lobby]\ntype = endpoint\ncontext = from-internal\n\n[provider]', expect: 'pjsip-endpoint-no-auth' },
+  { file: 'pjsip.endpoint.conf', from: '[provider]', to: '[lobby]\ntype = endpoint\ncontext = from-internal\n\n[provider]', expect: 'dialplan-outbound-from-untrusted' },
   { file: 'pjsip.aor.conf', from: 'max_contacts = 1\nremove_existing = yes\n\n[101]', to: 'max_contacts = 20\n\n[101]', expect: 'pjsip-aor-many-contacts' },
   { file: 'manager.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = 0.0.0.0', expect: 'ami-bound-all' },
   {
@@ -74,10 +76,10 @@ void test('originate rights for an AMI user permitted only from localhost are no
 void test('chan_sip and IAX2 checks run once their modules are no longer disabled', () => {
   const files = exampleFiles(HARDENED);
   files['modules.conf'] = '[modules]\nautoload = yes\n';
-  files['sip.conf'] = '[general]\ncontext = public\n';
+  files['sip.conf'] = '[general]\ncontext = public\n\n[fax]\ntype = friend\nhost = dynamic\n';
   files['iax.conf'] = '[general]\nrequirecalltoken = no\n';
   const ids = runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => f.id);
-  assert.ok(ids.includes('sip-allowguest') && ids.includes('iax-calltoken-disabled') && ids.includes('iax-authdebug-off'), JSON.stringify(ids));
+  for (const id of ['sip-allowguest', 'secret-empty', 'iax-calltoken-disabled', 'iax-authdebug-off']) assert.ok(ids.includes(id), `${id} missing from ${JSON.stringify(ids)}`);
 });
 
 void test('the hardened sshd_config with root login turned on reports ssh-root-login only', () => {

@@ -48,7 +48,7 @@ function sipFindings(pbx: PbxConfig): Finding[] {
 function pjsipFindings(pj: PjsipObjects, all: Account[]): Finding[] {
   const out: Finding[] = [];
   for (const a of all) {
-    if (a.tech !== 'PJSIP' || a.role !== 'guest') continue;
+    if (a.tech !== 'PJSIP' || a.name !== 'anonymous') continue;
     out.push(
       findingAt(a.section.at, {
         id: 'pjsip-anonymous-endpoint',

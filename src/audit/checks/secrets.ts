@@ -27,6 +27,19 @@ export function accountSecretFindings(all: Account[], pj: PjsipObjects): Finding
   const out: Finding[] = [];
   const why = 'Scanners such as sipvicious svcrack try thousands of passwords per second against every extension; a guessed secret lets the attacker register or place calls billed to you.';
   for (const a of all) {
+    if (a.tech === 'SIP' && a.role === 'guest' && a.name !== '(guest)') {
+      out.push(
+        findingAt(a.section.at, {
+          id: 'secret-empty',
+          severity: 'critical',
+          title: `chan_sip ${a.name} has no secret and no address limit`,
+          evidence: `[${a.name}] without secret= or md5secret=, ${a.aclDetail}`,
+          why: 'chan_sip neither challenges calls nor registrations of a peer without a secret: anyone can register as it or call in its context.',
+          fix: FIX_SECRET,
+        }),
+      );
+      continue;
+    }
     if (!a.secret || a.tech === 'PJSIP') continue;
     const f = secretFinding(`${a.tech} ${a.role} ${a.name}`, a.secret, [a.name, a.authUser ?? ''], !a.addressLimited, why);
     if (f) out.push(f);

@@ -3,6 +3,7 @@ import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { Account } from '../accounts.js';
 import type { PjsipObjects } from '../accounts.js';
+import { unauthenticatedByName } from '../accounts.js';
 import { allEntries, lastEntry, valueOf } from '../conf/model.js';
 
 const ANY_NETWORK = /^(0\.0\.0\.0(\/0(\.0\.0\.0)?)?|::(\/0)?|0\.0\.0\.0\/0)$/;
@@ -52,24 +53,23 @@ function trunkChecks(pj: PjsipObjects, all: Account[]): Finding[] {
       }),
     );
   }
-  // res_pjsip_endpoint_identifier_user matches the From user to an endpoint's name; a trunk has no inbound auth to stop that
-  const order = (pj.global ? valueOf(pj.global, 'endpoint_identifier_order') : undefined) ?? 'ip,username,anonymous';
-  if (/\busername\b/i.test(order)) {
-    for (const a of all) {
-      if (a.tech !== 'PJSIP' || a.role !== 'trunk' || valueOf(a.section, 'auth') !== undefined) continue;
-      const by = lastEntry(a.section, 'identify_by');
-      if (!/\busername\b/i.test(by?.value ?? 'username,ip')) continue;
-      out.push(
-        findingAt(by?.at ?? a.section.at, {
-          id: 'pjsip-trunk-username-match',
-          severity: 'high',
-          title: `Anyone can be taken for trunk ${a.name} by sending From: <sip:${a.name}@…>`,
-          evidence: by ? `identify_by = ${by.value}` : `[${a.name}] without auth= and without identify_by (the default is username,ip)`,
-          why: "PJSIP tries identification by the From user when the address does not match; the trunk has no inbound authentication, so a request from anywhere naming it lands in its context unchallenged.",
-          fix: `Add \`identify_by = ip\` to [${a.name}] so only its identify match= addresses are taken as the trunk.`,
-        }),
-      );
-    }
+  // res_pjsip_endpoint_identifier_user matches the From user to an endpoint's name; without inbound auth nothing else is asked
+  for (const a of all) {
+    if (a.tech !== 'PJSIP' || a.name === 'anonymous' || !unauthenticatedByName(pj, a.section, a.addressLimited)) continue;
+    const by = lastEntry(a.section, 'identify_by');
+    const trunk = a.role === 'trunk';
+    out.push(
+      findingAt(by?.at ?? a.section.at, {
+        id: trunk ? 'pjsip-trunk-username-match' : 'pjsip-endpoint-no-auth',
+        severity: trunk ? 'high' : 'critical',
+        title: `Anyone can be taken for ${trunk ? 'trunk' : 'endpoint'} ${a.name} by sending From: <sip:${a.name}@…>`,
+        evidence: by ? `identify_by = ${by.value}, no auth=` : `[${a.name}] without auth= and without identify_by (the default is username,ip)`,
+        why: 'PJSIP identifies a request by its From user when the address does not match; with no inbound authentication and no address rule, a request from anywhere naming this endpoint is accepted unchallenged in its context.',
+        fix: trunk
+          ? `Add \`identify_by = ip\` to [${a.name}] so only its identify match= addresses are taken as the trunk.`
+          : `Give [${a.name}] an \`auth=\` with a strong password, or \`identify_by = ip\` with an identify section and deny/permit rules.`,
+      }),
+    );
   }
   for (const id of pj.identifies) {
     for (const m of allEntries(id, 'match')) {
