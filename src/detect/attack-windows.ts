@@ -74,6 +74,8 @@ export class AttackWindows {
   private readonly cap: number;
   private readonly longestFindtime: number;
   private createdSinceSweep = 0;
+  private lastIp = '';
+  private lastState: AddressState | undefined;
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
     const limits = Object.values(cfg.limits);
@@ -95,11 +97,16 @@ export class AttackWindows {
 
     const st = this.touch(ip, ev.at);
     const limits = this.cfg.limits[ev.service] ?? this.cfg.limits.default;
-    let own = st.failures.find((f) => f.service === ev.service && f.source === ev.source);
-    if (own === undefined) st.failures.push((own = { service: ev.service, source: ev.source, times: [] }));
+    let own: FailureTimes | undefined;
+    for (const f of st.failures) if (f.service === ev.service && f.source === ev.source) own = f;
     const from = ev.at - limits.findtime;
-    own.times.push(ev.at);
-    if (own.times.length > this.cap) own.times.shift();
+    if (own === undefined) {
+      // exact-size arrays: a pushed-to empty array reserves 17 slots, and most addresses are seen once
+      st.failures = [...st.failures, { service: ev.service, source: ev.source, times: [ev.at] }];
+    } else {
+      own.times.push(ev.at);
+      if (own.times.length > this.cap) own.times.shift();
+    }
     if (ev.at < st.quietUntil) return NO_ALERTS;
     const failures = this.failuresSince(st, ev.service, from);
     if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
@@ -164,7 +171,8 @@ export class AttackWindows {
   }
 
   private touch(ip: string, at: number): AddressState {
-    let st = this.state.get(ip);
+    // attacks come in bursts from one address: skip the map for a repeat of the last one
+    let st = ip === this.lastIp ? this.lastState : this.state.get(ip);
     if (st === undefined) {
       if (++this.createdSinceSweep >= SWEEP_EVERY) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
@@ -173,6 +181,8 @@ export class AttackWindows {
     } else if (at > st.lastSeen) {
       st.lastSeen = at;
     }
+    this.lastIp = ip;
+    this.lastState = st;
     return st;
   }
 
@@ -182,6 +192,7 @@ export class AttackWindows {
    */
   private sweep(now: number): void {
     this.createdSinceSweep = 0;
+    this.lastIp = '';
     const horizon = now - this.longestFindtime;
     for (const [ip, st] of this.state) {
       if (st.lastSeen < horizon && st.trustedUntil < now && st.quietUntil < now) this.state.delete(ip);
@@ -193,6 +204,7 @@ export class AttackWindows {
    * strict LRU order on every event, and it only runs when the bound is reached.
    */
   private evictOldest(): void {
+    this.lastIp = '';
     const seen = new Float64Array(this.state.size);
     let i = 0;
     for (const st of this.state.values()) seen[i++] = st.lastSeen;
@@ -215,8 +227,8 @@ export class AttackWindows {
       st.accounts.splice(oldest, 1);
       st.accountTimes.splice(oldest, 1);
     }
-    st.accounts.push(detach(account));
-    st.accountTimes.push(at);
+    st.accounts = [...st.accounts, detach(account)];
+    st.accountTimes = [...st.accountTimes, at];
   }
 
   private countAccountsSince(st: AddressState, from: number): number {

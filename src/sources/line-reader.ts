@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
 export const MAX_LINE_CHARS = 64 * 1024;
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 export interface ReadStats {
   lines: number;

@@ -5,23 +5,25 @@
 import type { Decision, SecurityEvent } from '../../core/events.js';
 
 export class JsonlFormatter {
-  private lastSecond = NaN;
-  /** `2026-11-25T10:00:01.` of the last second seen: most events share their second with the previous one */
-  private secondPrefix = '';
+  private minuteStart = NaN;
+  /** `2026-11-25T10:00:` of the last minute seen: consecutive events share it */
+  private minutePrefix = '';
   private lastFile: string | undefined;
   private lastFileJson = '';
 
   private iso(at: number): string {
-    if (at < 0) return new Date(at).toISOString();
-    const ms = at % 1000;
-    const second = at - ms;
-    if (second !== this.lastSecond) {
+    const inMinute = at - this.minuteStart;
+    if (!(inMinute >= 0 && inMinute < 60_000)) {
       const full = new Date(at).toISOString();
-      if (full.length !== 24) return full; // years beyond 9999 or before 0: no shortcut
-      this.lastSecond = second;
-      this.secondPrefix = full.slice(0, 20);
+      // years before 0 or after 9999 have a longer form: no shortcut for them
+      if (at < 0 || full.length !== 24) return full;
+      this.minuteStart = at - (at % 60_000);
+      this.minutePrefix = full.slice(0, 17);
+      return full;
     }
-    return `${this.secondPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+    const sec = Math.floor(inMinute / 1000);
+    const ms = inMinute % 1000;
+    return `${this.minutePrefix}${sec < 10 ? '0' : ''}${sec}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
   }
 
   event(ev: SecurityEvent): string {

@@ -2,7 +2,7 @@
 import { styleText } from 'node:util';
 import type { Decision } from '../../core/events.js';
 import { BanPolicy } from '../../decide/ban-policy.js';
-import { RunSummary } from '../../pipeline/summary.js';
+import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
 import { safeText } from './safe-text.js';
 
 type Style = Parameters<typeof styleText>[0];
@@ -61,12 +61,14 @@ export function renderText(s: RunSummary, colour: boolean): string {
     out.push('', c('bold', 'Top attacking addresses'));
     for (const [ip, n] of top) {
       const a = s.addresses.get(ip)!;
-      const acc = a.accounts.map((x) => safeText(x, 24)).join(', ');
-      out.push(`  ${ip.padEnd(40)}${int.format(n).padStart(9)}  ${a.services.join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
+      const acc = accountsOf(a)
+        .map((x) => safeText(x, 24))
+        .join(', ');
+      out.push(`  ${ip.padEnd(40)}${int.format(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
     }
   }
 
-  const accounts = RunSummary.top(s.accounts, 10);
+  const accounts = RunSummary.top(s.accountCounts(), 10);
   if (accounts.length > 0) {
     out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${int.format(s.accounts.size)} distinct)`));
     for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${int.format(n).padStart(9)}`);

@@ -8,7 +8,7 @@
  * name different addresses, the line is `ambiguous`. When the anchor occurs once, only one reading
  * exists and none of that runs (the common case, and the fast path).
  */
-import type { EventKind, EventSource, Service } from '../../core/events.js';
+import { EVENT_KINDS, SERVICES, type EventKind, type EventSource, type Service } from '../../core/events.js';
 import type { LogFamily } from '../envelope.js';
 import type { RuleDef, Sample } from './schema.js';
 
@@ -134,8 +134,10 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     id: def.id,
     file,
     log: def.log,
-    service: def.service,
-    kind: def.kind,
+    // the shared constants, not the strings the YAML parser made: equality tests and Set/Map
+    // lookups on every event then compare pointers instead of characters
+    service: SERVICES.find((s) => s === def.service)!,
+    kind: EVENT_KINDS.find((k) => k === def.kind)!,
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     prefilter: def.prefilter,
     patterns,

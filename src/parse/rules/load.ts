@@ -1,38 +1,87 @@
-/** @module Loads the rule pack (rules/**\/*.yaml) and the scanner fingerprints, compiling each rule once. */
-import { readdirSync, statSync } from 'node:fs';
+/**
+ * @module Loads the rule pack (rules/**\/*.yaml) and the scanner fingerprints, compiling each rule
+ * once. Parsing ~150 kB of YAML took ~110 ms, most of a short run's start-up, so the build writes a
+ * validated JSON snapshot of the bundled pack; it is used only while its hash of the YAML files
+ * still matches, so it can never disagree with them.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, readYamlAs } from '../../core/yaml-file.js';
+import { ConfigError, parseYamlAs } from '../../core/yaml-file.js';
 import { Fingerprinter } from '../fingerprints.js';
 import { RulePack } from '../matcher.js';
 import { compileRule, type CompiledRule } from './compile.js';
-import { FingerprintFileSchema, RuleFileSchema } from './schema.js';
+import { FingerprintFileSchema, RuleFileSchema, type FingerprintDef, type RuleDef } from './schema.js';
 
 /** The rule pack shipped with pbxguard (same relative place from src/ and dist/). */
 export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../../rules', import.meta.url));
+/** Written by `npm run build` next to the compiled code (absent when running from src/). */
+export const BUNDLED_SNAPSHOT = fileURLToPath(new URL('../../rules-snapshot.json', import.meta.url));
 const FINGERPRINTS_FILE = 'fingerprints.yaml';
 
-function yamlFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(join(e.parentPath, e.name));
-  }
-  return out.sort();
+interface RuleSource {
+  /** path as shown in messages (relative to the working directory) */
+  name: string;
+  text: string;
 }
 
-export function loadRules(dir: string = BUNDLED_RULES_DIR): CompiledRule[] {
+/** The validated content of a rule directory, as stored in a snapshot. */
+export interface RuleSet {
+  hash: string;
+  files: Array<{ name: string; rules: RuleDef[] }>;
+  fingerprints: FingerprintDef[];
+}
+
+function readSources(dir: string): RuleSource[] {
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
   } catch (e) {
     throw new ConfigError(dir, undefined, `rule directory unusable: ${(e as Error).message}`, { cause: e });
   }
+  const paths: string[] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile() && /\.ya?ml$/.test(e.name)) paths.push(join(e.parentPath, e.name));
+  }
+  return paths.sort().map((p) => ({ name: relative(process.cwd(), p), text: readFileSync(p, 'utf8') }));
+}
+
+function hashOf(dir: string, sources: RuleSource[]): string {
+  const h = createHash('sha256');
+  for (const s of sources) h.update(relative(dir, s.name)).update('\0').update(s.text).update('\0');
+  return h.digest('hex');
+}
+
+/** Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. */
+export function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string): RuleSet {
+  const sources = readSources(dir);
+  const hash = hashOf(dir, sources);
+  if (snapshot !== undefined) {
+    try {
+      const snap = JSON.parse(readFileSync(snapshot, 'utf8')) as RuleSet;
+      if (snap.hash === hash) return snap;
+    } catch {
+      // no snapshot, or an unreadable one: parse the YAML
+    }
+  }
+  const set: RuleSet = { hash, files: [], fingerprints: [] };
+  for (const s of sources) {
+    if (s.name.endsWith(FINGERPRINTS_FILE)) set.fingerprints = parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints;
+    else set.files.push({ name: s.name, rules: parseYamlAs(s.text, s.name, RuleFileSchema).rules });
+  }
+  if (set.files.length === 0) throw new ConfigError(dir, undefined, 'no rule files found');
+  return set;
+}
+
+export function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): void {
+  writeFileSync(path, JSON.stringify(readRuleSet(dir)));
+}
+
+export function compileRuleSet(set: RuleSet): CompiledRule[] {
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
-  for (const path of yamlFiles(dir)) {
-    if (path.endsWith(FINGERPRINTS_FILE)) continue;
-    const name = relative(process.cwd(), path);
-    const parsed = readYamlAs(path, RuleFileSchema);
-    for (const def of parsed.rules) {
+  for (const { name, rules: defs } of set.files) {
+    for (const def of defs) {
       const prev = seen.get(def.id);
       if (prev !== undefined) throw new ConfigError(name, undefined, `rule id ${def.id} already defined in ${prev}`);
       seen.set(def.id, name);
@@ -43,14 +92,11 @@ export function loadRules(dir: string = BUNDLED_RULES_DIR): CompiledRule[] {
       }
     }
   }
-  if (rules.length === 0) throw new ConfigError(dir, undefined, 'no rules found');
+  if (rules.length === 0) throw new ConfigError('rules', undefined, 'no rules found');
   return rules;
 }
 
-export function loadFingerprints(dir: string = BUNDLED_RULES_DIR): Fingerprinter {
-  return new Fingerprinter(readYamlAs(join(dir, FINGERPRINTS_FILE), FingerprintFileSchema).fingerprints);
-}
-
 export function loadRulePack(dir: string = BUNDLED_RULES_DIR): RulePack {
-  return new RulePack(loadRules(dir), loadFingerprints(dir));
+  const set = readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined);
+  return new RulePack(compileRuleSet(set), new Fingerprinter(set.fingerprints));
 }

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { BUNDLED_RULES_DIR, loadRulePack, readRuleSet, writeRuleSnapshot } from './load.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'pbxguard-rules-'));
+
+test('a snapshot of the rule pack gives exactly what parsing the YAML gives', () => {
+  const snap = join(tmp, 'snap.json');
+  writeRuleSnapshot(snap);
+  assert.deepEqual(readRuleSet(BUNDLED_RULES_DIR, snap), readRuleSet(BUNDLED_RULES_DIR));
+});
+
+test('a snapshot whose hash no longer matches the YAML is ignored', () => {
+  const snap = join(tmp, 'stale.json');
+  writeRuleSnapshot(snap);
+  const stale = JSON.parse(readFileSync(snap, 'utf8')) as { hash: string; files: unknown[] };
+  stale.files = [];
+  stale.hash = 'f'.repeat(64);
+  writeFileSync(snap, JSON.stringify(stale));
+  assert.ok(readRuleSet(BUNDLED_RULES_DIR, snap).files.length > 5);
+});
+
+test('a broken rule file is reported with its file and line', () => {
+  const dir = join(tmp, 'broken');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
+  writeFileSync(
+    join(dir, 'bad.yaml'),
+    ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: not_a_kind', '    prefilter: a', '    patterns: ["^a {IP}$"]', '    samples: []', ''].join('\n'),
+  );
+  assert.throws(() => loadRulePack(dir), /bad\.yaml:5: rules\.0\.kind: /);
+});
+
+test('a pattern without an anchor before its address is refused when the pack loads', () => {
+  const dir = join(tmp, 'noanchor');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
+  const rule = [
+    'rules:',
+    '  - id: x/one',
+    '    log: asterisk',
+    '    service: sip',
+    '    kind: auth_failure',
+    '    prefilter: a',
+    '    patterns: ["^a (?:x)?{IP}$"]',
+    '    samples:',
+    '      - { line: "a", expect: none }',
+    '      - { line: "a 1.2.3.4", expect: { ip: 1.2.3.4 } }',
+    '',
+  ];
+  writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
+  assert.throws(() => loadRulePack(dir), /x\/one: patterns\[0\]: the address placeholder must/);
+});
