@@ -13,6 +13,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'secret-empty', severity: 'critical', area: 'secrets', summary: 'An account secret is empty, or a chan_sip account has none and no address limit.' },
   { id: 'secret-guessable', severity: 'critical', area: 'secrets', summary: 'A secret equals or contains the user name or extension, is a common or default password, or is the best-practices document example.' },
   { id: 'secret-weak', severity: 'high', area: 'secrets', summary: 'A secret is all digits, short, or too short for an account usable from any address.' },
+  { id: 'auth-name-is-extension', severity: 'low', area: 'secrets', summary: 'A SIP/IAX2 login usable from any address is the extension number.' },
   { id: 'voicemail-pin-weak', severity: 'high', area: 'secrets', summary: 'A voicemail PIN is empty, equals the mailbox, repeats a digit, is a run, or is short.' },
   { id: 'pjsip-endpoint-no-acl', severity: 'medium', area: 'source', summary: 'A PJSIP extension has no acl/permit/deny/contact_acl.' },
   { id: 'sip-peer-no-acl', severity: 'medium', area: 'source', summary: 'A chan_sip extension has no permit/deny.' },

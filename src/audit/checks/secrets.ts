@@ -4,7 +4,7 @@ import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import type { Account, PjsipObjects } from '../accounts.js';
 import { concreteSections, lastEntry, valueOf } from '../conf/model.js';
-import type { ConfEntry } from '../conf/model.js';
+import type { ConfEntry, Provenance } from '../conf/model.js';
 import { judgePin, judgeSecret, maskSecret } from './secret-strength.js';
 import { judgeAcl, namedAcls } from '../acl.js';
 
@@ -62,8 +62,28 @@ export function accountSecretFindings(all: Account[], pj: PjsipObjects): Finding
     const what = users.length > 0 ? `PJSIP ${users[0]!.role} ${users[0]!.name}` : `PJSIP auth ${name}`;
     const f = secretFinding(what, pw, identities, remote, why);
     if (f) out.push(f);
+    const user = lastEntry(auth, 'username');
+    const login = user?.value ?? name;
+    if (remote && users.some((u) => u.role === 'extension') && /^\d{1,6}$/.test(login)) out.push(extensionNamedLogin(login, user?.at ?? auth.at));
+  }
+  for (const a of all) {
+    if ((a.tech === 'SIP' || a.tech === 'IAX2') && a.role === 'extension' && a.secret && !a.addressLimited && /^\d{1,6}$/.test(a.authUser ?? '')) {
+      out.push(extensionNamedLogin(a.authUser!, a.section.at));
+    }
   }
   return out;
+}
+
+/** README-SERIOUSLY, Proper Device Naming: a login equal to the extension number is the first one scanners try. */
+function extensionNamedLogin(login: string, at: Provenance): Finding {
+  return findingAt(at, {
+    id: 'auth-name-is-extension',
+    severity: 'low',
+    title: `The SIP login ${login} is the extension number`,
+    evidence: `login name ${login}`,
+    why: "svwar and svcrack walk number ranges: a login equal to the extension halves the attacker's work. Asterisk's best-practices document recommends device names that are not the extension (e.g. the phone's MAC address).",
+    fix: 'Authenticate devices with a name that is not their extension (e.g. `username = 0019159BF771`), or confine the account to your networks with deny/permit.',
+  });
 }
 
 function managerSecretFindings(pbx: PbxConfig): Finding[] {
