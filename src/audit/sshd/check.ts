@@ -4,6 +4,17 @@ import { findingAt } from '../finding.js';
 import type { ConfSource } from '../conf/source.js';
 import type { SshdLine } from './read.js';
 import { readSshd } from './read.js';
+import { parseRule } from '../acl.js';
+
+/** True for `Match Address <networks>` where every network is private or loopback: the block never applies to strangers. */
+export function matchesOnlyPrivateAddresses(criteria: string): boolean {
+  const m = /^address\s+(\S+)$/i.exec(criteria.trim());
+  if (!m) return false;
+  return m[1]!.split(',').every((net) => {
+    const rule = parseRule(true, net);
+    return rule !== undefined && !rule.negate && ['private', 'loopback', 'uniqueLocal', 'linkLocal'].includes(rule.net[0].range()) && rule.net[1] >= (rule.net[0].kind() === 'ipv4' ? 8 : 7);
+  });
+}
 
 /** The value sshd uses for a keyword outside Match blocks: the first one written. */
 function first(lines: SshdLine[], key: string): SshdLine | undefined {
@@ -69,7 +80,7 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
     );
   }
   for (const l of lines) {
-    if (l.match === undefined) continue;
+    if (l.match === undefined || matchesOnlyPrivateAddresses(l.match)) continue;
     if ((l.key === 'passwordauthentication' || l.key === 'permitrootlogin') && YES.test(l.value)) {
       out.push(
         findingAt(l.at, {

@@ -83,3 +83,11 @@ void test('an Include that cannot be read becomes a finding instead of being ski
   };
   assert.deepEqual(auditSshd(source, MAIN).findings.map((f) => f.id), ['config-parse-error']);
 });
+
+void test('a Match block limited to private addresses may allow passwords; one that includes public addresses may not', () => {
+  const base = 'Port 2222\nAllowUsers admin\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n';
+  assert.deepEqual(auditSshd(memorySource({ [MAIN]: `${base}Match Address 10.0.0.0/8,192.168.1.0/24\n  PasswordAuthentication yes\n` }), MAIN).findings, []);
+  const ids = auditSshd(memorySource({ [MAIN]: `${base}Match Address 10.0.0.0/8,203.0.113.0/24\n  PasswordAuthentication yes\n` }), MAIN).findings.map((f) => f.id);
+  assert.deepEqual(ids, ['ssh-password-auth']);
+  assert.deepEqual(auditSshd(memorySource({ [MAIN]: `${base}Match User bob\n  PermitRootLogin yes\n` }), MAIN).findings.map((f) => f.id), ['ssh-root-login']);
+});
