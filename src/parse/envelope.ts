@@ -196,7 +196,8 @@ function parseRfc5424(line: string): Envelope | undefined {
   return withProgram(h[2]!, h[1], rest);
 }
 
-const LEVELS = ['NOTICE', 'WARNING', 'ERROR', 'VERBOSE', 'DEBUG', 'SECURITY', 'DTMF', 'TRACE'];
+// the known levels have distinct first letters
+const LEVEL_BY_FIRST_CHAR = new Map(['NOTICE', 'WARNING', 'ERROR', 'VERBOSE', 'DEBUG', 'SECURITY', 'TRACE'].map((l) => [l.charCodeAt(0), l]));
 
 /**
  * `LEVEL[lwp][C-id] file: msg` (default format) or `LEVEL[lwp]: file:line [in] function: msg`
@@ -241,6 +242,7 @@ function parseAsteriskBody(line: string, from: number): Envelope | undefined {
 
 /** The level as a shared constant where it is a known one (no string per line). */
 function levelName(line: string, from: number, to: number): string {
-  for (const l of LEVELS) if (l.length === to - from && line.startsWith(l, from)) return l;
+  const l = LEVEL_BY_FIRST_CHAR.get(line.charCodeAt(from));
+  if (l !== undefined && l.length === to - from && line.startsWith(l, from)) return l;
   return line.slice(from, to);
 }
