@@ -6,7 +6,8 @@ import { loadConf } from '../conf/load.js';
 import { memorySource } from '../conf/source.js';
 import { buildDialplan } from './model.js';
 import type { Dialplan } from './model.js';
-import { callerChosen, parseChannel, walkFrom } from './walk.js';
+import { walkFrom } from './walk.js';
+import { callerChosen, parseChannel } from './channel.js';
 import { classifyNumber } from './classify.js';
 
 function plan(text: string): Dialplan {

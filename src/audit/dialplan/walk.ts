@@ -5,11 +5,10 @@
 import type { Provenance } from '../conf/model.js';
 import type { Context, Dialplan, Extension, Priority } from './model.js';
 import { splitApp } from './model.js';
-import { matches, sampleFor } from './pattern.js';
+import { matches } from './pattern.js';
+import { ATTACK_NUMBERS, probesFor } from './probes.js';
+import { callerChosen, isOutbound, parseChannel } from './channel.js';
 import { UNKNOWN, expand, splitArgs } from './expand.js';
-
-/** Numbers attackers dial after breaking in: international (three common exit codes, with and without an outside-line 9) and premium rate. */
-export const ATTACK_NUMBERS = ['011442079460123', '00442079460123', '+442079460123', '9011442079460123', '900442079460123', '19005550123', '0900123456', '12125550123', '2125550123'];
 
 /** One step of a path; the text is built only when a finding shows it (most steps never are). */
 export interface Step {
@@ -62,7 +61,6 @@ interface Frame {
 }
 
 const TERMINAL = new Set(['hangup', 'return', 'macroexit', 'congestion', 'busy', 'stackpop']);
-const PSTN_TECHS = new Set(['dahdi', 'zap', 'misdn', 'ooh323', 'h323', 'gsm', 'chan_mobile', 'mobile']);
 
 /** The contexts searched for a dialled string: the context, then its includes depth first, as Asterisk does. `via` lists the includes taken. */
 function findExtension(plan: Dialplan, ctxName: string, exten: string, seen = new Set<string>()): { ctx: Context; ext: Extension; via: Step[] } | undefined {
@@ -79,90 +77,8 @@ function findExtension(plan: Dialplan, ctxName: string, exten: string, seen = ne
   return undefined;
 }
 
-/** Every extension name and pattern reachable from a context through includes. */
-function reachableExtensions(plan: Dialplan, ctxName: string, seen = new Set<string>()): Extension[] {
-  const ctx = plan.contexts.get(ctxName);
-  if (!ctx || seen.has(ctxName)) return [];
-  seen.add(ctxName);
-  return [...ctx.extensions, ...ctx.includes.flatMap((i) => reachableExtensions(plan, i.name, seen))];
-}
-
-/** Samples of every pattern in the dialplan, steered towards each attack number; computed once per dialplan. */
-const patternSamples = new WeakMap<Dialplan, string[]>();
-
-function allPatternSamples(plan: Dialplan): string[] {
-  let samples = patternSamples.get(plan);
-  if (!samples) {
-    const set = new Set<string>();
-    for (const ctx of plan.contexts.values()) for (const ext of ctx.patterns) for (const target of ATTACK_NUMBERS) set.add(sampleFor(ext.pattern, target));
-    samples = [...set];
-    patternSamples.set(plan, samples);
-  }
-  return samples;
-}
-
-/**
- * What a caller can dial in a context: the attack numbers, the names reachable through its includes, and samples of
- * every pattern in the dialplan (a Goto that passes ${EXTEN} on can land the caller's digits in any of them).
- */
-export function probesFor(plan: Dialplan, ctxName: string, scope: 'entry' | 'reentry' = 'entry'): string[] {
-  const probes = new Set<string>(ATTACK_NUMBERS);
-  for (const ext of reachableExtensions(plan, ctxName)) {
-    if (!ext.pattern.isPattern) probes.add(ext.pattern.text);
-    else if (scope === 'reentry') for (const target of ATTACK_NUMBERS) probes.add(sampleFor(ext.pattern, target));
-  }
-  // an IVR or DISA re-entry reuses the entry's reach; only its own patterns add new ground (hundreds of IVRs in FreePBX)
-  if (scope === 'entry') for (const s of allPatternSamples(plan)) probes.add(s);
-  return [...probes];
-}
-
 function stepText(frame: Frame, p: Priority): string {
   return `[${frame.ctx.name}] ${frame.ext.pattern.text},${p.number}${p.label ? `(${p.label})` : ''}: ${p.app}(${p.args})`;
-}
-
-function digitsOf(s: string): string {
-  return s.replace(/[^0-9]/g, '');
-}
-
-/** True when the dialled number carries what the caller dialled (allowing a stripped or added prefix), so the caller chose the destination. */
-export function callerChosen(number: string, probe: string): boolean {
-  const n = digitsOf(number);
-  const p = digitsOf(probe);
-  for (let k = 0; k <= 4 && p.length - k >= 6; k++) if (n.includes(p.slice(k))) return true;
-  return false;
-}
-
-/** Splits one Dial() channel into technology, resource and the number sent to the far end. */
-export function parseChannel(channel: string): { tech: string; peer: string; number: string } | undefined {
-  const slash = channel.indexOf('/');
-  if (slash < 0) return undefined;
-  const tech = channel.slice(0, slash).trim();
-  const rest = channel.slice(slash + 1).trim();
-  const lowerTech = tech.toLowerCase();
-  if (lowerTech === 'iax2') {
-    // [user[:secret]@]peer[:port]/number[@context]
-    const [hostPart = '', numberPart = ''] = rest.split('/');
-    return { tech: 'IAX2', peer: (hostPart.split('@').at(-1) ?? '').split(':')[0]!, number: numberPart.split('@')[0]! };
-  }
-  if (PSTN_TECHS.has(lowerTech)) return { tech: tech.toUpperCase(), peer: rest.split('/')[0]!, number: rest.split('/').at(-1)! };
-  const at = rest.indexOf('@');
-  const sl = rest.indexOf('/');
-  if (sl >= 0 && (at < 0 || sl < at)) {
-    // PJSIP/endpoint/sip:number@host, SIP/peer/number
-    const after = rest.slice(sl + 1).replace(/^sips?:/i, '');
-    return { tech: tech.toUpperCase(), peer: rest.slice(0, sl), number: after.split('@')[0]! };
-  }
-  if (at >= 0) return { tech: tech.toUpperCase(), peer: rest.slice(at + 1).split('/')[0]!, number: rest.slice(0, at) };
-  return { tech: tech.toUpperCase(), peer: rest, number: '' };
-}
-
-/** True when the channel leaves the PBX towards a provider, the PSTN or a host named in the channel itself. */
-export function isOutbound(ch: { tech: string; peer: string }, trunks: ReadonlySet<string>): boolean {
-  if (PSTN_TECHS.has(ch.tech.toLowerCase())) return true;
-  if (ch.tech.includes(UNKNOWN) || ch.peer.includes(UNKNOWN)) return true; // a trunk chosen at run time: assume the worst
-  if (trunks.has(`${ch.tech}:${ch.peer}`)) return true;
-  // SIP/number@203.0.113.9 or PJSIP/…@sip.provider.example: dialled straight to a remote host
-  return (ch.tech === 'SIP' || ch.tech === 'PJSIP' || ch.tech === 'IAX2') && /\.|:/.test(ch.peer);
 }
 
 /**
