@@ -8,8 +8,9 @@ import { judgeAcl, namedAcls } from './acl.js';
 export type Tech = 'PJSIP' | 'SIP' | 'IAX2';
 
 /**
- * `extension`: a phone that authenticates; `trunk`: a provider matched by address or registration;
- * `guest`: calls nobody authenticated (chan_sip allowguest, a pjsip `anonymous` endpoint, an IAX2 user without secret).
+ * `extension`: a phone that authenticates (or is confined by address rules); `trunk`: a provider matched by address or
+ * registration; `guest`: calls nobody authenticated (chan_sip allowguest, a PJSIP `anonymous` endpoint, a PJSIP endpoint
+ * without auth that can be identified by name, a chan_sip or IAX2 account without secret).
  */
 export type AccountRole = 'extension' | 'trunk' | 'guest';
 
