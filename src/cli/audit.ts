@@ -70,6 +70,10 @@ async function auditOrThrow(flags: AuditFlags): Promise<number> {
   }
   const result = runAudit({ source: diskSource(), asteriskDir: dir, extra, extraFiles });
   if (result.summary.filesRead.length === extraFiles.length) throw new UsageError(`${flags.asterisk}: no Asterisk config files (asterisk.conf, pjsip.conf, sip.conf, extensions.conf, …) found`);
+  // a reader that stops early (`| head`) is not an error of the audit
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
   process.stdout.write(renderReport(flags.format, result, { color: flags.color && flags.format === 'text' && process.stdout.isTTY === true, auditedDir: dir }));
   return failsAt(result.findings, flags.failOn) ? 1 : 0;
 }

@@ -41,7 +41,7 @@ export function renderSarif(findings: Finding[], auditedDir: string): string {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'pbxguard', informationUri: 'https://github.com/pbxguard/pbxguard', version: '0.1.0', semanticVersion: '0.1.0', rules } },
+        tool: { driver: { name: 'pbxguard', version: '0.1.0', semanticVersion: '0.1.0', rules } },
         originalUriBaseIds: { ASTERISKDIR: { uri: `file://${base.split('/').map(encodeURIComponent).join('/')}` } },
         results,
       },
