@@ -4,6 +4,7 @@ import { concreteSections, lastEntry, valueOf } from './conf/model.js';
 import type { PbxConfig } from './pbx.js';
 import { moduleDisabled } from './pbx.js';
 import { judgeAcl, namedAcls } from './acl.js';
+import { expandWizard } from './pjsip-wizard.js';
 
 export type Tech = 'PJSIP' | 'SIP' | 'IAX2';
 
@@ -41,9 +42,9 @@ function limits(section: ConfSection, named: NamedAcls): { addressLimited: boole
 }
 
 /** Groups the concrete sections of a file by their `type=`, in one pass (pjsip.conf of a large FreePBX has tens of thousands). */
-function byType(file: ConfFile | undefined): Map<string, ConfSection[]> {
+function byType(sections: ConfSection[]): Map<string, ConfSection[]> {
   const out = new Map<string, ConfSection[]>();
-  for (const s of concreteSections(file)) {
+  for (const s of sections) {
     const type = valueOf(s, 'type')?.toLowerCase() ?? '';
     const list = out.get(type);
     if (list) list.push(s);
@@ -68,7 +69,7 @@ function splitList(v: string | undefined): string[] {
 }
 
 export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
-  const types = byType(pbx.files['pjsip.conf']);
+  const types = byType([...concreteSections(pbx.files['pjsip.conf']), ...expandWizard(pbx.files['pjsip_wizard.conf'])]);
   const typed = (t: string): ConfSection[] => types.get(t) ?? [];
   const endpoints = typed('endpoint');
   const auths = new Map(typed('auth').map((s) => [s.name, s]));

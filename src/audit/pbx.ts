@@ -13,6 +13,7 @@ export const PBX_FILES = [
   'acl.conf',
   'logger.conf',
   'pjsip.conf',
+  'pjsip_wizard.conf',
   'sip.conf',
   'iax.conf',
   'manager.conf',
