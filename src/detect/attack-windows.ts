@@ -221,14 +221,16 @@ export class AttackWindows {
       st.accountTimes[i] = at;
       return;
     }
-    if (st.accounts.length >= MAX_ACCOUNTS_KEPT) {
-      let oldest = 0;
-      for (let j = 1; j < st.accountTimes.length; j++) if (st.accountTimes[j]! < st.accountTimes[oldest]!) oldest = j;
-      st.accounts.splice(oldest, 1);
-      st.accountTimes.splice(oldest, 1);
+    if (st.accounts.length < MAX_ACCOUNTS_KEPT) {
+      st.accounts.push(detach(account));
+      st.accountTimes.push(at);
+      return;
     }
-    st.accounts = [...st.accounts, detach(account)];
-    st.accountTimes = [...st.accountTimes, at];
+    // full (an enumeration run): the new account takes the place of the least recent one
+    let oldest = 0;
+    for (let j = 1; j < st.accountTimes.length; j++) if (st.accountTimes[j]! < st.accountTimes[oldest]!) oldest = j;
+    st.accounts[oldest] = detach(account);
+    st.accountTimes[oldest] = at;
   }
 
   private countAccountsSince(st: AddressState, from: number): number {

@@ -91,8 +91,8 @@ export class RulePack {
         if (p.split !== undefined) {
           const other = otherReading(msg, p.anchor, p.split, ip);
           if (other !== undefined) {
-            delete event.ip;
-            delete event.port;
+            event.ip = undefined;
+            event.port = undefined;
             event.kind = 'ambiguous';
             return { status: 'ambiguous', rule, event, candidates: [ip, other] };
           }
@@ -110,27 +110,32 @@ export class RulePack {
       .map((r) => r.id);
   }
 
+  /**
+   * Every event gets all fields, in one order, `undefined` where absent: one object shape for every
+   * event, so the property reads of detectors and sinks see a single hidden class.
+   */
   private makeEvent(rule: CompiledRule, g: Record<string, string | undefined>, ip: string, ctx: MatchContext): SecurityEvent {
-    const ev: SecurityEvent = { at: ctx.at, source: rule.source, service: rule.service, kind: rule.kind, ip, ruleId: rule.id };
-    if (g.service !== undefined) {
-      const s = SERVICE_NAMES[g.service.toLowerCase()];
-      if (s !== undefined) ev.service = s;
-    }
+    let service = rule.service;
+    if (g.service !== undefined) service = SERVICE_NAMES[g.service.toLowerCase()] ?? service;
     const portText = g.port ?? g.portb;
-    if (portText !== undefined) {
-      const port = Number(portText);
-      if (port > 0 && port < 65536) ev.port = port;
-    }
-    const account = g.account ?? (g.from !== undefined ? uriUser(g.from) : undefined);
-    if (account !== undefined && account !== '') ev.account = clip(account, ctx.latin1);
-    if (g.ua !== undefined && g.ua !== '') ev.userAgent = clip(g.ua, ctx.latin1);
-    if (ctx.file !== undefined) ev.file = ctx.file;
-    if (ctx.line !== undefined) ev.line = ctx.line;
-    if (this.fingerprints) {
-      const s = this.fingerprints.identify(ev.userAgent, g.from ?? ev.account);
-      if (s !== undefined) ev.scanner = s;
-    }
-    return ev;
+    const portNum = portText === undefined ? 0 : Number(portText);
+    const rawAccount = g.account ?? (g.from !== undefined ? uriUser(g.from) : undefined);
+    const account = rawAccount === undefined || rawAccount === '' ? undefined : clip(rawAccount, ctx.latin1);
+    const userAgent = g.ua === undefined || g.ua === '' ? undefined : clip(g.ua, ctx.latin1);
+    return {
+      at: ctx.at,
+      source: rule.source,
+      service,
+      kind: rule.kind,
+      ip,
+      port: portNum > 0 && portNum < 65536 ? portNum : undefined,
+      account,
+      userAgent,
+      scanner: this.fingerprints?.identify(userAgent, g.from ?? account),
+      ruleId: rule.id,
+      file: ctx.file,
+      line: ctx.line,
+    };
   }
 }
 
