@@ -39,6 +39,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'dialplan-disa-weak', severity: 'high', area: 'dialplan', summary: 'DISA() has no passcode or a guessable one.' },
   { id: 'dialplan-exten-unfiltered', severity: 'high', area: 'dialplan', summary: '${EXTEN} from an open pattern reaches Dial(), Goto() or similar without FILTER().' },
   { id: 'dialplan-shell-injection', severity: 'critical', area: 'dialplan', summary: 'Caller-supplied values reach System() or SHELL().' },
+  { id: 'dialplan-variable-command', severity: 'medium', area: 'dialplan', summary: 'System() or a MixMonitor post-command runs a variable the dialplan never sets (an AMI Originate can set it).' },
   { id: 'ami-bound-all', severity: 'high', area: 'ami-http', summary: 'The AMI listens on every address.' },
   { id: 'ami-user-no-acl', severity: 'high', area: 'ami-http', summary: 'An AMI user may log in from any address.' },
   { id: 'ami-dangerous-rights', severity: 'critical', area: 'ami-http', summary: 'An AMI user reachable beyond localhost has system, command, originate, config or all write rights.' },

@@ -10,6 +10,7 @@ import type { Dialplan } from './model.js';
 import { walkFrom } from './walk.js';
 import type { OutboundHit, DisaHit } from './walk.js';
 import { classifyNumber } from './classify.js';
+import { splitArgs } from './expand.js';
 import { judgePin } from '../checks/secret-strength.js';
 
 interface Entry {
@@ -139,8 +140,35 @@ function withoutFilter(args: string): string {
 /** Values a caller or a remote party controls (README-SERIOUSLY, Filtering Data). */
 const CALLER_VALUES = /\$\{(EXTEN|CALLERID\(|CALLERIDNUM|CALLERIDNAME|CONNECTEDLINE\(|REDIRECTING\(|RDNIS|DNID|PJSIP_HEADER\(|SIP_HEADER\(|SIPURI|SIPDOMAIN|ARG\d|MACRO_EXTEN|SIPCALLID|PJSIP_PARSE_URI)/i;
 
+/** When an application's command is nothing but one variable (`System(${CMD})`, MixMonitor's post-command `${CMD}`), its name. */
+function commandVariable(app: string, args: string): string | undefined {
+  const parts = splitArgs(args);
+  const cmd = app === 'system' || app === 'trysystem' ? parts[0] : app === 'mixmonitor' ? parts[2] : undefined;
+  return /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/.exec(cmd?.trim() ?? '')?.[1];
+}
+
+/** Every variable the dialplan itself gives a value: [globals], Set/MSet, Read/ReadExten. */
+function assignedVariables(plan: Dialplan): Set<string> {
+  const out = new Set(plan.globals.keys());
+  for (const ctx of plan.contexts.values()) {
+    for (const ext of ctx.extensions) {
+      for (const p of ext.priorities) {
+        const app = p.app.toLowerCase();
+        const assigns = app === 'set' ? [p.args] : app === 'mset' || app === 'multiset' ? splitArgs(p.args) : [];
+        for (const a of assigns) {
+          const eq = a.indexOf('=');
+          if (eq > 0) out.add(a.slice(0, eq).trim().replace(/^_{1,2}/, ''));
+        }
+        if (app === 'read' || app === 'readexten') out.add(splitArgs(p.args)[0] ?? '');
+      }
+    }
+  }
+  return out;
+}
+
 export function staticDialplanFindings(plan: Dialplan): Finding[] {
   const out: Finding[] = [];
+  const assigned = assignedVariables(plan);
   for (const ctx of plan.contexts.values()) {
     for (const ext of ctx.extensions) {
       for (const p of ext.priorities) {
@@ -159,7 +187,7 @@ export function staticDialplanFindings(plan: Dialplan): Finding[] {
           );
         }
         const shell = app === 'system' || app === 'trysystem' || /\$\{SHELL\(/i.test(p.args);
-        if (shell && CALLER_VALUES.test(p.args)) {
+        if (shell && CALLER_VALUES.test(withoutFilter(p.args))) {
           out.push(
             findingAt(p.at, {
               id: 'dialplan-shell-injection',
@@ -168,6 +196,19 @@ export function staticDialplanFindings(plan: Dialplan): Finding[] {
               evidence: `[${ctx.name}] ${ext.pattern.text}: ${p.app}(${p.args})`,
               why: 'Caller ID, the dialled string and SIP headers are chosen by the caller; in System() or SHELL() a `;` or `$(…)` in them runs commands as the Asterisk user.',
               fix: 'Pass only FILTER()ed values (e.g. `${FILTER(0-9,${CALLERID(num)})}`), or move the work to an AGI script that takes arguments without a shell.',
+            }),
+          );
+        }
+        const command = commandVariable(app, p.args);
+        if (command !== undefined && !assigned.has(command)) {
+          out.push(
+            findingAt(p.at, {
+              id: 'dialplan-variable-command',
+              severity: 'medium',
+              title: `The command run by ${p.app}() is the variable \${${command}}, which the dialplan never sets`,
+              evidence: `[${ctx.name}] ${ext.pattern.text}: ${p.app}(${p.args})`,
+              why: 'README-SERIOUSLY, Manager Class Authorizations: an AMI Originate may set channel variables, so whoever has originate rights chooses the command this runs.',
+              fix: `Set ${command} in the dialplan right before use (or use a fixed command), and treat AMI originate rights like system rights.`,
             }),
           );
         }
