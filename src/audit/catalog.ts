@@ -45,6 +45,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'ami-dangerous-rights', severity: 'critical', area: 'ami-http', summary: 'An AMI user reachable beyond localhost has system, command, originate, config or all write rights.' },
   { id: 'ami-over-http', severity: 'medium', area: 'ami-http', summary: 'The AMI is also served over HTTP (webenabled).' },
   { id: 'http-bound-all', severity: 'medium', area: 'ami-http', summary: "Asterisk's HTTP/HTTPS server listens beyond localhost." },
+  { id: 'rtp-strict-off', severity: 'medium', area: 'asterisk', summary: 'strictrtp=no: RTP follows any address that sends to a call port.' },
   { id: 'security-log-off', severity: 'medium', area: 'logging', summary: 'logger.conf writes no channel with the security level.' },
   { id: 'live-dangerously', severity: 'high', area: 'asterisk', summary: 'live_dangerously=yes lets AMI/ARI run SHELL() and write FILE().' },
   { id: 'execincludes-on', severity: 'medium', area: 'asterisk', summary: 'execincludes=yes lets config files run programs.' },

@@ -21,6 +21,7 @@ export const PBX_FILES = [
   'ari.conf',
   'extensions.conf',
   'voicemail.conf',
+  'rtp.conf',
 ] as const;
 export type PbxFileName = (typeof PBX_FILES)[number];
 

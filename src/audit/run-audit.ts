@@ -11,6 +11,7 @@ import { guestFindings } from './checks/guests.js';
 import { amiHttpFindings } from './checks/ami-http.js';
 import { loggingFindings } from './checks/logging.js';
 import { systemFindings } from './checks/system.js';
+import { mediaFindings } from './checks/media.js';
 import { buildDialplan } from './dialplan/model.js';
 import { reachabilityFindings, staticDialplanFindings } from './dialplan/checks.js';
 
@@ -31,6 +32,7 @@ export function auditPbx(pbx: PbxConfig): Finding[] {
     ...amiHttpFindings(pbx),
     ...loggingFindings(pbx),
     ...systemFindings(pbx),
+    ...mediaFindings(pbx),
     ...staticDialplanFindings(plan),
     ...reachabilityFindings(plan, all, trunkKeys(all)),
   ];

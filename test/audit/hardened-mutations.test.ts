@@ -73,6 +73,12 @@ void test('originate rights for an AMI user permitted only from localhost are no
   assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings, []);
 });
 
+void test('strictrtp=no in an added rtp.conf is reported', () => {
+  const files = exampleFiles(HARDENED);
+  files['rtp.conf'] = '[general]\nrtpstart=10000\nrtpend=20000\nstrictrtp=no\n';
+  assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => `${f.id} ${f.file}:${f.line}`), ['rtp-strict-off rtp.conf:4']);
+});
+
 void test('chan_sip and IAX2 checks run once their modules are no longer disabled', () => {
   const files = exampleFiles(HARDENED);
   files['modules.conf'] = '[modules]\nautoload = yes\n';

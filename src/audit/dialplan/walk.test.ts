@@ -47,6 +47,14 @@ void test('ExecIf runs the application it names, and Read() gives the caller the
   assert.deepEqual(outbound(callthrough, 'from-trunk'), ['4']);
 });
 
+void test('Dial option T lets the caller transfer into TRANSFER_CONTEXT and dial out from there', () => {
+  const base = `${OUT}[internal]\ninclude = outbound\nexten => 100,1,Dial(PJSIP/100)\n`;
+  const open = plan(`${base}[from-trunk]\nexten => s,1,Set(__TRANSFER_CONTEXT=internal)\n same => n,Dial(PJSIP/100,20,tT)\n`);
+  assert.deepEqual(outbound(open, 'from-trunk'), ['2']);
+  const calledOnly = plan(`${base}[from-trunk]\nexten => s,1,Set(__TRANSFER_CONTEXT=internal)\n same => n,Dial(PJSIP/100,20,t)\n`);
+  assert.deepEqual(outbound(calledOnly, 'from-trunk'), [], 'option t lets only the called phone transfer');
+});
+
 void test('an IVR re-opens dialling in its own context, so an include there is reachable from a trunk', () => {
   const p = plan(`${OUT}[ivr]\ninclude = outbound\nexten => s,1,Background(menu)\nexten => 1,1,Hangup()\n[from-trunk]\nexten => s,1,Goto(ivr,s,1)\n`);
   assert.deepEqual(outbound(p, 'from-trunk'), ['2']);

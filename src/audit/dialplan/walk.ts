@@ -210,7 +210,16 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
               next();
               break;
             case 'dial': {
-              const [targets = ''] = splitArgs(data);
+              const [targets = '', , options = ''] = splitArgs(data);
+              // option T lets the caller transfer (blind transfer is # by default): the caller then dials again in
+              // TRANSFER_CONTEXT, which FreePBX and many hand-written plans point at the internal context
+              if (/T/.test(options.replace(/\([^)]*\)/g, ''))) {
+                const xfer = f.vars.get('TRANSFER_CONTEXT') ?? plan.globals.get('TRANSFER_CONTEXT');
+                if (xfer !== undefined && xfer !== '' && !xfer.includes(UNKNOWN) && !dialInSeen.has(xfer)) {
+                  dialInSeen.add(xfer);
+                  dialIns.push({ ctx: xfer, path, authenticated: f.authenticated });
+                }
+              }
               for (const channel of targets.split('&')) {
                 const ch = parseChannel(channel.trim());
                 if (!ch) continue;
