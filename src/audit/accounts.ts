@@ -59,6 +59,7 @@ export interface PjsipObjects {
   aors: Map<string, ConfSection>;
   identifies: ConfSection[];
   registrations: ConfSection[];
+  transports: ConfSection[];
   global: ConfSection | undefined;
   /** endpoint names treated as trunks */
   trunks: Set<string>;
@@ -84,7 +85,7 @@ export function pjsipObjects(pbx: PbxConfig): PjsipObjects {
     const staticContact = splitList(valueOf(ep, 'aors')).some((a) => (aors.get(a)?.entries ?? []).some((e) => e.name.toLowerCase() === 'contact'));
     if (staticContact && valueOf(ep, 'auth') === undefined) trunks.add(ep.name);
   }
-  return { endpoints, auths, aors, identifies, registrations, global: typed('global')[0], trunks };
+  return { endpoints, auths, aors, identifies, registrations, transports: typed('transport'), global: typed('global')[0], trunks };
 }
 
 /**

@@ -51,3 +51,10 @@ void test('only-loopback needs every permitted network to be loopback', () => {
   assert.equal(onlyLoopback(section([['deny', '0.0.0.0/0.0.0.0'], ['permit', '192.168.10.0/24']]), new Map()), false);
   assert.equal(onlyLoopback(section([['permit', '127.0.0.1']]), new Map()), false, 'permit alone lets everyone in');
 });
+
+void test('IPv4-mapped IPv6 sources meet IPv4 rules, native IPv6 sources only IPv6 rules', () => {
+  const v4only = [rule(false, '0.0.0.0/0'), rule(true, '192.168.10.0/24')];
+  assert.equal(applyRules(v4only, '::ffff:45.95.147.10'), false);
+  assert.equal(applyRules(v4only, '2a0e:97c0:3e3::10'), true);
+  assert.equal(applyRules([...v4only, rule(false, '::/0')], '2a0e:97c0:3e3::10'), false);
+});

@@ -17,6 +17,9 @@ interface Rule {
 /** Addresses from three unrelated public /8s: if one of them passes, the rules do not confine the account to known networks. */
 export const STRANGER_ADDRESSES = ['45.95.147.10', '103.145.13.20', '185.243.5.30'];
 
+/** Public IPv6 addresses: an IPv4 rule never matches them (ast_apply_ha skips rules of the other family). */
+export const STRANGER_ADDRESSES_V6 = ['2a0e:97c0:3e3::10', '2001:4860:4860::8888'];
+
 
 
 /** Parses `addr`, `addr/bits` or `addr/dotted.mask`, with an optional leading `!`. Undefined when malformed. */

@@ -18,6 +18,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'pjsip-endpoint-no-acl', severity: 'medium', area: 'source', summary: 'A PJSIP extension has no acl/permit/deny/contact_acl.' },
   { id: 'sip-peer-no-acl', severity: 'medium', area: 'source', summary: 'A chan_sip extension has no permit/deny.' },
   { id: 'iax-user-no-acl', severity: 'medium', area: 'source', summary: 'An IAX2 account has no permit/deny.' },
+  { id: 'acl-ipv6-open', severity: 'medium', area: 'source', summary: 'Address rules are IPv4 only while Asterisk listens on IPv6, where they do not apply.' },
   { id: 'sip-insecure-invite', severity: 'high', area: 'source', summary: 'A chan_sip peer takes INVITEs without authentication and without an address limit.' },
   { id: 'pjsip-trunk-no-identify', severity: 'medium', area: 'source', summary: 'A PJSIP trunk has no identify section matching its provider.' },
   { id: 'pjsip-endpoint-no-auth', severity: 'critical', area: 'source', summary: 'A PJSIP endpoint without inbound auth or address rules can be used by anyone who names it in From.' },

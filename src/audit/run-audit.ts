@@ -27,7 +27,7 @@ export function auditPbx(pbx: PbxConfig): Finding[] {
   const plan = buildDialplan(pbx.files['extensions.conf']);
   return [
     ...secretFindings(pbx, all, pj),
-    ...sourceRestrictionFindings(all, pj),
+    ...sourceRestrictionFindings(all, pj, pbx),
     ...guestFindings(pbx, pj, all),
     ...amiHttpFindings(pbx),
     ...loggingFindings(pbx),

@@ -30,6 +30,7 @@ const MUTATIONS: Mutation[] = [
   { file: 'pjsip.endpoint.conf', from: 'identify_by = ip ', to: 'identify_by = ip,username ', expect: 'pjsip-trunk-username-match' },
   { file: 'pjsip.endpoint.conf', from: '[provider]', to: '[lobby]\ntype = endpoint\ncontext = from-internal\n\n[provider]', expect: 'pjsip-endpoint-no-auth' },
   { file: 'pjsip.endpoint.conf', from: '[provider]', to: '[lobby]\ntype = endpoint\ncontext = from-internal\n\n[provider]', expect: 'dialplan-outbound-from-untrusted' },
+  { file: 'pjsip.conf', from: 'bind = 0.0.0.0', to: 'bind = [::]', expect: 'acl-ipv6-open' },
   { file: 'pjsip.aor.conf', from: 'max_contacts = 1\nremove_existing = yes\n\n[101]', to: 'max_contacts = 20\n\n[101]', expect: 'pjsip-aor-many-contacts' },
   { file: 'manager.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = 0.0.0.0', expect: 'ami-bound-all' },
   {
@@ -70,6 +71,13 @@ for (const m of MUTATIONS) {
 void test('originate rights for an AMI user permitted only from localhost are not reported', () => {
   const files = exampleFiles(HARDENED);
   files['manager.conf'] = files['manager.conf']!.replace('write = call', 'write = call,originate,system');
+  assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings, []);
+});
+
+void test('an IPv6 listener with ACLs that also deny ::/0 is not reported', () => {
+  const files = exampleFiles(HARDENED);
+  files['pjsip.conf'] = files['pjsip.conf']!.replace('bind = 0.0.0.0', 'bind = [::]');
+  files['acl.conf'] = files['acl.conf']!.replace('deny = 0.0.0.0/0.0.0.0', 'deny = 0.0.0.0/0.0.0.0\ndeny = ::/0');
   assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings, []);
 });
 

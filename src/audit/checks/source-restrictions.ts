@@ -4,7 +4,10 @@ import { findingAt } from '../finding.js';
 import type { Account } from '../accounts.js';
 import type { PjsipObjects } from '../accounts.js';
 import { unauthenticatedByName } from '../accounts.js';
-import { allEntries, lastEntry, valueOf } from '../conf/model.js';
+import { allEntries, concreteSections, lastEntry, valueOf } from '../conf/model.js';
+import type { Provenance } from '../conf/model.js';
+import type { PbxConfig } from '../pbx.js';
+import { STRANGER_ADDRESSES_V6, judgeAcl, namedAcls } from '../acl.js';
 
 const ANY_NETWORK = /^(0\.0\.0\.0(\/0(\.0\.0\.0)?)?|::(\/0)?|0\.0\.0\.0\/0)$/;
 
@@ -104,8 +107,41 @@ function trunkChecks(pj: PjsipObjects, all: Account[]): Finding[] {
   return out;
 }
 
-export function sourceRestrictionFindings(all: Account[], pj: PjsipObjects): Finding[] {
-  const out: Finding[] = [];
+/** A listening address of IPv6 (`[::]`, `::`, `[2001:db8::1]:5060`) in a PJSIP transport or chan_sip/IAX2 bindaddr. */
+function ipv6Listener(pbx: PbxConfig, pj: PjsipObjects): Provenance | undefined {
+  const v6 = (v: string) => v.trim().startsWith('[') || (v.match(/:/g)?.length ?? 0) >= 2;
+  for (const t of pj.transports) {
+    const bind = lastEntry(t, 'bind');
+    if (bind && v6(bind.value)) return bind.at;
+  }
+  for (const [file, key] of [['sip.conf', 'udpbindaddr'], ['sip.conf', 'bindaddr'], ['iax.conf', 'bindaddr']] as const) {
+    const general = concreteSections(pbx.files[file]).find((s) => s.name.toLowerCase() === 'general');
+    for (const e of general ? allEntries(general, key) : []) if (v6(e.value)) return e.at;
+  }
+  return undefined;
+}
+
+/** Address rules written for IPv4 only, on a PBX that also listens on IPv6: every IPv6 address passes them. */
+function ipv6Bypass(pbx: PbxConfig, pj: PjsipObjects, all: Account[]): Finding[] {
+  const listener = ipv6Listener(pbx, pj);
+  if (!listener) return [];
+  const named = namedAcls(pbx);
+  return all
+    .filter((a) => a.addressLimited && a.role !== 'trunk' && judgeAcl(a.section, named, '', STRANGER_ADDRESSES_V6).open)
+    .map((a) =>
+      findingAt(a.section.at, {
+        id: 'acl-ipv6-open',
+        severity: 'medium',
+        title: `${a.tech} ${a.name} is limited for IPv4 only, while Asterisk listens on IPv6`,
+        evidence: `its deny/permit rules are all IPv4; IPv6 listener at ${listener.file}:${listener.line}`,
+        why: 'Asterisk skips address rules of the other family: deny=0.0.0.0/0.0.0.0 does not deny an IPv6 source, so the limit does not hold for attackers reaching the IPv6 address.',
+        fix: `Add \`deny=::/0\` (and IPv6 permits if needed) to [${a.name}] or its named ACL, or bind the SIP transport to IPv4 only.`,
+      }),
+    );
+}
+
+export function sourceRestrictionFindings(all: Account[], pj: PjsipObjects, pbx: PbxConfig): Finding[] {
+  const out: Finding[] = [...ipv6Bypass(pbx, pj, all)];
   for (const a of all) {
     const f = accountNoAcl(a);
     if (f) out.push(f);
