@@ -112,6 +112,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
       files,
       pack,
       allowlist,
+      perAddressSummary: flags.format !== 'jsonl',
       detector: flags.maxretry !== undefined || flags.findtime !== undefined ? { limits: { default: { maxretry: flags.maxretry ?? 5, findtime: flags.findtime ?? 600_000 } } } : {},
       policy: flags.bantime !== undefined ? { bantime: flags.bantime } : {},
       sinks,

@@ -41,6 +41,12 @@ export interface FileStats {
 }
 
 export class RunSummary implements PipelineSink {
+  /**
+   * @param perAddress keep per-address and per-account tables (top lists). Off when nothing will
+   *   print them (jsonl output): they were a third of an all-attack replay's time.
+   */
+  constructor(readonly perAddress = true) {}
+
   readonly files: FileStats[] = [];
   /** service → kind → count; nested so no key string is built per event */
   readonly byServiceKind = new Map<Service, Map<EventKind, number>>();
@@ -84,6 +90,7 @@ export class RunSummary implements PipelineSink {
     this.attackEvents++;
     if (ev.at < this.firstAt) this.firstAt = ev.at;
     if (ev.at > this.lastAt) this.lastAt = ev.at;
+    if (!this.perAddress) return;
     const ip = ev.ip!;
     // attacks come in bursts: a repeat of the last address or account skips the map
     let a = ip === this.lastIp ? this.lastAddress : this.addresses.get(ip);

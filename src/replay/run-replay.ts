@@ -15,6 +15,8 @@ import { readLines } from '../sources/line-reader.js';
 export interface ReplayOptions {
   files: string[];
   pack: RulePack;
+  /** keep per-address and per-account tables in the summary (default true; off for jsonl) */
+  perAddressSummary?: boolean;
   detector?: Partial<DetectorConfig>;
   policy?: Partial<BanPolicyConfig>;
   allowlist?: AddressSet;
@@ -52,7 +54,7 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
 }
 
 export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
-  const summary = new RunSummary();
+  const summary = new RunSummary(opts.perAddressSummary ?? true);
   const windows = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, ...opts.detector });
   const policyCfg: BanPolicyConfig = { ...DEFAULT_BAN_POLICY, ...opts.policy };
   if (opts.allowlist) policyCfg.allowlist = opts.allowlist;
