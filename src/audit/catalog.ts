@@ -38,6 +38,7 @@ export const CHECKS: readonly CheckInfo[] = [
   { id: 'dialplan-international-open', severity: 'medium', area: 'dialplan', summary: 'Extensions can dial international or premium numbers without Authenticate().' },
   { id: 'dialplan-disa-reachable', severity: 'critical', area: 'dialplan', summary: 'DISA() is reachable from a guest or trunk context.' },
   { id: 'dialplan-disa-weak', severity: 'high', area: 'dialplan', summary: 'DISA() has no passcode or a guessable one.' },
+  { id: 'dialplan-walk-incomplete', severity: 'low', area: 'dialplan', summary: 'The dialplan walk from an entry context hit its step bound; paths beyond it were not followed.' },
   { id: 'dialplan-exten-unfiltered', severity: 'high', area: 'dialplan', summary: '${EXTEN} from an open pattern reaches Dial(), Goto() or similar without FILTER().' },
   { id: 'dialplan-shell-injection', severity: 'critical', area: 'dialplan', summary: 'Caller-supplied values reach System() or SHELL().' },
   { id: 'dialplan-variable-command', severity: 'medium', area: 'dialplan', summary: 'System() or a MixMonitor post-command runs a variable the dialplan never sets (an AMI Originate can set it).' },

@@ -111,7 +111,21 @@ export function reachabilityFindings(plan: Dialplan, all: Account[], trunks: Rea
   const out: Finding[] = [];
   for (const entry of entryPoints(all)) {
     if (!plan.contexts.has(entry.context)) continue;
-    const hits = walkFrom(plan, entry.context, { trunks });
+    const stats = { steps: 0, truncated: false };
+    const hits = walkFrom(plan, entry.context, { trunks, stats });
+    if (stats.truncated) {
+      const ctx = plan.contexts.get(entry.context)!;
+      out.push(
+        findingAt(ctx.at, {
+          id: 'dialplan-walk-incomplete',
+          severity: 'low',
+          title: `The dialplan walk from ${entry.context} stopped after ${stats.steps} steps`,
+          evidence: `${stats.steps} priorities executed from ${describe(entry)}`,
+          why: 'The audit bounds its work; paths beyond the bound were not followed, so a way out may be missing from this report.',
+          fix: 'Split very large generated contexts, or audit with a larger bound; review the paths from this context by hand.',
+        }),
+      );
+    }
     out.push(...outboundFindings(entry, hits.filter((h): h is OutboundHit => h.kind === 'outbound')));
     out.push(...disaFindings(entry, hits.filter((h): h is DisaHit => h.kind === 'disa')));
   }

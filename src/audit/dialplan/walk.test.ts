@@ -99,6 +99,17 @@ void test('numbers are classed as international or premium with or without an ou
   ]);
 });
 
+void test('the walk reports when its step bound cut it short', () => {
+  const p = plan(`${OUT}[e]\ninclude = outbound\n`);
+  const short = { steps: 0, truncated: false };
+  walkFrom(p, 'e', { trunks, maxSteps: 3, stats: short });
+  assert.deepEqual(short, { steps: 3, truncated: true });
+  const full = { steps: 0, truncated: false };
+  walkFrom(p, 'e', { trunks, stats: full });
+  assert.equal(full.truncated, false);
+  assert.ok(full.steps > 3);
+});
+
 void test('any dialplan text terminates the walk without throwing', () => {
   const piece = fc.constantFrom('exten => _X.,1,', 'exten => s,1,', ' same => n,', 'include = a\n', '[a]\n', '[b]\n', 'Goto(a,${EXTEN},1)\n', 'Goto(b,s,1)\n', 'GotoIf($[1]?a,s,1:b,${EXTEN:1},1)\n', 'Gosub(b,s,1(${EXTEN}))\n', 'Macro(x,${EXTEN})\n', '[macro-x]\n', 'Dial(PJSIP/${ARG1}@provider&Local/${EXTEN}@a)\n', 'DISA(no-password,b)\n', 'Background(x)\n', 'Set(A=${EXTEN}${A})\n', 'Dial(${A}/x)\n', 'Return()\n');
   fc.assert(

@@ -47,6 +47,8 @@ export interface WalkOptions {
   trunks: ReadonlySet<string>;
   /** bound on priorities executed from one entry context */
   maxSteps?: number;
+  /** filled in by the walk: priorities executed, and whether the bound cut it short */
+  stats?: { steps: number; truncated: boolean };
 }
 
 interface Frame {
@@ -261,6 +263,10 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
         exec(app, data);
       }
     }
+  }
+  if (opts.stats) {
+    opts.stats.steps = steps;
+    opts.stats.truncated = steps >= maxSteps;
   }
   return hits;
 }
