@@ -16,10 +16,10 @@ export default tseslint.config(
     },
   },
   {
-    // detection and decisions run on an injected clock so replay and tests are deterministic
+    // detection and decisions run on event time (ev.at), so replay decides exactly as the daemon did
     files: ['src/detect/**/*.ts', 'src/decide/**/*.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use the injected Clock' }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'use the event time, not the wall clock' }],
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/act/**', '**/cli/**'], message: 'detect/decide must not depend on act/ or cli/' }] }],
     },
   },

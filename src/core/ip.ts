@@ -142,7 +142,4 @@ export class AddressSet {
     return this.entries.length;
   }
 
-  toJSON(): string[] {
-    return [...this.entries];
-  }
 }

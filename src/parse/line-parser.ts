@@ -22,7 +22,7 @@ export class LineParser {
     private readonly pack: RulePack,
     private readonly referenceMs: number,
     private readonly file?: string,
-    private readonly latin1 = false,
+    latin1 = false,
   ) {
     this.ts = new TimestampResolver(referenceMs);
     this.ctx = { at: referenceMs, file, latin1 };

@@ -65,10 +65,11 @@ export class RunSummary implements PipelineSink {
   readonly allowlisted = new Set<string>();
   /** addresses or accounts not kept because a bound was reached */
   dropped = 0;
-  decisionsTotal = 0;
+  /** all decisions, also those beyond the MAX_DECISIONS kept for the report */
+  bansTotal = 0;
+  alertsTotal = 0;
   firstAt = Infinity;
   lastAt = -Infinity;
-  startedMs = 0;
   elapsedMs = 0;
 
   get lines(): number {
@@ -129,7 +130,8 @@ export class RunSummary implements PipelineSink {
   }
 
   decision(d: Decision): void {
-    this.decisionsTotal++;
+    if (d.action === 'ban') this.bansTotal++;
+    else this.alertsTotal++;
     if (this.decisions.length < MAX_DECISIONS) this.decisions.push(d);
   }
 
@@ -172,8 +174,8 @@ export class RunSummary implements PipelineSink {
         return { ip, events, services: servicesOf(a), accounts: accountsOf(a) };
       }),
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, events]) => ({ account, events })),
-      bans: this.decisions.filter((d) => d.action === 'ban').length,
-      alerts: this.decisions.filter((d) => d.action === 'alert').length,
+      bans: this.bansTotal,
+      alerts: this.alertsTotal,
       allowlisted: [...this.allowlisted].slice(0, 100),
     };
   }

@@ -80,11 +80,11 @@ export function renderText(s: RunSummary, colour: boolean): string {
     out.push('', c(['bold', 'red'], `Alerts (${alerts.length})`));
     for (const d of alerts) out.push(`  ${localTime(d.at)}  ${c('red', d.target)}  ${safeText(d.reason, 200)}`);
   }
-  out.push('', c('bold', `Bans it would issue (${int.format(bans.length)})`));
-  if (bans.length === 0) out.push('  none');
+  out.push('', c('bold', `Bans it would issue (${int.format(s.bansTotal)})`));
+  if (s.bansTotal === 0) out.push('  none');
   const shown = bans.slice(0, 50);
   for (const d of shown) out.push(formatBan(d, c));
-  if (bans.length > shown.length) out.push(c('dim', `  … ${int.format(bans.length - shown.length)} more (use --format jsonl for all)`));
+  if (s.bansTotal > shown.length) out.push(c('dim', `  … ${int.format(s.bansTotal - shown.length)} more (use --format jsonl for all)`));
   return out.join('\n') + '\n';
 }
 
