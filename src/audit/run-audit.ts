@@ -25,8 +25,19 @@ export function auditPbx(pbx: PbxConfig): Finding[] {
   const pj = pjsipObjects(pbx);
   const all = accounts(pbx, pj);
   const plan = buildDialplan(pbx.files['extensions.conf']);
+  const reach = reachabilityFindings(plan, all, trunkKeys(all));
+  const secrets = secretFindings(pbx, all, pj);
+  if (reach.remoteVoicemail) {
+    // a weak PIN matters most when callers from outside can reach VoiceMailMain(): say so, and rank it accordingly
+    const at = reach.remoteVoicemail.at;
+    for (const f of secrets) {
+      if (f.id !== 'voicemail-pin-weak') continue;
+      f.severity = 'high';
+      f.why = `${f.why} Callers from outside reach VoiceMailMain() at ${at.file}:${at.line}.`;
+    }
+  }
   return [
-    ...secretFindings(pbx, all, pj),
+    ...secrets,
     ...sourceRestrictionFindings(all, pj, pbx),
     ...guestFindings(pbx, pj, all),
     ...amiHttpFindings(pbx),
@@ -34,7 +45,7 @@ export function auditPbx(pbx: PbxConfig): Finding[] {
     ...systemFindings(pbx),
     ...mediaFindings(pbx),
     ...staticDialplanFindings(plan),
-    ...reachabilityFindings(plan, all, trunkKeys(all)),
+    ...reach.findings,
   ];
 }
 

@@ -81,6 +81,17 @@ void test('an IPv6 listener with ACLs that also deny ::/0 is not reported', () =
   assert.deepEqual(runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings, []);
 });
 
+void test('a short voicemail PIN is medium, and high once callers from outside reach VoiceMailMain()', () => {
+  const files = exampleFiles(HARDENED);
+  files['voicemail.conf'] = files['voicemail.conf']!.replace('482916', '4829');
+  const pin = () => runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.filter((f) => f.id === 'voicemail-pin-weak');
+  assert.deepEqual(pin().map((f) => f.severity), ['medium']);
+  files['extensions.conf'] = files['extensions.conf']!.replace('exten => 5551001,1,Goto(internal-extensions,101,1)', 'exten => 5551001,1,VoiceMailMain(@default)');
+  const remote = pin();
+  assert.deepEqual(remote.map((f) => f.severity), ['high']);
+  assert.match(remote[0]!.why, /Callers from outside reach VoiceMailMain\(\) at extensions\.conf:\d+/);
+});
+
 void test('strictrtp=no in an added rtp.conf is reported', () => {
   const files = exampleFiles(HARDENED);
   files['rtp.conf'] = '[general]\nrtpstart=10000\nrtpend=20000\nstrictrtp=no\n';

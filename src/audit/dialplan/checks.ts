@@ -8,7 +8,7 @@ import { findingAt } from '../finding.js';
 import type { Account, AccountRole } from '../accounts.js';
 import type { Dialplan } from './model.js';
 import { walkFrom } from './walk.js';
-import type { OutboundHit, DisaHit } from './walk.js';
+import type { OutboundHit, DisaHit, VoicemailHit } from './walk.js';
 import { classifyNumber } from './classify.js';
 import { splitArgs } from './expand.js';
 import { judgePin } from '../checks/secret-strength.js';
@@ -107,8 +107,15 @@ function disaFindings(entry: Entry, hits: DisaHit[]): Finding[] {
 }
 
 /** Reachability findings for every entry point. */
-export function reachabilityFindings(plan: Dialplan, all: Account[], trunks: ReadonlySet<string>): Finding[] {
+export interface Reachability {
+  findings: Finding[];
+  /** a path by which callers from outside reach VoiceMailMain(), when there is one */
+  remoteVoicemail?: VoicemailHit;
+}
+
+export function reachabilityFindings(plan: Dialplan, all: Account[], trunks: ReadonlySet<string>): Reachability {
   const out: Finding[] = [];
+  let remoteVoicemail: VoicemailHit | undefined;
   for (const entry of entryPoints(all)) {
     if (!plan.contexts.has(entry.context)) continue;
     const stats = { steps: 0, truncated: false };
@@ -128,8 +135,9 @@ export function reachabilityFindings(plan: Dialplan, all: Account[], trunks: Rea
     }
     out.push(...outboundFindings(entry, hits.filter((h): h is OutboundHit => h.kind === 'outbound')));
     out.push(...disaFindings(entry, hits.filter((h): h is DisaHit => h.kind === 'disa')));
+    if (entry.role !== 'extension') remoteVoicemail ??= hits.find((h): h is VoicemailHit => h.kind === 'voicemail');
   }
-  return out;
+  return remoteVoicemail ? { findings: out, remoteVoicemail } : { findings: out };
 }
 
 /** Applications where text from the dialled string changes what happens: `&` adds a channel, `,` adds arguments. */

@@ -40,7 +40,15 @@ export interface DisaHit {
   authenticated: boolean;
 }
 
-export type WalkHit = OutboundHit | DisaHit;
+/** VoiceMailMain(): a caller who knows or guesses a PIN gets into a mailbox (and its callback and forwarding settings). */
+export interface VoicemailHit {
+  kind: 'voicemail';
+  at: Provenance;
+  path: Step[];
+  authenticated: boolean;
+}
+
+export type WalkHit = OutboundHit | DisaHit | VoicemailHit;
 
 export interface WalkOptions {
   /** `TECH:name` of every trunk */
@@ -192,6 +200,10 @@ export function walkFrom(plan: Dialplan, entry: string, opts: WalkOptions): Walk
             case 'authenticate':
             case 'vmauthenticate':
               stack.push({ ...f, index: f.index + 1, path, authenticated: true });
+              break;
+            case 'voicemailmain':
+              record({ kind: 'voicemail', at: p.at, path, authenticated: f.authenticated });
+              next();
               break;
             case 'disa': {
               const [password = '', ctx = 'disa'] = splitArgs(data);
