@@ -74,7 +74,8 @@ export class RulePack {
     // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
     let lastFound = false;
-    for (const rule of list) {
+    for (let r = 0; r < list.length; r++) {
+      const rule = list[r]!;
       if (rule.prefilter !== lastPrefilter) {
         lastPrefilter = rule.prefilter;
         lastFound = msg.includes(lastPrefilter);
@@ -88,14 +89,12 @@ export class RulePack {
         const ip = normalizeIp(rawIp);
         if (ip === undefined) return { status: 'bad-address', rule, address: rawIp };
         const event = this.makeEvent(rule, g, ip, ctx);
-        if (p.split !== undefined) {
-          const other = otherReading(msg, p.anchor, p.split, ip);
-          if (other !== undefined) {
-            event.ip = undefined;
-            event.port = undefined;
-            event.kind = 'ambiguous';
-            return { status: 'ambiguous', rule, event, candidates: [ip, other] };
-          }
+        const other = (p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined) ?? otherRule(list, r, msg, ip);
+        if (other !== undefined) {
+          event.ip = undefined;
+          event.port = undefined;
+          event.kind = 'ambiguous';
+          return { status: 'ambiguous', rule, event, candidates: [ip, other] };
         }
         return { status: 'event', rule, event };
       }
@@ -137,6 +136,27 @@ export class RulePack {
       line: ctx.line,
     };
   }
+}
+
+/**
+ * An address that a later rule for the same source reads from the line, when it differs: attacker
+ * text can make one line fit two formats (an nginx user name shaped like a whole error line), and
+ * then neither reading may ban. Only rules whose prefilter occurs are tried, so on Asterisk lines,
+ * whose rules have distinct prefilters, this costs about one `includes` per remaining rule.
+ */
+function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
+  for (let r = matched + 1; r < list.length; r++) {
+    const rule = list[r]!;
+    if (!msg.includes(rule.prefilter)) continue;
+    for (const p of rule.patterns) {
+      const g = p.whole.exec(msg)?.groups;
+      if (g === undefined) continue;
+      const raw = (g.ip ?? g.ipb)!;
+      const other = normalizeIp(raw) ?? raw;
+      if (other !== ip) return other;
+    }
+  }
+  return undefined;
 }
 
 /**
