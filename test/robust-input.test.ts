@@ -79,3 +79,25 @@ test('UTF-8 account names survive the byte-per-char reading intact', async () =>
   const { events } = await replayBytes('utf8.log', line + '\n');
   assert.equal(events[0]?.account, 'Müller-Негодяй');
 });
+
+test('lines built of decoys to make the patterns backtrack are handled in bounded time', async () => {
+  const lines: string[] = [];
+  const add = (prefix: string, unit: string, tail: string) => {
+    for (const n of [10, 40, 1000]) lines.push(prefix + unit.repeat(n) + tail);
+  };
+  // each repeats the literals of one format so that every split point looks possible (measured:
+  // the pjsip one took 7 s at 47 kB before patterns with two {ANY} spans got an input bound)
+  add(`[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request '`, "' from '' failed for '1.2.3.4:5' (callid: ) - x", ' - Failed to authenticate');
+  add(`[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'R' from '`, "' failed for '1.2.3.4:5' (callid: ", ') - Failed to authenticat');
+  add(`[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Call from '`, "' (1.2.3.4:5) to extension '", "' rejected because extension not found in context 'x'");
+  add(
+    `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="1",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="`,
+    '",SessionID="",LocalAddress="x",RemoteAddress="IPV4/UDP/1.2.3.4/5",Challenge="",Response="',
+    '",ExpectedResponse="',
+  );
+  const started = performance.now();
+  const { events } = await replayBytes('decoys.log', lines.join('\n') + '\n');
+  const ms = performance.now() - started;
+  assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+  assert.ok(events.every((e) => e.ip === undefined || e.ip === '1.2.3.4'));
+});

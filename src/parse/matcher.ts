@@ -19,6 +19,7 @@ export type MatchResult =
   | { status: 'ambiguous'; rule: CompiledRule; event: SecurityEvent; candidates: [string, string] }
   | { status: 'bad-address'; rule: CompiledRule; address: string }
   | { status: 'no-match' }
+  | { status: 'too-long'; rule: CompiledRule }
   | { status: 'no-rules' };
 
 // shared: most lines end here, and they need no object of their own
@@ -74,6 +75,7 @@ export class RulePack {
     // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
     let lastFound = false;
+    let skipped: CompiledRule | undefined;
     for (let r = 0; r < list.length; r++) {
       const rule = list[r]!;
       if (rule.prefilter !== lastPrefilter) {
@@ -82,6 +84,10 @@ export class RulePack {
       }
       if (!lastFound) continue;
       for (const p of rule.patterns) {
+        if (msg.length > p.maxInput) {
+          skipped ??= rule;
+          continue;
+        }
         const m = p.whole.exec(msg);
         if (m === null) continue;
         const g = m.groups!;
@@ -99,7 +105,7 @@ export class RulePack {
         return { status: 'event', rule, event };
       }
     }
-    return NO_MATCH;
+    return skipped !== undefined ? { status: 'too-long', rule: skipped } : NO_MATCH;
   }
 
   /** For `--explain`: the rules whose prefilter occurs in the message (their patterns did not fit). */
@@ -149,6 +155,7 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
     const rule = list[r]!;
     if (!msg.includes(rule.prefilter)) continue;
     for (const p of rule.patterns) {
+      if (msg.length > p.maxInput) continue;
       const g = p.whole.exec(msg)?.groups;
       if (g === undefined) continue;
       const raw = (g.ip ?? g.ipb)!;
@@ -164,10 +171,18 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
  * the address, keeping readings where the pattern fits both before and after. Runs only when the
  * anchor occurs more than once, which attacker text must arrange.
  */
+const READING_BUDGET = 64 * 1024;
+
 function otherReading(msg: string, anchor: string, split: { before: RegExp; after: RegExp }, ip: string): string | undefined {
   let at = msg.indexOf(anchor);
   if (at < 0 || msg.indexOf(anchor, at + 1) < 0) return undefined;
+  // each try runs two regexes over the line: bound the work per line (a short anchor such as a
+  // space occurs often in honest lines, so the bound is on tries times length)
+  const maxTries = Math.max(16, Math.floor(READING_BUDGET / msg.length));
+  let tries = 0;
   for (; at >= 0; at = msg.indexOf(anchor, at + 1)) {
+    // a line with this many decoys is no honest line: ban nobody
+    if (++tries > maxTries) return 'many readings';
     const hostAt = at + anchor.length;
     if (!split.before.test(msg.slice(0, hostAt))) continue;
     const g = split.after.exec(msg.slice(hostAt))?.groups;
