@@ -18,13 +18,15 @@ function pbxguard(args: string[], input?: string | Buffer) {
 test('the demo report names each attacker, the cracked account, and spares the office and the forged addresses', () => {
   const r = pbxguard(['replay', DEMO]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /Bans it would issue \(6\)/);
+  // seven decisions for six addresses: the cracked account lengthens its address's running ban
+  assert.match(r.out, /Bans it would issue \(7\)/);
+  assert.match(r.out, /2001:db8:bad::9\s+1d\s+compromise/);
   assert.match(r.out, /203\.0\.113\.50\s+1d\s+scanner\s+pjsip: scanner fingerprint "sipvicious"/);
   assert.match(r.out, /198\.51\.100\.77\s+1h\s+enumeration/);
   assert.match(r.out, /2001:db8:bad::9 {2}pjsip: account 1004 logged in after 8 failures/);
   const bans = r.out.slice(r.out.indexOf('Bans it would issue'));
   for (const spared of ['10.0.0.22', '203.0.113.200', '198.51.100.1', '203.0.113.201']) assert.ok(!bans.includes(spared), `${spared} must not be banned`);
-  assert.match(r.out, /1 ambiguous lines naming two addresses/);
+  assert.match(r.out, /1 ambiguous line naming two addresses/);
 });
 
 test('jsonl gives one object per event with its file and line number, then ban decisions', () => {
@@ -33,7 +35,8 @@ test('jsonl gives one object per event with its file and line number, then ban d
   const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   const events = objs.filter((o) => !('decision' in o));
   const decisions = objs.filter((o) => o.decision === 'ban');
-  assert.equal(decisions.length, 6);
+  assert.equal(decisions.length, 7);
+  assert.equal(new Set(decisions.map((d) => d.ip)).size, 6);
   assert.ok(events.length > 40);
   for (const e of events) {
     for (const k of ['file', 'line', 'at', 'service', 'kind', 'rule']) assert.ok(k in e, `missing ${k} in ${JSON.stringify(e)}`);
@@ -49,8 +52,8 @@ test('json is one document whose events, decisions and summary agree with jsonl'
   const doc = JSON.parse(pbxguard(['replay', '-f', 'json', DEMO]).out) as { events: unknown[]; decisions: Array<{ decision: string }>; summary: { bans: number; lines: number } };
   const jsonl = pbxguard(['replay', '-f', 'jsonl', DEMO]).out.trim().split('\n').filter((l) => !l.includes('"decision"'));
   assert.equal(doc.events.length, jsonl.length);
-  assert.equal(doc.summary.bans, 6);
-  assert.equal(doc.decisions.filter((d) => d.decision === 'ban').length, 6);
+  assert.equal(doc.summary.bans, 7);
+  assert.equal(doc.decisions.filter((d) => d.decision === 'ban').length, 7);
   assert.equal(doc.summary.lines, demoLines.length - 1);
 });
 
@@ -75,7 +78,7 @@ test('--explain accounts for every line', () => {
 
 test('--allow spares an address the log would get banned', () => {
   const r = pbxguard(['replay', '--allow', '198.51.100.0/24', DEMO]);
-  assert.match(r.out, /Bans it would issue \(4\)/);
+  assert.match(r.out, /Bans it would issue \(5\)/);
   assert.match(r.out, /2 allowlisted addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
 });
 

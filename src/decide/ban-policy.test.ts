@@ -57,3 +57,18 @@ test('repeat offenders get longer bans and finally a permanent one', () => {
   assert.equal(last?.permanent, true, '1024h is 42 days, past the 30-day maximum: permanent');
   assert.equal(last?.until, undefined);
 });
+
+test('a cracked account found while its address is banned lengthens the ban and raises an alert', () => {
+  const p = new BanPolicy();
+  bans(p, alert());
+  const out = p.decide(alert({ detector: 'compromise', at: T0 + 1000, reason: 'pjsip: account 1004 logged in after 8 failures' }));
+  assert.equal(out.kind, 'decisions');
+  const ds = out.kind === 'decisions' ? out.decisions : [];
+  assert.deepEqual(
+    ds.map((d) => d.action),
+    ['alert', 'ban'],
+  );
+  assert.equal(ds[1]!.until, T0 + 1000 + DEFAULT_BAN_POLICY.severeBantime);
+  // a later maxretry alert does not shorten it
+  assert.equal(p.decide(alert({ at: T0 + 2000 })).kind, 'already-banned');
+});

@@ -66,14 +66,14 @@ export class BanPolicy {
     if (alert.detector === 'compromise') {
       decisions.push({ ...base, action: 'alert', reason: alert.reason });
     }
-    if (prev !== undefined && prev.until > alert.at) {
-      return decisions.length > 0 ? { kind: 'decisions', decisions } : { kind: 'already-banned', alert };
-    }
-    const count = prev !== undefined && alert.at - prev.lastBan < this.cfg.memory ? prev.count + 1 : 1;
+    const running = prev !== undefined && prev.until > alert.at;
+    // a running ban is replaced only to lengthen it (a cracked account found while its address is banned)
+    const count = prev !== undefined && alert.at - prev.lastBan < this.cfg.memory ? prev.count + (running ? 0 : 1) : 1;
     const first = alert.detector === 'scanner' || alert.detector === 'compromise' ? this.cfg.severeBantime : this.cfg.bantime;
     const length = first * this.cfg.increment ** (count - 1);
     const permanent = length > this.cfg.maxBantime;
     const until = permanent ? Number.POSITIVE_INFINITY : alert.at + length;
+    if (running && until <= prev.until) return { kind: 'decisions', decisions };
     const repeat = count > 1 ? `; ban #${count} for this address` : '';
     const ban: Decision = { ...base, action: 'ban', reason: `${alert.reason}${repeat}` };
     if (permanent) ban.permanent = true;

@@ -15,6 +15,11 @@ function localTime(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
 
+/** `1 line`, `2 lines`, with thousands separators. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${int.format(n)} ${n === 1 ? one : many}`;
+}
+
 function mb(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }
@@ -28,22 +33,22 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const rate = secs >= 0.5 ? ` (${int.format(Math.round(s.lines / secs))} lines/s)` : '';
   out.push(
     c('bold', 'pbxguard replay') +
-      `: ${s.files.length} file${s.files.length === 1 ? '' : 's'}, ${int.format(s.lines)} lines, ${mb(bytes)} in ${secs.toFixed(2)} s${rate}`,
+      `: ${count(s.files.length, 'file')}, ${count(s.lines, 'line')}, ${mb(bytes)} in ${secs.toFixed(2)} s${rate}`,
   );
   if (s.attackEvents === 0) {
     out.push('', c('green', 'No attacks found.'));
   } else {
     out.push(
       '',
-      `${c('bold', int.format(s.attackEvents))} attack events from ${c('bold', int.format(s.addresses.size))} addresses, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+      `${c('bold', count(s.attackEvents, 'attack event'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
     );
   }
   const notes: string[] = [];
-  if (s.otherEvents > 0) notes.push(`${int.format(s.otherEvents)} other security events (successful logins, challenges)`);
-  if (s.ambiguous > 0) notes.push(`${int.format(s.ambiguous)} ambiguous lines naming two addresses, never used for a ban`);
+  if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (successful logins, challenges)`);
+  if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
-  if (oversized > 0) notes.push(`${int.format(oversized)} lines over 64 KiB skipped`);
-  if (s.allowlisted.size > 0) notes.push(`${int.format(s.allowlisted.size)} allowlisted addresses would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
+  if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
+  if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted address', 'allowlisted addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
   if (s.dropped > 0) notes.push(`${int.format(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
 
