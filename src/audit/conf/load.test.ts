@@ -54,6 +54,17 @@ void test('globbed includes are read in sorted order relative to the config dire
   assert.deepEqual(loadConf(src, dir, 'extensions.conf')!.sections.map((s) => s.name), ['a', 'b']);
 });
 
+void test('bracket expressions in include globs are members, ranges and negations, and never regex syntax', () => {
+  const src = memorySource({
+    [`${dir}/top.conf`]: '#include [a-b].conf\n#include []x].conf\n#include [!]a-p].conf\n#include [z-a].conf\n#tryinclude ["-!]\n#include (.*)?conf\n',
+    ...Object.fromEntries(Object.entries({ a: 'a', b: 'b', c: 'c', ']': 'bracket', x: 'x', '(.*)': 'regex', q: 'q' }).map(([file, section]) => [`${dir}/${file}.conf`, `[${section}]\n`])),
+  });
+  // found by the include-tree property: a reversed range like ["-!] made new RegExp throw
+  const conf = loadConf(src, dir, 'top.conf')!;
+  assert.deepEqual(conf.sections.map((s) => s.name), ['a', 'b', 'bracket', 'x', 'q', 'x', 'regex']);
+  assert.deepEqual(conf.diagnostics.map((d) => d.message), ['#include [z-a].conf matched no file']);
+});
+
 void test('an include cycle is reported once and does not loop', () => {
   const src = memorySource({ [`${dir}/a.conf`]: '[x]\n#include b.conf\n', [`${dir}/b.conf`]: '#include a.conf\n' });
   const conf = loadConf(src, dir, 'a.conf')!;

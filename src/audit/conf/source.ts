@@ -31,26 +31,52 @@ export function hasWildcard(s: string): boolean {
   return /[*?[]/.test(s);
 }
 
+/** One character as a regex atom that means only itself, whatever it is. */
+function literal(c: string): string {
+  return `\\u{${c.codePointAt(0)!.toString(16)}}`;
+}
+
+/**
+ * A bracket expression `[...]` of a glob as a regex class. Each member is written as a code point, so no
+ * character of the config can change the regex; a reversed range (`[z-a]`) matches nothing, as in fnmatch(3),
+ * instead of making `new RegExp` throw.
+ */
+function bracketClass(body: string, negate: boolean): string {
+  const chars = [...body];
+  const parts: string[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const lo = chars[i]!;
+    const hi = chars[i + 2];
+    if (chars[i + 1] === '-' && hi !== undefined) {
+      if (lo.codePointAt(0)! <= hi.codePointAt(0)!) parts.push(`${literal(lo)}-${literal(hi)}`);
+      i += 2;
+    } else parts.push(literal(lo));
+  }
+  // an empty class: `[]` matches nothing and `[^]` anything, which is what a glob of only reversed ranges means
+  return `[${negate ? '^' : ''}${parts.join('')}]`;
+}
+
 /** Converts one path segment of a shell glob to an anchored regex. A leading dot is matched only literally, as glob(3) does. */
-export function segmentRegex(segment: string): RegExp {
+function segmentRegex(segment: string): RegExp {
   let re = '';
-  for (let i = 0; i < segment.length; i++) {
-    const c = segment[i]!;
+  const chars = [...segment];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
     if (c === '*') re += '[^/]*';
     else if (c === '?') re += '[^/]';
     else if (c === '[') {
-      const end = segment.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
+      const negate = chars[i + 1] === '!' || chars[i + 1] === '^';
+      // a `]` right after `[` or `[!` is a member, not the end
+      const first = i + (negate ? 2 : 1);
+      const end = chars.indexOf(']', first + 1);
+      if (end < 0) re += literal(c);
       else {
-        let body = segment.slice(i + 1, end);
-        const negate = body.startsWith('!') || body.startsWith('^');
-        if (negate) body = body.slice(1);
-        re += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
+        re += bracketClass(chars.slice(first, end).join(''), negate);
         i = end;
       }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+    } else re += literal(c);
   }
-  return new RegExp(`^${re}$`);
+  return new RegExp(`^${re}$`, 'u');
 }
 
 /** Expands a glob one segment at a time with the given directory lister. */
