@@ -1,5 +1,5 @@
 /** @module `pbxguard audit`: reads a PBX's configuration and reports each weakness with its file, line and fix. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfReadError, diskSource } from '../audit/conf/source.js';
@@ -32,6 +32,7 @@ export function auditCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'sarif', 'html']).default('text'))
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(['critical', 'high', 'medium', 'low']).default('low'))
     .option('--no-color', 'no colours in the text report')
+    .addHelpText('after', '\nExit status: 0 no findings at or above --fail-on, 1 some, 2 usage or read error.')
     .action(async (flags: AuditFlags) => {
       process.exitCode = await audit(flags);
     });
@@ -48,7 +49,8 @@ async function audit(flags: AuditFlags): Promise<number> {
 
 async function auditOrThrow(flags: AuditFlags): Promise<number> {
   const dir = resolve(flags.asterisk);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--asterisk ${flags.asterisk}: not a directory`);
+  if (!existsSync(dir)) throw new UsageError(`--asterisk ${flags.asterisk}: no such directory`);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`--asterisk ${flags.asterisk}: not a directory (give the folder that holds asterisk.conf, pjsip.conf, …)`);
   const extra: Finding[] = [];
   const extraFiles: string[] = [];
   const sshdPath = resolve(flags.sshd);
@@ -69,11 +71,23 @@ async function auditOrThrow(flags: AuditFlags): Promise<number> {
     for (const note of live.notes) process.stderr.write(`pbxguard: --live: ${note}\n`);
   }
   const result = runAudit({ source: diskSource(), asteriskDir: dir, extra, extraFiles });
-  if (result.summary.filesRead.length === extraFiles.length) throw new UsageError(`${flags.asterisk}: no Asterisk config files (asterisk.conf, pjsip.conf, sip.conf, extensions.conf, …) found`);
+  if (result.summary.filesRead.length === extraFiles.length) throw new UsageError(noConfigMessage(flags.asterisk, dir));
   // a reader that stops early (`| head`) is not an error of the audit
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
   });
   process.stdout.write(renderReport(flags.format, result, { color: flags.color && flags.format === 'text' && process.stdout.isTTY === true, auditedDir: dir }));
   return failsAt(result.findings, flags.failOn) ? 1 : 0;
+}
+
+function noConfigMessage(shown: string, dir: string): string {
+  const message = `${shown}: no Asterisk config files (asterisk.conf, pjsip.conf, sip.conf, extensions.conf, …) found`;
+  // Asterisk's source tree and doc packages ship configs/samples/*.conf.sample, a likely first thing to try
+  let samples = 0;
+  try {
+    samples = readdirSync(dir).filter((n) => n.endsWith('.conf.sample')).length;
+  } catch {
+    // an unlistable directory gets the plain message
+  }
+  return samples === 0 ? message : `${message}; it holds ${samples} *.conf.sample files, which Asterisk does not read: audit a copy named without .sample (as \`make samples\` installs them)`;
 }

@@ -44,12 +44,21 @@ void test('--fail-on sets the threshold for exit 1', () => {
 void test('usage and read errors exit 2 with a message', () => {
   const missing = runCli(['audit', '--asterisk', '/nonexistent/asterisk']);
   assert.equal(missing.status, 2);
-  assert.match(missing.stderr, /not a directory/);
+  assert.match(missing.stderr, /--asterisk \/nonexistent\/asterisk: no such directory/);
+  const file = runCli(['audit', '--asterisk', join(HARDENED, 'asterisk/pjsip.conf')]);
+  assert.equal(file.status, 2);
+  assert.match(file.stderr, /pjsip\.conf: not a directory/);
   const empty = mkdtempSync(join(tmpdir(), 'pbxguard-empty-'));
   try {
     const r = runCli(['audit', '--asterisk', empty, '--sshd', join(HARDENED, 'ssh/sshd_config')]);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /no Asterisk config files/);
+    assert.doesNotMatch(r.stderr, /\.sample/);
+    // Asterisk's configs/samples folder: the files are there, under names Asterisk does not read
+    writeFileSync(join(empty, 'sip.conf.sample'), '[general]\n');
+    const samples = runCli(['audit', '--asterisk', empty, '--sshd', join(HARDENED, 'ssh/sshd_config')]);
+    assert.equal(samples.status, 2);
+    assert.match(samples.stderr, /holds 1 \*\.conf\.sample files, which Asterisk does not read/);
   } finally {
     rmSync(empty, { recursive: true, force: true });
   }
@@ -65,6 +74,9 @@ void test('usage and read errors exit 2 with a message', () => {
   } finally {
     rmSync(unreadable, { recursive: true, force: true });
   }
+  const help = runCli(['audit', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Exit status: 0 .* 1 .* 2 usage or read error/);
   assert.equal(runCli([...hardArgs, '--format', 'xml']).status, 2);
   assert.equal(runCli([...hardArgs, '--fail-on', 'info']).status, 2);
   assert.equal(runCli(['audit', '--asterisk', join(HARDENED, 'asterisk'), '--sshd', '/nonexistent/sshd_config']).status, 2);

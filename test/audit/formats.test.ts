@@ -87,3 +87,16 @@ void test('config text cannot put escape sequences on the terminal', () => {
   // our own colours are the only escapes: every ESC starts an SGR sequence
   assert.ok([...colored.matchAll(/\u001b/g)].every((m) => /^\u001b\[[0-9;]*m/.test(colored.slice(m.index))));
 });
+
+void test('the text report explains a run of the same check once and shows every place', () => {
+  const result = runAudit({ source: diskSource(), asteriskDir: join(WEAK, 'asterisk') });
+  const text = renderText(result.findings, result.summary, { color: false });
+  const logins = result.findings.filter((f) => f.id === 'auth-name-is-extension' && f.file === 'pjsip.auth.conf');
+  assert.equal(logins.length, 3);
+  for (const f of logins) assert.ok(text.includes(`  ${f.file}:${f.line}  ${f.title}`), `${f.file}:${f.line} missing`);
+  // each check's explanation appears in full once, and the repeats right after it refer to it
+  for (const id of new Set(result.findings.map((f) => f.id))) assert.ok(text.includes(`    why:   ${result.findings.find((f) => f.id === id)!.why}`), id);
+  const block = text.slice(text.indexOf(`${logins[1]!.file}:${logins[1]!.line}`)).split('\n\n')[0]!;
+  assert.match(block, /^ {4}why: {3}as above$/m);
+  assert.match(block, /^ {4}fix: {3}as above$/m);
+});

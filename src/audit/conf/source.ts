@@ -97,6 +97,13 @@ export function expandGlob(pattern: string, listDir: (dir: string) => string[]):
   return current.sort();
 }
 
+/** Node's message repeats the path ("EACCES: permission denied, open '/etc/asterisk/sip.conf'"); the error already names it. */
+function readFailure(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied (run the audit as root or as the user Asterisk runs as)';
+  return (e as Error).message;
+}
+
 export function diskSource(): ConfSource {
   return {
     read(path) {
@@ -108,13 +115,13 @@ export function diskSource(): ConfSource {
       } catch (e) {
         if (e instanceof ConfReadError) throw e;
         if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
-        throw new ConfReadError(path, (e as Error).message, { cause: e });
+        throw new ConfReadError(path, readFailure(e), { cause: e });
       }
       if (size > MAX_FILE_BYTES) throw new ConfReadError(path, `larger than ${MAX_FILE_BYTES} bytes`);
       try {
         return readFileSync(path, 'utf8');
       } catch (e) {
-        throw new ConfReadError(path, (e as Error).message, { cause: e });
+        throw new ConfReadError(path, readFailure(e), { cause: e });
       }
     },
     glob(pattern) {
