@@ -1,6 +1,6 @@
 /** @module The SIP, PJSIP and IAX2 accounts a PBX defines, each with its role, context, secret and address limits. */
 import type { ConfEntry, ConfFile, ConfSection, Provenance } from './conf/model.js';
-import { concreteSections, lastEntry, valueOf } from './conf/model.js';
+import { concreteSections, firstSection, isTrue, lastEntry, valueOf } from './conf/model.js';
 import type { PbxConfig } from './pbx.js';
 import { moduleDisabled } from './pbx.js';
 import { judgeAcl, namedAcls } from './acl.js';
@@ -127,7 +127,7 @@ function pjsipAccounts(pj: PjsipObjects, named: NamedAcls): Account[] {
 
 /** chan_sip and chan_iax2 share the peer/user/friend model; `host=` other than dynamic makes a trunk. */
 function peerAccounts(tech: 'SIP' | 'IAX2', file: ConfFile | undefined, named: NamedAcls): Account[] {
-  const general = concreteSections(file).find((s) => s.name.toLowerCase() === 'general');
+  const general = firstSection(file, 'general');
   const defaultCtx = general ? lastEntry(general, 'context') : undefined;
   const out: Account[] = [];
   for (const s of concreteSections(file)) {
@@ -146,7 +146,7 @@ function peerAccounts(tech: 'SIP' | 'IAX2', file: ConfFile | undefined, named: N
     account.authUser = valueOf(s, 'defaultuser') ?? valueOf(s, 'username') ?? s.name;
     out.push(account);
   }
-  if (tech === 'SIP' && file && general && (valueOf(general, 'allowguest') ?? 'yes').toLowerCase() !== 'no') {
+  if (tech === 'SIP' && file && general && isTrue(valueOf(general, 'allowguest') ?? 'yes')) {
     // chan_sip sends unauthenticated calls to the general context when allowguest is on, its default
     out.push({ tech, name: '(guest)', role: 'guest', context: defaultCtx?.value ?? 'default', contextAt: defaultCtx?.at ?? general.at, section: general, addressLimited: false, aclDetail: 'unauthenticated' });
   }

@@ -31,6 +31,17 @@ export function findingAt(at: Provenance | undefined, f: Omit<Finding, 'file' | 
   return { ...f, file: at?.file ?? '', line: at?.line ?? 0 };
 }
 
+/** A check that fires when one option is switched on; the finding points at that option and quotes it. */
+export type SwitchCheck = Omit<Finding, 'file' | 'line' | 'evidence'> & { key: string };
+
+/** Findings for the checks whose option `switchedOn` finds on (each config format decides what "on" is and how it is quoted). */
+export function switchFindings(checks: readonly SwitchCheck[], switchedOn: (key: string) => { at: Provenance; evidence: string } | undefined): Finding[] {
+  return checks.flatMap(({ key, ...f }) => {
+    const hit = switchedOn(key);
+    return hit ? [findingAt(hit.at, { ...f, evidence: hit.evidence })] : [];
+  });
+}
+
 /** Sorts worst first, then by file and line, and drops exact duplicates (a template line seen through many users). */
 export function sortFindings(findings: Finding[]): Finding[] {
   const seen = new Set<string>();

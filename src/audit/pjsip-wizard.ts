@@ -3,9 +3,7 @@
  * create, so every PJSIP check sees wizard accounts too. Each value keeps the file:line it was written at.
  */
 import type { ConfEntry, ConfFile, ConfSection, Provenance } from './conf/model.js';
-import { concreteSections, lastEntry, valueOf } from './conf/model.js';
-
-const YES = /^(yes|true|on|1)$/i;
+import { concreteSections, isTrue, lastEntry, valueOf } from './conf/model.js';
 
 function synthetic(name: string, type: string, at: Provenance, entries: ConfEntry[]): ConfSection {
   return { name, at, isTemplate: false, inherits: [], entries: [{ name: 'type', value: type, object: false, at }, ...entries] };
@@ -20,7 +18,7 @@ function prefixed(section: ConfSection, prefix: string): ConfEntry[] {
 /** The objects one wizard section stands for, named as the wizard names them (`NAME`, `NAME-iauth`, `NAME-oauth`, `NAME-identify`). */
 export function expandWizardSection(w: ConfSection): ConfSection[] {
   const out: ConfSection[] = [];
-  const flag = (k: string) => YES.test(valueOf(w, k) ?? 'no');
+  const flag = (k: string) => isTrue(valueOf(w, k));
   const endpoint = prefixed(w, 'endpoint');
   const remote = lastEntry(w, 'remote_hosts');
   const hosts = (remote?.value ?? '').split(',').map((h) => h.trim()).filter(Boolean);

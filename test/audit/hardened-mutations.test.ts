@@ -112,3 +112,40 @@ void test('the hardened sshd_config with root login turned on reports ssh-root-l
   const ids = auditSshd(memorySource({ '/etc/ssh/sshd_config': text }), '/etc/ssh/sshd_config').findings.map((f) => f.id);
   assert.deepEqual(ids, ['ssh-root-login']);
 });
+
+void test("yes/no options are read with Asterisk's own words (ast_true: yes, true, y, t, 1, on)", () => {
+  const ids = (edit: (files: Record<string, string>) => void): string[] => {
+    const files = exampleFiles(HARDENED);
+    files['modules.conf'] = '[modules]\nautoload = yes\n';
+    files['sip.conf'] = '[general]\ncontext = public\nalwaysauthreject = yes\n';
+    files['iax.conf'] = '[general]\nauthdebug = yes\n';
+    edit(files);
+    return runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => f.id).sort();
+  };
+  assert.deepEqual(ids(() => {}), ['sip-allowguest'], 'the base of this test: chan_sip guests are on by default');
+  assert.deepEqual(ids((f) => (f['sip.conf'] += 'allowguest = off\n')), [], 'off is as good as no');
+  assert.deepEqual(ids((f) => (f['sip.conf'] += 'allowguest = n\nalwaysauthreject = false\n')), ['sip-alwaysauthreject-off']);
+  const iax = (f: Record<string, string>): void => {
+    f['sip.conf'] += 'allowguest = no\n';
+    f['iax.conf'] = '[general]\nauthdebug = t\nrequirecalltoken = off\n';
+  };
+  assert.deepEqual(ids(iax), ['iax-calltoken-disabled']);
+  assert.deepEqual(ids((f) => (f['asterisk.conf'] = f['asterisk.conf']!.replace('live_dangerously = no', 'live_dangerously = y'))), ['live-dangerously', 'sip-allowguest']);
+  assert.deepEqual(ids((f) => (f['rtp.conf'] = '[general]\nstrictrtp = seqno\n')), ['sip-allowguest'], 'seqno is strict');
+  assert.deepEqual(ids((f) => (f['rtp.conf'] = '[general]\nstrictrtp = f\n')), ['rtp-strict-off', 'sip-allowguest']);
+});
+
+void test('both http.conf listeners are judged alike, bind addresses with a port included', () => {
+  const http = (lines: string): string[] => {
+    const files = exampleFiles(HARDENED);
+    files['http.conf'] = `[general]\nenabled = yes\nbindaddr = 127.0.0.1\n${lines}`;
+    return runAudit({ source: asteriskTree(files), asteriskDir: '/etc/asterisk' }).findings.map((f) => `${f.id} ${f.severity} ${f.file}:${f.line}`);
+  };
+  assert.deepEqual(http('tlsenable = yes\ntlsbindaddr = 127.0.0.1:8089\n'), []);
+  assert.deepEqual(http('tlsenable = yes\ntlsbindaddr = [::1]:8089\n'), []);
+  assert.deepEqual(http('tlsenable = no\ntlsbindaddr = 0.0.0.0:8089\n'), []);
+  assert.deepEqual(http('tlsenable = yes\ntlsbindaddr = 0.0.0.0:8089\n'), ['http-bound-all medium http.conf:5']);
+  assert.deepEqual(http('tlsenable = yes\ntlsbindaddr = [::]:8089\n'), ['http-bound-all medium http.conf:5']);
+  assert.deepEqual(http('tlsenable = yes\ntlsbindaddr = 192.168.1.5:8089\n'), ['http-bound-all low http.conf:5']);
+  assert.deepEqual(http('tlsenable = yes\n'), ['http-bound-all medium http.conf:4']);
+});

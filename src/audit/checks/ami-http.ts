@@ -3,24 +3,32 @@ import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import type { ConfSection } from '../conf/model.js';
-import { concreteSections, lastEntry } from '../conf/model.js';
+import { concreteSections, firstSection, isTrue, lastEntry } from '../conf/model.js';
 import { judgeAcl, namedAcls, onlyLoopback } from '../acl.js';
 
-const YES = /^(yes|true|on|1)$/i;
 /** AMI classes that run commands or reach the dialplan with caller-chosen variables (README-SERIOUSLY: treat originate as system). */
 const DANGEROUS_CLASSES = ['system', 'command', 'originate', 'config', 'all'];
 
+/** The address of a bind value without its port: `0.0.0.0:8089`, `[::1]:8089`, `::` and `127.0.0.1` are all written in http.conf. */
+function hostOf(addr: string): string {
+  const a = addr.trim();
+  const bracketed = /^\[([^\]]*)\]/.exec(a);
+  if (bracketed) return bracketed[1]!;
+  // one colon is a port; more are an IPv6 address without brackets, which cannot carry one
+  return a.split(':').length === 2 ? a.slice(0, a.indexOf(':')) : a;
+}
+
 function isWildcardBind(addr: string | undefined): boolean {
-  const a = (addr ?? '0.0.0.0').trim().replace(/^\[|\]$/g, '');
+  const a = hostOf(addr ?? '0.0.0.0');
   return a === '0.0.0.0' || a === '::' || a === '' || a === '*';
 }
 
 function isLoopback(addr: string): boolean {
-  return /^127\.|^::1$|^localhost$/i.test(addr.trim().replace(/^\[|\]$/g, ''));
+  return /^127\.|^::1$|^localhost$/i.test(hostOf(addr));
 }
 
 function general(pbx: PbxConfig, name: 'manager.conf' | 'http.conf'): ConfSection | undefined {
-  return concreteSections(pbx.files[name]).find((s) => s.name.toLowerCase() === 'general');
+  return firstSection(pbx.files[name], 'general');
 }
 
 /** True when the user's address rules keep arbitrary Internet addresses out. */
@@ -37,7 +45,7 @@ function amiFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
   const named = namedAcls(pbx);
   const g = general(pbx, 'manager.conf');
-  if (!g || !YES.test(lastEntry(g, 'enabled')?.value ?? 'no')) return out;
+  if (!g || !isTrue(lastEntry(g, 'enabled')?.value)) return out;
   const bind = lastEntry(g, 'bindaddr');
   const public_ = isWildcardBind(bind?.value);
   if (public_) {
@@ -53,7 +61,7 @@ function amiFindings(pbx: PbxConfig): Finding[] {
     );
   }
   const web = lastEntry(g, 'webenabled');
-  if (web && YES.test(web.value)) {
+  if (web && isTrue(web.value)) {
     out.push(
       findingAt(web.at, {
         id: 'ami-over-http',
@@ -99,37 +107,29 @@ function amiFindings(pbx: PbxConfig): Finding[] {
   return out;
 }
 
+/** http.conf's two listeners: each is switched on by one option and bound by another. */
+const HTTP_LISTENERS = [
+  { server: 'HTTP', on: 'enabled', bind: 'bindaddr' },
+  { server: 'HTTPS', on: 'tlsenable', bind: 'tlsbindaddr' },
+] as const;
+
 function httpFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
   const g = general(pbx, 'http.conf');
   if (!g) return out;
-  const enabled = lastEntry(g, 'enabled');
-  if (YES.test(enabled?.value ?? 'no')) {
-    const bind = lastEntry(g, 'bindaddr');
-    if (!bind || !isLoopback(bind.value)) {
-      out.push(
-        findingAt(bind?.at ?? enabled?.at ?? g.at, {
-          id: 'http-bound-all',
-          severity: bind && !isWildcardBind(bind.value) ? 'low' : 'medium',
-          title: "Asterisk's HTTP server listens beyond this host",
-          evidence: bind ? `bindaddr = ${bind.value}` : 'enabled = yes without bindaddr',
-          why: 'The built-in HTTP server carries ARI, AMI over HTTP and WebSocket SIP; each is a login to brute-force.',
-          fix: 'Set `bindaddr=127.0.0.1` in http.conf and put a reverse proxy with TLS and an allowlist in front if remote access is needed.',
-        }),
-      );
-    }
-  }
-  const tls = lastEntry(g, 'tlsenable');
-  const tlsBind = lastEntry(g, 'tlsbindaddr');
-  if (tls && YES.test(tls.value) && isWildcardBind(tlsBind?.value)) {
+  for (const l of HTTP_LISTENERS) {
+    const on = lastEntry(g, l.on);
+    const bind = lastEntry(g, l.bind);
+    if (!on || !isTrue(on.value) || (bind && isLoopback(bind.value))) continue;
     out.push(
-      findingAt(tlsBind?.at ?? tls.at, {
+      findingAt(bind?.at ?? on.at, {
         id: 'http-bound-all',
-        severity: 'medium',
-        title: "Asterisk's HTTPS server listens on every address",
-        evidence: tlsBind ? `tlsbindaddr = ${tlsBind.value}` : 'tlsenable = yes without tlsbindaddr',
+        // a LAN address is a smaller exposure than every address
+        severity: bind && !isWildcardBind(bind.value) ? 'low' : 'medium',
+        title: `Asterisk's ${l.server} server listens beyond this host`,
+        evidence: bind ? `${l.bind} = ${bind.value}` : `${l.on} = ${on.value} without ${l.bind}`,
         why: 'The built-in HTTP server carries ARI, AMI over HTTP and WebSocket SIP; each is a login to brute-force.',
-        fix: 'Set `tlsbindaddr` to a LAN or loopback address.',
+        fix: `Set \`${l.bind}=127.0.0.1\` in http.conf and put a reverse proxy with TLS and an allowlist in front if remote access is needed.`,
       }),
     );
   }

@@ -4,20 +4,15 @@ import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import { moduleDisabled } from '../pbx.js';
 import type { Account, PjsipObjects } from '../accounts.js';
-import type { ConfSection } from '../conf/model.js';
-import { concreteSections, lastEntry } from '../conf/model.js';
-
-function general(file: PbxConfig['files'][keyof PbxConfig['files']]): ConfSection | undefined {
-  return concreteSections(file).find((s) => s.name.toLowerCase() === 'general');
-}
+import { concreteSections, firstSection, isFalse, isTrue, lastEntry } from '../conf/model.js';
 
 function sipFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
   const file = pbx.files['sip.conf'];
-  const g = general(file);
+  const g = firstSection(file, 'general');
   if (!file || !g || moduleDisabled(pbx, 'chan_sip.so')) return out;
   const guest = lastEntry(g, 'allowguest');
-  if ((guest?.value ?? 'yes').toLowerCase() !== 'no') {
+  if (isTrue(guest?.value ?? 'yes')) {
     out.push(
       findingAt(guest?.at ?? g.at, {
         id: 'sip-allowguest',
@@ -30,7 +25,7 @@ function sipFindings(pbx: PbxConfig): Finding[] {
     );
   }
   const reject = lastEntry(g, 'alwaysauthreject');
-  if (reject && reject.value.toLowerCase() === 'no') {
+  if (reject && !isTrue(reject.value)) {
     out.push(
       findingAt(reject.at, {
         id: 'sip-alwaysauthreject-off',
@@ -62,7 +57,7 @@ function pjsipFindings(pj: PjsipObjects, all: Account[]): Finding[] {
   }
   for (const ep of pj.endpoints) {
     const opt = lastEntry(ep, 'allow_unauthenticated_options');
-    if (opt && /^(yes|true|on|1)$/i.test(opt.value)) {
+    if (opt && isTrue(opt.value)) {
       out.push(
         findingAt(opt.at, {
           id: 'pjsip-unauthenticated-options',
@@ -100,7 +95,7 @@ function iaxFindings(pbx: PbxConfig, all: Account[]): Finding[] {
   if (!file || moduleDisabled(pbx, 'chan_iax2.so')) return out;
   for (const s of concreteSections(file)) {
     const req = lastEntry(s, 'requirecalltoken');
-    if (req && req.value.toLowerCase() === 'no') {
+    if (req && isFalse(req.value)) {
       out.push(
         findingAt(req.at, {
           id: 'iax-calltoken-disabled',
@@ -138,10 +133,10 @@ function iaxFindings(pbx: PbxConfig, all: Account[]): Finding[] {
       }),
     );
   }
-  const g = general(file);
+  const g = firstSection(file, 'general');
   const authdebug = g ? lastEntry(g, 'authdebug') : undefined;
   // chan_iax2's compiled-in default is off
-  if (g && !/^(yes|true|on|1)$/i.test(authdebug?.value ?? 'no')) {
+  if (g && !isTrue(authdebug?.value)) {
     out.push(
       findingAt(authdebug?.at ?? g.at, {
         id: 'iax-authdebug-off',

@@ -2,11 +2,11 @@
 import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
-import { concreteSections } from '../conf/model.js';
+import { firstSection } from '../conf/model.js';
 
 export function loggingFindings(pbx: PbxConfig): Finding[] {
   const logger = pbx.files['logger.conf'];
-  const logfiles = concreteSections(logger).find((s) => s.name.toLowerCase() === 'logfiles');
+  const logfiles = firstSection(logger, 'logfiles');
   const channels = logfiles?.entries ?? [];
   // a channel's value lists levels; `*` means every level, security included (logger.conf.sample)
   const hasSecurity = channels.some((e) => e.value.split(',').some((lvl) => /^(security|\*)$/i.test(lvl.trim().replace(/^\[.*\]/, ''))));

@@ -2,12 +2,13 @@
 import type { Finding } from '../finding.js';
 import { findingAt } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
-import { concreteSections, lastEntry } from '../conf/model.js';
+import { firstSection, isTrue, lastEntry } from '../conf/model.js';
 
 export function mediaFindings(pbx: PbxConfig): Finding[] {
-  const general = concreteSections(pbx.files['rtp.conf']).find((s) => s.name.toLowerCase() === 'general');
+  const general = firstSection(pbx.files['rtp.conf'], 'general');
   const strict = general ? lastEntry(general, 'strictrtp') : undefined;
-  if (!strict || !/^(no|false|off|0)$/i.test(strict.value)) return [];
+  // res_rtp_asterisk: true is strict, `seqno` is strict by sequence number, any other word leaves RTP open
+  if (!strict || isTrue(strict.value) || strict.value.toLowerCase() === 'seqno') return [];
   return [
     findingAt(strict.at, {
       id: 'rtp-strict-off',

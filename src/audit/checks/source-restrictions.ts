@@ -4,7 +4,7 @@ import { findingAt } from '../finding.js';
 import type { Account } from '../accounts.js';
 import type { PjsipObjects } from '../accounts.js';
 import { unauthenticatedByName } from '../accounts.js';
-import { allEntries, concreteSections, lastEntry, valueOf } from '../conf/model.js';
+import { allEntries, firstSection, lastEntry, valueOf } from '../conf/model.js';
 import type { Provenance } from '../conf/model.js';
 import type { PbxConfig } from '../pbx.js';
 import { STRANGER_ADDRESSES_V6, judgeAcl, namedAcls } from '../acl.js';
@@ -115,7 +115,7 @@ function ipv6Listener(pbx: PbxConfig, pj: PjsipObjects): Provenance | undefined 
     if (bind && v6(bind.value)) return bind.at;
   }
   for (const [file, key] of [['sip.conf', 'udpbindaddr'], ['sip.conf', 'bindaddr'], ['iax.conf', 'bindaddr']] as const) {
-    const general = concreteSections(pbx.files[file]).find((s) => s.name.toLowerCase() === 'general');
+    const general = firstSection(pbx.files[file], 'general');
     for (const e of general ? allEntries(general, key) : []) if (v6(e.value)) return e.at;
   }
   return undefined;

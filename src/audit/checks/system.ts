@@ -1,40 +1,32 @@
 /** @module Checks of Asterisk itself: #exec in config, live_dangerously, and files Asterisk would refuse. */
-import type { Finding } from '../finding.js';
-import { findingAt } from '../finding.js';
+import type { Finding, SwitchCheck } from '../finding.js';
+import { findingAt, switchFindings } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
-import { concreteSections, lastEntry } from '../conf/model.js';
+import { firstSection, switchedOn } from '../conf/model.js';
 
-const YES = /^(yes|true|on|1)$/i;
+/** asterisk.conf [options] switches that hand the host to whoever reaches AMI/ARI or a config file. */
+const OPTION_SWITCHES: readonly SwitchCheck[] = [
+  {
+    key: 'live_dangerously',
+    id: 'live-dangerously',
+    severity: 'high',
+    title: 'Dangerous dialplan functions may be run from AMI and ARI',
+    why: 'README-SERIOUSLY: with live_dangerously=yes, an AMI or ARI client can read SHELL() (runs commands) or write FILE() (changes files).',
+    fix: 'Set `live_dangerously=no` in [options] of asterisk.conf (the default since Asterisk 12).',
+  },
+  {
+    key: 'execincludes',
+    id: 'execincludes-on',
+    severity: 'medium',
+    title: 'Config files may run programs (#exec)',
+    why: 'Anyone who can write one config file (a web GUI, a misconfigured upload) then runs code as Asterisk on the next reload.',
+    fix: 'Set `execincludes=no` unless you use #exec.',
+  },
+];
 
 export function systemFindings(pbx: PbxConfig): Finding[] {
-  const out: Finding[] = [];
-  const options = concreteSections(pbx.files['asterisk.conf']).find((s) => s.name.toLowerCase() === 'options');
-  const live = options ? lastEntry(options, 'live_dangerously') : undefined;
-  if (live && YES.test(live.value)) {
-    out.push(
-      findingAt(live.at, {
-        id: 'live-dangerously',
-        severity: 'high',
-        title: 'Dangerous dialplan functions may be run from AMI and ARI',
-        evidence: `live_dangerously = ${live.value}`,
-        why: 'README-SERIOUSLY: with live_dangerously=yes, an AMI or ARI client can read SHELL() (runs commands) or write FILE() (changes files).',
-        fix: 'Set `live_dangerously=no` in [options] of asterisk.conf (the default since Asterisk 12).',
-      }),
-    );
-  }
-  const execIncludes = options ? lastEntry(options, 'execincludes') : undefined;
-  if (execIncludes && YES.test(execIncludes.value)) {
-    out.push(
-      findingAt(execIncludes.at, {
-        id: 'execincludes-on',
-        severity: 'medium',
-        title: 'Config files may run programs (#exec)',
-        evidence: `execincludes = ${execIncludes.value}`,
-        why: 'Anyone who can write one config file (a web GUI, a misconfigured upload) then runs code as Asterisk on the next reload.',
-        fix: 'Set `execincludes=no` unless you use #exec.',
-      }),
-    );
-  }
+  const options = firstSection(pbx.files['asterisk.conf'], 'options');
+  const out = switchFindings(OPTION_SWITCHES, (key) => switchedOn(options, key));
   for (const conf of Object.values(pbx.files)) {
     for (const ex of conf.execs) {
       out.push(

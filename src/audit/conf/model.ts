@@ -71,6 +71,24 @@ export function concreteSections(file: ConfFile | undefined): ConfSection[] {
   return file === undefined ? [] : file.sections.filter((s) => !s.isTemplate);
 }
 
-export function sectionsNamed(file: ConfFile | undefined, name: string): ConfSection[] {
-  return concreteSections(file).filter((s) => s.name.toLowerCase() === name.toLowerCase());
+/** The section a module reads by name (`[general]`, `[options]`): the first concrete one, the name compared case-insensitively. */
+export function firstSection(file: ConfFile | undefined, name: string): ConfSection | undefined {
+  const lower = name.toLowerCase();
+  return concreteSections(file).find((s) => s.name.toLowerCase() === lower);
+}
+
+/** Asterisk's ast_true(): the only words its modules take as on. Anything else (`enabled`, a typo) is off. */
+export function isTrue(value: string | undefined): boolean {
+  return value !== undefined && /^(yes|true|y|t|1|on)$/i.test(value);
+}
+
+/** The last `key` of `section` when it is switched on (ast_true), quoted as evidence. */
+export function switchedOn(section: ConfSection | undefined, key: string): { at: Provenance; evidence: string } | undefined {
+  const e = section && lastEntry(section, key);
+  return e && isTrue(e.value) ? { at: e.at, evidence: `${key} = ${e.value}` } : undefined;
+}
+
+/** Asterisk's ast_false(), for the options that test for off explicitly (requirecalltoken). */
+export function isFalse(value: string | undefined): boolean {
+  return value !== undefined && /^(no|false|n|f|0|off)$/i.test(value);
 }

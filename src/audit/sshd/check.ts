@@ -1,6 +1,6 @@
 /** @module sshd checks: root login, passwords, default port, and who may log in from where; first value wins, as in sshd. */
-import type { Finding } from '../finding.js';
-import { findingAt } from '../finding.js';
+import type { Finding, SwitchCheck } from '../finding.js';
+import { findingAt, switchFindings } from '../finding.js';
 import type { ConfSource } from '../conf/source.js';
 import type { SshdLine } from './read.js';
 import { readSshd } from './read.js';
@@ -28,35 +28,32 @@ export interface SshdAudit {
   files: string[];
 }
 
+/** Keywords that are a weakness when set to yes outside Match blocks. */
+const YES_IS_WEAK: readonly SwitchCheck[] = [
+  {
+    key: 'permitrootlogin',
+    id: 'ssh-root-login',
+    severity: 'high',
+    title: 'sshd lets root log in (PermitRootLogin yes)',
+    why: 'root is the first account every SSH brute-force tries; one guessed password owns the PBX and its trunks.',
+    fix: 'Set `PermitRootLogin prohibit-password` (or `no`) and log in as a user with sudo.',
+  },
+  {
+    key: 'permitemptypasswords',
+    id: 'ssh-empty-passwords',
+    severity: 'critical',
+    title: 'sshd accepts accounts with empty passwords',
+    why: 'Any account without a password can log in from the network.',
+    fix: 'Set `PermitEmptyPasswords no`.',
+  },
+];
+
 export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
-  const out: Finding[] = [];
+  const out = switchFindings(YES_IS_WEAK, (key) => {
+    const l = first(lines, key);
+    return l && YES.test(l.value) ? { at: l.at, evidence: `${l.keyword} ${l.value}` } : undefined;
+  });
   const top = { file: mainFile, line: 0 };
-  const root = first(lines, 'permitrootlogin');
-  if (root && YES.test(root.value)) {
-    out.push(
-      findingAt(root.at, {
-        id: 'ssh-root-login',
-        severity: 'high',
-        title: 'sshd lets root log in (PermitRootLogin yes)',
-        evidence: `${root.keyword} ${root.value}`,
-        why: 'root is the first account every SSH brute-force tries; one guessed password owns the PBX and its trunks.',
-        fix: 'Set `PermitRootLogin prohibit-password` (or `no`) and log in as a user with sudo.',
-      }),
-    );
-  }
-  const empty = first(lines, 'permitemptypasswords');
-  if (empty && YES.test(empty.value)) {
-    out.push(
-      findingAt(empty.at, {
-        id: 'ssh-empty-passwords',
-        severity: 'critical',
-        title: 'sshd accepts accounts with empty passwords',
-        evidence: `${empty.keyword} ${empty.value}`,
-        why: 'Any account without a password can log in from the network.',
-        fix: 'Set `PermitEmptyPasswords no`.',
-      }),
-    );
-  }
   const pw = first(lines, 'passwordauthentication');
   // keyboard-interactive through PAM asks for the same password; OpenSSH's default is yes, UsePAM's is no
   const kbd = first(lines, 'kbdinteractiveauthentication') ?? first(lines, 'challengeresponseauthentication');
@@ -94,8 +91,10 @@ export function sshdFindings(lines: SshdLine[], mainFile: string): Finding[] {
       );
     }
   }
-  const port = first(lines, 'port');
-  if (!port || port.value.split(/\s+/).includes('22')) {
+  // every Port line adds a port (sshd_config(5): multiple options of this type are permitted)
+  const ports = lines.filter((l) => l.key === 'port' && l.match === undefined);
+  const port = ports.find((l) => l.value.trim() === '22');
+  if (ports.length === 0 || port) {
     out.push(
       findingAt(port?.at ?? top, {
         id: 'ssh-default-port',

@@ -91,3 +91,10 @@ void test('a Match block limited to private addresses may allow passwords; one t
   assert.deepEqual(ids, ['ssh-password-auth']);
   assert.deepEqual(auditSshd(memorySource({ [MAIN]: `${base}Match User bob\n  PermitRootLogin yes\n` }), MAIN).findings.map((f) => f.id), ['ssh-root-login']);
 });
+
+void test('every Port line opens a port, so port 22 is found on any of them', () => {
+  const base = 'AllowUsers admin\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n';
+  assert.deepEqual(auditSshd(memorySource({ [MAIN]: `${base}Port 2222\n` }), MAIN).findings, []);
+  const both = auditSshd(memorySource({ [MAIN]: `${base}Port 2222\nPort 22\n` }), MAIN).findings;
+  assert.deepEqual(both.map((f) => `${f.id} ${f.line}`), ['ssh-default-port 5']);
+});
