@@ -3,4 +3,4 @@
 // parsing YAML (see src/parse/rules/load.ts). Run after tsc.
 import { BUNDLED_SNAPSHOT, writeRuleSnapshot } from '../dist/parse/rules/load.js';
 
-writeRuleSnapshot(BUNDLED_SNAPSHOT);
+await writeRuleSnapshot(BUNDLED_SNAPSHOT);

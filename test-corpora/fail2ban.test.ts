@@ -16,7 +16,7 @@ import { corpusPath } from './corpora.js';
 import { readAnnotated, type AnnotatedLine, type FilterOptions } from './fail2ban-annotations.js';
 
 const FILES = ['asterisk', 'sshd', 'sshd-journal', 'apache-auth', 'nginx-http-auth'] as const;
-const pack = loadRulePack();
+const pack = await loadRulePack();
 
 interface Difference {
   file: string;

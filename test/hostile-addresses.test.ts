@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { LineParser } from '../src/parse/line-parser.js';
 import { loadRulePack } from '../src/parse/rules/load.js';
 
-const pack = loadRulePack();
+const pack = await loadRulePack();
 const parser = new LineParser(pack, Date.UTC(2026, 10, 25));
 const REAL = '198.51.100.2';
 const REAL6 = '2001:db8::2';

@@ -10,7 +10,7 @@ import { loadRulePack } from '../src/parse/rules/load.js';
 import { runReplay } from '../src/replay/run-replay.js';
 import { MAX_LINE_CHARS } from '../src/sources/line-reader.js';
 
-const pack = loadRulePack();
+const pack = await loadRulePack();
 const dir = mkdtempSync(join(tmpdir(), 'pbxguard-robust-'));
 const ATTACK = (ip: string) => `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '${ip}' - Wrong password`;
 

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { parseDuration } from '../core/duration.js';
 import { AddressSet } from '../core/ip.js';
-import { ConfigError } from '../core/yaml-file.js';
+import { ConfigError } from '../core/config-error.js';
 import { explainLine } from '../act/report/explain.js';
 import { decisionObject, JsonlFormatter } from '../act/report/jsonl.js';
 import { BufferedOutput } from '../act/report/output.js';
@@ -72,7 +72,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   }
   let pack;
   try {
-    pack = loadRulePack(flags.rules);
+    pack = await loadRulePack(flags.rules);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;

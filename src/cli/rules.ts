@@ -2,13 +2,13 @@
 import { Command } from 'commander';
 import { loadRulePack } from '../parse/rules/load.js';
 import { checkSamples } from '../parse/rules/samples.js';
-import { ConfigError } from '../core/yaml-file.js';
+import { ConfigError } from '../core/config-error.js';
 import { UsageError } from './usage-error.js';
 import { safeText } from '../act/report/safe-text.js';
 
-function load(dir: string | undefined) {
+async function load(dir: string | undefined) {
   try {
-    return loadRulePack(dir);
+    return await loadRulePack(dir);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
@@ -21,16 +21,16 @@ export function rulesCommand(): Command {
     .command('list')
     .description('list the rules: id, log, service, kind')
     .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
-    .action((flags: { rules?: string }) => {
-      const pack = load(flags.rules);
+    .action(async (flags: { rules?: string }) => {
+      const pack = await load(flags.rules);
       for (const r of pack.rules) process.stdout.write(`${r.id.padEnd(48)}${r.log.padEnd(14)}${r.service.padEnd(8)}${r.kind}\n`);
     });
   cmd
     .command('test')
     .description("run every rule's sample lines and report the ones that do not give what they expect")
     .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
-    .action((flags: { rules?: string }) => {
-      const pack = load(flags.rules);
+    .action(async (flags: { rules?: string }) => {
+      const pack = await load(flags.rules);
       const failures = checkSamples(pack);
       const samples = pack.rules.reduce((n, r) => n + r.samples.length, 0);
       for (const f of failures) {

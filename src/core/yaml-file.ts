@@ -2,18 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly lineNo: number | undefined,
-    detail: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}${lineNo !== undefined ? `:${lineNo}` : ''}: ${detail}`, options);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Parses `text` (read from `file`) and validates it; throws ConfigError pointing at the offending node. */
 export function parseYamlAs<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {

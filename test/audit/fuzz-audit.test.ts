@@ -17,6 +17,8 @@ const line = fc.oneof(
     '#exec /bin/true', 'security => security', 'noload => chan_sip.so',
   ),
   fc.string({ maxLength: 30 }),
+  // any UTF-16 unit, control characters and lone surrogates included: config values are attacker-writable text
+  fc.string({ unit: 'binary', maxLength: 30 }),
 );
 const file = fc.array(line, { maxLength: 25 }).map((l) => l.join('\n'));
 

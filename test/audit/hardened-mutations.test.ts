@@ -41,6 +41,7 @@ const MUTATIONS: Mutation[] = [
   },
   { file: 'manager.conf', from: 'deny = 0.0.0.0/0.0.0.0\npermit = 127.0.0.1/255.255.255.255\n', to: '', expect: 'ami-user-no-acl' },
   { file: 'manager.conf', from: 'webenabled = no', to: 'webenabled = yes', expect: 'ami-over-http' },
+  { file: 'manager.conf', from: 'webenabled = no', to: 'webenabled = t', expect: 'ami-over-http' },
   { file: 'http.conf', from: 'bindaddr = 127.0.0.1', to: 'bindaddr = ::', expect: 'http-bound-all' },
   { file: 'logger.conf', from: /security => security.*/, to: '', expect: 'security-log-off' },
   { file: 'asterisk.conf', from: 'live_dangerously = no', to: 'live_dangerously = yes', expect: 'live-dangerously' },

@@ -7,23 +7,23 @@ import { BUNDLED_RULES_DIR, loadRulePack, readRuleSet, writeRuleSnapshot } from 
 
 const tmp = mkdtempSync(join(tmpdir(), 'pbxguard-rules-'));
 
-test('a snapshot of the rule pack gives exactly what parsing the YAML gives', () => {
+test('a snapshot of the rule pack gives exactly what parsing the YAML gives', async () => {
   const snap = join(tmp, 'snap.json');
-  writeRuleSnapshot(snap);
-  assert.deepEqual(readRuleSet(BUNDLED_RULES_DIR, snap), readRuleSet(BUNDLED_RULES_DIR));
+  await writeRuleSnapshot(snap);
+  assert.deepEqual(await readRuleSet(BUNDLED_RULES_DIR, snap), await readRuleSet(BUNDLED_RULES_DIR));
 });
 
-test('a snapshot whose hash no longer matches the YAML is ignored', () => {
+test('a snapshot whose hash no longer matches the YAML is ignored', async () => {
   const snap = join(tmp, 'stale.json');
-  writeRuleSnapshot(snap);
+  await writeRuleSnapshot(snap);
   const stale = JSON.parse(readFileSync(snap, 'utf8')) as { hash: string; files: unknown[] };
   stale.files = [];
   stale.hash = 'f'.repeat(64);
   writeFileSync(snap, JSON.stringify(stale));
-  assert.ok(readRuleSet(BUNDLED_RULES_DIR, snap).files.length > 5);
+  assert.ok((await readRuleSet(BUNDLED_RULES_DIR, snap)).files.length > 5);
 });
 
-test('a broken rule file is reported with its file and line', () => {
+test('a broken rule file is reported with its file and line', async () => {
   const dir = join(tmp, 'broken');
   mkdirSync(dir);
   writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
@@ -31,10 +31,10 @@ test('a broken rule file is reported with its file and line', () => {
     join(dir, 'bad.yaml'),
     ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: not_a_kind', '    prefilter: a', '    patterns: ["^a {IP}$"]', '    samples: []', ''].join('\n'),
   );
-  assert.throws(() => loadRulePack(dir), /bad\.yaml:5: rules\.0\.kind: /);
+  await assert.rejects(loadRulePack(dir), /bad\.yaml:5: rules\.0\.kind: /);
 });
 
-test('a pattern without an anchor before its address is refused when the pack loads', () => {
+test('a pattern without an anchor before its address is refused when the pack loads', async () => {
   const dir = join(tmp, 'noanchor');
   mkdirSync(dir);
   writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
@@ -52,5 +52,5 @@ test('a pattern without an anchor before its address is refused when the pack lo
     '',
   ];
   writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
-  assert.throws(() => loadRulePack(dir), /x\/one: patterns\[0\]: the address placeholder must/);
+  await assert.rejects(loadRulePack(dir), /x\/one: patterns\[0\]: the address placeholder must/);
 });

@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, parseYamlAs } from '../../core/yaml-file.js';
+import { ConfigError } from '../../core/config-error.js';
 import { Fingerprinter } from '../fingerprints.js';
 import { RulePack } from '../matcher.js';
 import { compileRule, type CompiledRule } from './compile.js';
-import { FingerprintFileSchema, RuleFileSchema, type FingerprintDef, type RuleDef } from './schema.js';
+import type { FingerprintDef, RuleDef } from './schema.js';
 
 /** The rule pack shipped with pbxguard (same relative place from src/ and dist/). */
 export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../../rules', import.meta.url));
@@ -52,8 +52,12 @@ function hashOf(dir: string, sources: RuleSource[]): string {
   return h.digest('hex');
 }
 
-/** Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. */
-export function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string): RuleSet {
+/**
+ * Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. The YAML
+ * parser and the schema library are loaded only when there is no snapshot: loading them took
+ * longer than a snapshot run's whole start-up.
+ */
+export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string): Promise<RuleSet> {
   const sources = readSources(dir);
   const hash = hashOf(dir, sources);
   if (snapshot !== undefined) {
@@ -64,6 +68,7 @@ export function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string):
       // no snapshot, or an unreadable one: parse the YAML
     }
   }
+  const [{ parseYamlAs }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
     if (s.name.endsWith(FINGERPRINTS_FILE)) set.fingerprints = parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints;
@@ -73,8 +78,8 @@ export function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string):
   return set;
 }
 
-export function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): void {
-  writeFileSync(path, JSON.stringify(readRuleSet(dir)));
+export async function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): Promise<void> {
+  writeFileSync(path, JSON.stringify(await readRuleSet(dir)));
 }
 
 export function compileRuleSet(set: RuleSet): CompiledRule[] {
@@ -96,7 +101,7 @@ export function compileRuleSet(set: RuleSet): CompiledRule[] {
   return rules;
 }
 
-export function loadRulePack(dir: string = BUNDLED_RULES_DIR): RulePack {
-  const set = readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined);
+export async function loadRulePack(dir: string = BUNDLED_RULES_DIR): Promise<RulePack> {
+  const set = await readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined);
   return new RulePack(compileRuleSet(set), new Fingerprinter(set.fingerprints));
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { loadRulePack } from './load.js';
 import { checkSamples } from './samples.js';
 
-const pack = loadRulePack();
+const pack = await loadRulePack();
 
 test('the bundled rule pack loads a plausible number of rules', () => {
   // a broken glob or folder must not pass as green
