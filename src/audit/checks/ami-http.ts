@@ -1,11 +1,21 @@
 /** @module Checks the Asterisk Manager Interface and the built-in HTTP server: where they listen, who may log in, with which rights. */
-import type { Finding } from '../finding.js';
-import { findingAt } from '../finding.js';
+import type { Finding, SwitchCheck } from '../finding.js';
+import { findingAt, switchFindings } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import type { ConfSection } from '../conf/model.js';
-import { concreteSections, firstSection, isTrue, lastEntry } from '../conf/model.js';
+import { concreteSections, firstSection, isTrue, lastEntry, switchedOn } from '../conf/model.js';
 import { judgeAcl, namedAcls, onlyLoopback } from '../acl.js';
 
+const AMI_SWITCHES: readonly SwitchCheck[] = [
+  {
+    key: 'webenabled',
+    id: 'ami-over-http',
+    severity: 'medium',
+    title: 'The AMI is also served over the HTTP server',
+    why: 'AMI over HTTP (/manager, /rawman) is reachable wherever http.conf binds, often beyond the AMI port that the firewall covers.',
+    fix: 'Set `webenabled=no` unless a tool needs it, and bind http.conf to 127.0.0.1.',
+  },
+];
 /** AMI classes that run commands or reach the dialplan with caller-chosen variables (README-SERIOUSLY: treat originate as system). */
 const DANGEROUS_CLASSES = ['system', 'command', 'originate', 'config', 'all'];
 
@@ -60,19 +70,7 @@ function amiFindings(pbx: PbxConfig): Finding[] {
       }),
     );
   }
-  const web = lastEntry(g, 'webenabled');
-  if (web && isTrue(web.value)) {
-    out.push(
-      findingAt(web.at, {
-        id: 'ami-over-http',
-        severity: 'medium',
-        title: 'The AMI is also served over the HTTP server',
-        evidence: `webenabled = ${web.value}`,
-        why: 'AMI over HTTP (/manager, /rawman) is reachable wherever http.conf binds, often beyond the AMI port that the firewall covers.',
-        fix: 'Set `webenabled=no` unless a tool needs it, and bind http.conf to 127.0.0.1.',
-      }),
-    );
-  }
+  out.push(...switchFindings(AMI_SWITCHES, (key) => switchedOn(g, key)));
   for (const user of concreteSections(pbx.files['manager.conf'])) {
     if (user.name.toLowerCase() === 'general' || user.name === '') continue;
     const limited = aclLimited(user, named);

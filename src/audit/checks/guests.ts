@@ -1,10 +1,10 @@
 /** @module Checks for unauthenticated calls and for answers that let scanners enumerate extensions. */
-import type { Finding } from '../finding.js';
-import { findingAt } from '../finding.js';
+import type { Finding, SwitchCheck } from '../finding.js';
+import { findingAt, switchFindings } from '../finding.js';
 import type { PbxConfig } from '../pbx.js';
 import { moduleDisabled } from '../pbx.js';
 import type { Account, PjsipObjects } from '../accounts.js';
-import { concreteSections, firstSection, isFalse, isTrue, lastEntry } from '../conf/model.js';
+import { concreteSections, firstSection, isFalse, isTrue, lastEntry, switchedOn } from '../conf/model.js';
 
 function sipFindings(pbx: PbxConfig): Finding[] {
   const out: Finding[] = [];
@@ -56,19 +56,15 @@ function pjsipFindings(pj: PjsipObjects, all: Account[]): Finding[] {
     );
   }
   for (const ep of pj.endpoints) {
-    const opt = lastEntry(ep, 'allow_unauthenticated_options');
-    if (opt && isTrue(opt.value)) {
-      out.push(
-        findingAt(opt.at, {
-          id: 'pjsip-unauthenticated-options',
-          severity: 'low',
-          title: `Endpoint ${ep.name} answers OPTIONS without authentication`,
-          evidence: `allow_unauthenticated_options = ${opt.value}`,
-          why: 'Scanners use OPTIONS to find live endpoints and fingerprint the PBX without ever failing a login.',
-          fix: 'Remove `allow_unauthenticated_options` (default no).',
-        }),
-      );
-    }
+    const check: SwitchCheck = {
+      key: 'allow_unauthenticated_options',
+      id: 'pjsip-unauthenticated-options',
+      severity: 'low',
+      title: `Endpoint ${ep.name} answers OPTIONS without authentication`,
+      why: 'Scanners use OPTIONS to find live endpoints and fingerprint the PBX without ever failing a login.',
+      fix: 'Remove `allow_unauthenticated_options` (default no).',
+    };
+    out.push(...switchFindings([check], (key) => switchedOn(ep, key)));
   }
   const g = pj.global;
   if (g) {
