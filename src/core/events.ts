@@ -14,6 +14,8 @@ export type Service = (typeof SERVICES)[number];
  * - `malformed`: a request the server could not parse or does not support.
  * - `auth_success`: a successful login; teaches which addresses are real clients.
  * - `challenge`: an authentication challenge was sent; normal traffic, never counted.
+ * - `connect`: a client connected (sshd `Connection from`); names the address of a session whose
+ *   later lines may carry none; never counted.
  * - `ambiguous`: the line could name two addresses; recorded, never used for a ban.
  */
 export const EVENT_KINDS = [
@@ -26,6 +28,7 @@ export const EVENT_KINDS = [
   'malformed',
   'auth_success',
   'challenge',
+  'connect',
   'ambiguous',
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

@@ -12,6 +12,8 @@ export interface Envelope {
   ts?: string;
   /** program name from a syslog or journal prefix */
   program?: string;
+  /** process id from the prefix (sshd only: one process per connection, so it ties lines together) */
+  pid?: string;
   /** Asterisk level (NOTICE, SECURITY, …) */
   level?: string;
   /** Asterisk source file (`chan_sip.c`, `res_pjsip/pjsip_distributor.c`; dialplan `Log()` lines are `Ext.`) */
@@ -25,13 +27,13 @@ export interface Envelope {
 // The host may be missing (`Feb 17 17:40:17 sshd[1]: error: …`); it never holds brackets, so
 // `sshd[1]:` cannot be taken for a host and `error:` for the program.
 const SYSLOG_RE =
-  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?:[^\s[\]]{1,255} )?([A-Za-z][\w./-]{0,63})(?:\[\d{1,10}\])?: /;
-const JOURNAL_SHORT_RE = /^[\w.-]{1,255} ([A-Za-z][\w./-]{0,63})\[\d{1,10}\]: /;
+  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?:[^\s[\]]{1,255} )?([A-Za-z][\w./-]{0,63})(?:\[(\d{1,10})\])?: /;
+const JOURNAL_SHORT_RE = /^[\w.-]{1,255} ([A-Za-z][\w./-]{0,63})\[(\d{1,10})\]: /;
 // Old syslogd and some BSDs write the program in brackets with no host: `Mar  3 00:17:22 [sshd]: `
 // (the colon is sometimes missing).
 const BRACKET_PROGRAM_RE = /^([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d) \[([A-Za-z][\w./-]{0,63})\]:? /;
 // RFC 5424: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID ` then structured data (`-` or `[…]…`).
-const RFC5424_RE = /^<\d{1,3}>1 (\S{1,64}) \S{1,255} ([A-Za-z][\w./-]{0,47}) \S{1,128} \S{1,32} /;
+const RFC5424_RE = /^<\d{1,3}>1 (\S{1,64}) \S{1,255} ([A-Za-z][\w./-]{0,47}) (\S{1,128}) \S{1,32} /;
 // Solaris syslog tags each message with `[ID <msgid> <facility>.<level>] `.
 const SOLARIS_ID_RE = /^\[ID \d{1,12} [a-z0-9]{1,16}\.[a-z]{1,8}\] /;
 // A kernel-style uptime stamp that some journal exports put before the message (fail2ban accepts it too).
@@ -72,11 +74,11 @@ export function parseEnvelope(line: string): Envelope {
 
   const sys = SYSLOG_RE.exec(line) ?? JOURNAL_SHORT_RE.exec(line);
   if (sys) {
-    const journalOnly = sys.length === 2;
+    const journalOnly = sys.length === 3;
     const program = (journalOnly ? sys[1] : sys[3])!;
     const ts = journalOnly ? undefined : (sys[1] ?? sys[2]);
     const rest = line.slice(sys[0].length);
-    return withProgram(program, ts, rest);
+    return withProgram(program, ts, rest, journalOnly ? sys[2] : sys[4]);
   }
 
   if (c0 === 0x3c /* < */) {
@@ -103,7 +105,7 @@ export function parseEnvelope(line: string): Envelope {
   return { family: 'unknown', msg: line };
 }
 
-function withProgram(program: string, ts: string | undefined, rest: string): Envelope {
+function withProgram(program: string, ts: string | undefined, rest: string, pid?: string): Envelope {
   if (program === 'asterisk') {
     // the Asterisk line inside syslog may carry its own `[date] ` too
     let body = rest;
@@ -125,6 +127,7 @@ function withProgram(program: string, ts: string | undefined, rest: string): Env
   if (SSHD_PROGRAMS.has(program)) {
     const env: Envelope = { family: 'sshd', program, msg: stripSshdTags(rest) };
     if (ts !== undefined) env.ts = ts;
+    if (pid !== undefined) env.pid = pid;
     return env;
   }
   const slash = program.indexOf('/');
@@ -193,7 +196,7 @@ function parseRfc5424(line: string): Envelope | undefined {
   // a UTF-8 byte order mark may start MSG (three chars when the file reader decoded bytes as latin1)
   if (rest.charCodeAt(0) === 0xfeff) rest = rest.slice(1);
   else if (rest.startsWith('\u00ef\u00bb\u00bf')) rest = rest.slice(3);
-  return withProgram(h[2]!, h[1], rest);
+  return withProgram(h[2]!, h[1], rest, h[3] === '-' ? undefined : h[3]);
 }
 
 // the known levels have distinct first letters

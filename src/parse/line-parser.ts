@@ -3,6 +3,33 @@ import type { Envelope } from './envelope.js';
 import { parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import { TimestampResolver } from './timestamp.js';
+import { detach } from '../core/detach.js';
+
+/**
+ * The address each process's lines named last, for lines that carry none (sshd's `Disconnecting:
+ * Too many authentication failures`, kex errors). Bounded in size and age: a pid is reused, and
+ * an address older than SESSION_TTL is not trusted to still be that process's peer.
+ */
+export class SessionAddresses {
+  private readonly byKey = new Map<string, { ip: string; at: number }>();
+
+  lookup(key: string, now: number): string | undefined {
+    const s = this.byKey.get(key);
+    return s !== undefined && Math.abs(now - s.at) <= SESSION_TTL ? s.ip : undefined;
+  }
+
+  remember(key: string, ip: string, at: number): void {
+    this.byKey.delete(key);
+    if (this.byKey.size >= MAX_SESSIONS) {
+      const oldest = this.byKey.keys().next().value;
+      if (oldest !== undefined) this.byKey.delete(oldest);
+    }
+    this.byKey.set(detach(key), { ip: detach(ip), at });
+  }
+}
+
+const SESSION_TTL = 10 * 60_000;
+const MAX_SESSIONS = 4096;
 
 export interface ParsedLine {
   env: Envelope;
@@ -35,10 +62,20 @@ export class LineParser {
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
     ctx.line = lineNo;
+    const sessionKey = env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
+    ctx.sessionIp = undefined;
+    if (sessionKey !== undefined) {
+      const now = env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
+      ctx.sessionIp = this.sessions.lookup(sessionKey, now);
+    }
     const result = this.pack.match(env, ctx);
-    if ((result.status === 'event' || result.status === 'ambiguous') && env.ts !== undefined) {
-      result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
+    if (result.status === 'event' || result.status === 'ambiguous') {
+      if (env.ts !== undefined) result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
+      if (sessionKey !== undefined && result.event.ip !== undefined) this.sessions.remember(sessionKey, result.event.ip, result.event.at);
     }
     return { env, result, file: this.file };
   }
+
+  /** addresses named by earlier lines, per process (sshd runs one per connection) */
+  private readonly sessions = new SessionAddresses();
 }

@@ -20,6 +20,7 @@ export type MatchResult =
   | { status: 'bad-address'; rule: CompiledRule; address: string }
   | { status: 'no-match' }
   | { status: 'too-long'; rule: CompiledRule }
+  | { status: 'no-session'; rule: CompiledRule }
   | { status: 'no-rules' };
 
 // shared: most lines end here, and they need no object of their own
@@ -33,6 +34,8 @@ export interface MatchContext {
   line?: number;
   /** the line was decoded byte-per-char (latin1) by the file reader: restore UTF-8 in fields */
   latin1?: boolean;
+  /** the address an earlier line of this line's process named, for `address: session` rules */
+  sessionIp?: string;
 }
 
 export class RulePack {
@@ -90,7 +93,11 @@ export class RulePack {
         }
         const m = p.whole.exec(msg);
         if (m === null) continue;
-        const g = m.groups!;
+        const g = m.groups ?? {};
+        if (rule.fromSession) {
+          if (ctx.sessionIp === undefined) return { status: 'no-session', rule };
+          return { status: 'event', rule, event: this.makeEvent(rule, g, ctx.sessionIp, ctx) };
+        }
         const rawIp = (g.ip ?? g.ipb)!;
         const ip = normalizeIp(rawIp);
         if (ip === undefined) return { status: 'bad-address', rule, address: rawIp };
@@ -154,6 +161,7 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
     if (!msg.includes(rule.prefilter)) continue;
+    if (rule.fromSession) continue;
     for (const p of rule.patterns) {
       if (msg.length > p.maxInput) continue;
       const g = p.whole.exec(msg)?.groups;

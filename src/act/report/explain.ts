@@ -24,6 +24,8 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
         ? `${where}  no rule took it (${origin}); patterns tried: ${tried.join(', ')}\n`
         : `${where}  no rule took it (${origin}); no rule's prefilter text occurs in the message\n`;
     }
+    case 'no-session':
+      return `${where}  ${r.rule.id} matched, but no earlier line of this ${safeText(env.program ?? 'process', 40)} process named an address; no event\n`;
     case 'too-long':
       return `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars, longer than any line Asterisk writes in that format\n`;
     case 'no-rules':

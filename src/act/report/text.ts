@@ -44,7 +44,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
     );
   }
   const notes: string[] = [];
-  if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (successful logins, challenges)`);
+  if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (logins, challenges, connections)`);
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);

@@ -58,6 +58,8 @@ export interface CompiledRule {
   kind: EventKind;
   /** `security-log` for res_security_log lines, which repeat what the messages log says */
   source: EventSource;
+  /** the address comes from an earlier line of the same process (rule `address: session`) */
+  fromSession: boolean;
   prefilter: string;
   patterns: CompiledPattern[];
   samples: Sample[];
@@ -126,6 +128,10 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
   const patterns = def.patterns.map((src, i) => {
     try {
       const e = expand(src);
+      if (def.address === 'session') {
+        if (e.hosts !== 0) throw new PatternError('a rule with address: session takes the address from its session; its patterns hold none');
+        return { whole: new RegExp(e.re), anchor: '', maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
+      }
       if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT} or {SEC_ADDR}, has ${e.hosts}`);
       if (e.anchor === '' && !e.atStart) {
         throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
@@ -151,6 +157,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     service: SERVICES.find((s) => s === def.service)!,
     kind: EVENT_KINDS.find((k) => k === def.kind)!,
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
+    fromSession: def.address === 'session',
     prefilter: def.prefilter,
     patterns,
     samples: def.samples,

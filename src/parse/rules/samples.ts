@@ -13,8 +13,10 @@ export interface SampleFailure {
 }
 
 /** What the pack makes of a sample line, in the words a sample's `expect` uses. */
-export function describeOutcome(pack: RulePack, line: string): { ruleId?: string; summary: Sample['expect'] } {
-  const { result } = new LineParser(pack, Date.UTC(2026, 10, 25)).parse(line);
+export function describeOutcome(pack: RulePack, line: string, context: readonly string[] = []): { ruleId?: string; summary: Sample['expect'] } {
+  const parser = new LineParser(pack, Date.UTC(2026, 10, 25));
+  for (const earlier of context) parser.parse(earlier);
+  const { result } = parser.parse(line);
   if (result.status === 'ambiguous') return { ruleId: result.rule.id, summary: 'ambiguous' };
   if (result.status !== 'event') return { summary: 'none' };
   const e = result.event;
@@ -45,7 +47,7 @@ export function checkSamples(pack: RulePack): SampleFailure[] {
   const failures: SampleFailure[] = [];
   for (const rule of pack.rules) {
     for (const s of rule.samples) {
-      const { ruleId, summary } = describeOutcome(pack, s.line);
+      const { ruleId, summary } = describeOutcome(pack, s.line, s.context);
       if (sampleFails(rule, s, ruleId, summary)) {
         failures.push({ rule: rule.id, file: rule.file, line: s.line, expected: s.expect, got: `${ruleId ?? '-'} ${JSON.stringify(summary)}` });
       }

@@ -18,6 +18,8 @@ const SampleExpect = z.union([
 ]);
 
 export const SampleSchema = z.strictObject({
+  /** earlier lines of the same log, read first (for `address: session` rules) */
+  context: z.array(z.string().min(1)).max(20).optional(),
   line: z.string().min(1),
   expect: SampleExpect,
   /** why an unusual sample is here */
@@ -37,6 +39,11 @@ export const RuleSchema = z
     programs: z.array(z.string().min(1)).min(1).optional(),
     service: z.enum(SERVICES),
     kind: z.enum(EVENT_KINDS),
+    /**
+     * `line` (default): the address is in the line. `session`: the line has none, and the address
+     * is the one an earlier line of the same sshd process named (one process per connection).
+     */
+    address: z.enum(['line', 'session']).optional(),
     /** a literal the message must contain; tested before any regex */
     prefilter: z.string().min(1),
     /** regexes over the message, tried in order; placeholders {IP} {IP_PORT} {ANY} {ANY:name} */
