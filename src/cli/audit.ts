@@ -2,14 +2,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { ConfReadError, diskSource } from '../audit/conf/source.js';
 import type { Finding, Severity } from '../audit/finding.js';
-import { failsAt } from '../audit/finding.js';
-import { runAudit } from '../audit/run-audit.js';
-import { renderReport } from '../audit/report/render.js';
 import type { ReportFormat } from '../audit/report/render.js';
-import { auditSshd, effectiveOnlyFindings } from '../audit/sshd/check.js';
-import { liveFindings, sshdEffective } from '../audit/live/collect.js';
 import { UsageError } from './usage-error.js';
 
 interface AuditFlags {
@@ -38,16 +32,34 @@ export function auditCommand(): Command {
     });
 }
 
+/**
+ * The audit engine is imported when the command runs, not when the CLI starts: every other
+ * command (replay, on million-line logs) would otherwise pay for loading it.
+ */
+async function loadEngine() {
+  const [source, finding, run, render, sshd, live] = await Promise.all([
+    import('../audit/conf/source.js'),
+    import('../audit/finding.js'),
+    import('../audit/run-audit.js'),
+    import('../audit/report/render.js'),
+    import('../audit/sshd/check.js'),
+    import('../audit/live/collect.js'),
+  ]);
+  return { ...source, ...finding, ...run, ...render, ...sshd, ...live };
+}
+type Engine = Awaited<ReturnType<typeof loadEngine>>;
+
 async function audit(flags: AuditFlags): Promise<number> {
+  const engine = await loadEngine();
   try {
-    return await auditOrThrow(flags);
+    return await auditOrThrow(flags, engine);
   } catch (e) {
-    if (e instanceof ConfReadError) throw new UsageError(`cannot read ${e.message}`, { cause: e });
+    if (e instanceof engine.ConfReadError) throw new UsageError(`cannot read ${e.message}`, { cause: e });
     throw e;
   }
 }
 
-async function auditOrThrow(flags: AuditFlags): Promise<number> {
+async function auditOrThrow(flags: AuditFlags, { auditSshd, diskSource, effectiveOnlyFindings, failsAt, liveFindings, renderReport, runAudit, sshdEffective }: Engine): Promise<number> {
   const dir = resolve(flags.asterisk);
   if (!existsSync(dir)) throw new UsageError(`--asterisk ${flags.asterisk}: no such directory`);
   if (!statSync(dir).isDirectory()) throw new UsageError(`--asterisk ${flags.asterisk}: not a directory (give the folder that holds asterisk.conf, pjsip.conf, …)`);
