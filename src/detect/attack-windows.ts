@@ -60,7 +60,7 @@ interface AddressState {
   /** per service and source (usually one or two entries, so a list) */
   failures: FailureTimes[];
   /** accounts tried (failures only) and when last, as parallel arrays: most addresses try one or
-   *  two, and a Map per address cost more than the rest of the state (measured: 96k addresses) */
+   *  two, and there can be a hundred thousand addresses, so no Map per address */
   accounts: string[];
   accountTimes: number[];
   trustedUntil: number;

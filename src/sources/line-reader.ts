@@ -3,9 +3,10 @@
  * to a callback, with its 1-based number. Lines longer than the limit are skipped whole, never
  * cut: a cut line could end inside attacker text that looks like a line's real ending.
  *
- * Bytes are decoded as latin1, one char per byte: several times faster than UTF-8 decoding
- * (measured on a 156 MB log), never splits a character across chunks, and loses nothing: the
- * few fields that leave the process are re-decoded as UTF-8 (see `fromLatin1`).
+ * Bytes are decoded as latin1, one char per byte: a chunk boundary can never split a character
+ * (no decoder state between chunks), the decode is no slower than UTF-8 (13–16 ms vs 16–17 ms for
+ * a 156 MB log), and nothing is lost: the few fields that leave the process are re-decoded as
+ * UTF-8 (see `fromLatin1`).
  */
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -13,7 +14,7 @@ import { Readable } from 'node:stream';
 
 export const MAX_LINE_CHARS = 64 * 1024;
 // text is handled in 64 KiB strings: under V8's large-object size, so a chunk dies young (measured:
-// 1 MiB chunks went to old space and doubled peak RSS on a 1M-line log)
+// with 1 MiB chunks peak RSS on a 1M-line log was 1.7 times higher and the run 30% slower)
 const CHUNK = 1 << 16;
 const READ_BYTES = 1 << 20;
 
