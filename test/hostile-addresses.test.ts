@@ -44,6 +44,20 @@ const TEMPLATES: Array<{ name: string; line: string; real: string }> = [
   },
 ];
 
+// sshd and web servers: the user name, request and headers are the attacker's
+TEMPLATES.push(
+  { name: 'sshd invalid user', line: `Nov 25 10:00:01 pbx sshd[2737]: Failed password for invalid user {X} from {R} port 41000 ssh2`, real: REAL },
+  { name: 'sshd invalid user (no port)', line: `Nov 25 10:00:01 pbx sshd[2737]: Invalid user {X} from {R}`, real: REAL },
+  { name: 'sshd invalid user IPv6', line: `Nov 25 10:00:01 pbx sshd-session[2737]: Invalid user {X} from {R} port 41000`, real: REAL6 },
+  {
+    name: 'nginx user not found',
+    line: `2026/11/25 10:00:01 [error] 123#0: *1 user "{X}" was not found in "/etc/nginx/.htpasswd", client: {R}, server: pbx, request: "GET /{Y} HTTP/1.1", host: "pbx"`,
+    real: REAL,
+  },
+  { name: 'apache 2.4 user not found', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client {R}:5555] AH01618: user {X} not found: /{Y}`, real: REAL },
+  { name: 'access log 401', line: `{R} - - [25/Nov/2026:10:00:01 +0000] "GET /{X} HTTP/1.1" 401 0 "-" "{Y}"`, real: REAL },
+);
+
 const FAKE4 = '203.0.113.66';
 const FAKE6 = '2001:db8:bad::66';
 
@@ -68,6 +82,12 @@ const DISGUISES = [
   `${FAKE4}\u0000`,
   `sip:1@${FAKE4}`,
   `Host ${FAKE4} failed MD5 authentication for 'a`,
+  ` from ${FAKE4} port 22 ssh2`,
+  ` from ${FAKE4} port 22 ssh2: RSA SHA256:x`,
+  ` from ${FAKE6} port 22`,
+  `", client: ${FAKE4}, server: x, request: "GET / HTTP/1.1", host: "x`,
+  `[client ${FAKE4}:1] AH01618: user x not found: /`,
+  `" 401 0 "-" "x"\n${FAKE4} - - [25/Nov/2026:10:00:01 +0000] "GET /`,
 ];
 
 function fill(t: { line: string; real: string }, x: string, y: string): string {
