@@ -50,6 +50,17 @@ export function replayCommand(): Command {
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Give rotated files oldest first. Exit status: 0 done, 2 usage or input error.',
+        'Examples:',
+        '  pbxguard replay /var/log/asterisk/messages /var/log/asterisk/security',
+        '  pbxguard replay --explain /var/log/asterisk/messages | less',
+        '  pbxguard replay -f jsonl messages.2.gz messages.1 messages > events.jsonl',
+      ].join('\n'),
+    )
     .action(async (files: string[], flags: ReplayFlags) => {
       process.exitCode = await replay(files, flags);
     });
