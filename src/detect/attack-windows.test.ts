@@ -107,3 +107,13 @@ test('per-service limits apply to their service only', () => {
   assert.equal(w.observe(ev({ service: 'ami' })).length, 1);
   assert.deepEqual(w.observe(ev({ service: 'pjsip', ip: '203.0.113.6' })), []);
 });
+
+test('a second log read after the first (security after messages) is not counted with failures still to come', () => {
+  const w = new AttackWindows();
+  // the messages log: five failures at 10:00
+  const fromMessages = [];
+  for (let i = 0; i < 5; i++) fromMessages.push(...w.observe(ev({ at: T0 + i * 1000, source: 'log' })));
+  assert.equal(fromMessages.length, 1);
+  // then the security log of the same night, an hour earlier: one failure is one failure
+  assert.deepEqual(w.observe(ev({ at: T0 - 3_600_000, source: 'security-log' })), []);
+});

@@ -108,7 +108,7 @@ export class AttackWindows {
       if (own.times.length > this.cap) own.times.shift();
     }
     if (ev.at < st.quietUntil) return NO_ALERTS;
-    const failures = this.failuresSince(st, ev.service, from);
+    const failures = this.failuresSince(st, ev.service, from, ev.at);
     if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
 
     const trusted = st.trustedUntil > ev.at;
@@ -135,7 +135,7 @@ export class AttackWindows {
     const st = this.touch(ip, ev.at);
     const limits = this.cfg.limits[ev.service] ?? this.cfg.limits.default;
     const from = ev.at - limits.findtime;
-    const recent = this.failuresSince(st, ev.service, from);
+    const recent = this.failuresSince(st, ev.service, from, ev.at);
     if (recent >= this.cfg.compromiseFailures) {
       // a success after a run of failures is a cracked secret, not a real phone: no trust
       const accounts = this.accountsSince(st, from);
@@ -159,13 +159,17 @@ export class AttackWindows {
    * Failures of a service since `from`: the largest count of any one source, because the
    * messages log and the security log each report the same attempts. Drops expired entries.
    */
-  private failuresSince(st: AddressState, service: Service, from: number): number {
+  private failuresSince(st: AddressState, service: Service, from: number, to: number): number {
     let n = 0;
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
       while (times.length > 0 && times[0]! < from) times.shift();
-      if (times.length > n) n = times.length;
+      // times after `to` come from a source read earlier (messages before security in replay):
+      // they have not happened yet at this event's time
+      let inWindow = times.length;
+      while (inWindow > 0 && times[inWindow - 1]! > to) inWindow--;
+      if (inWindow > n) n = inWindow;
     }
     return n;
   }
