@@ -101,3 +101,10 @@ test('lines built of decoys to make the patterns backtrack are handled in bounde
   assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   assert.ok(events.every((e) => e.ip === undefined || e.ip === '1.2.3.4'));
 });
+
+test('a From made of thousands of "sip" does not exhaust the stack and still gives the address', async () => {
+  const line = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '${'sip'.repeat(20_000)}<sip:308@x>' failed for '198.51.100.4' - Wrong password`;
+  const { events } = await replayBytes('sips.log', line + '\n');
+  assert.equal(events[0]?.ip, '198.51.100.4');
+  assert.equal(events[0]?.account, '308');
+});

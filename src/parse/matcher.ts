@@ -204,18 +204,20 @@ function otherReading(msg: string, anchor: string, split: { before: RegExp; afte
 
 /** The user part of the first SIP URI in a From/To text: the account it names. */
 function uriUser(from: string): string | undefined {
-  const at = from.indexOf('sip');
-  if (at < 0) return undefined;
-  // by hand: a regex search over the whole From cost 6% of matching time
-  let i = at + 3;
-  if (from.charCodeAt(i) === 115 /* s */) i++;
-  if (from.charCodeAt(i) !== 58 /* : */) return at + 3 < from.length ? uriUser(from.slice(at + 3)) : undefined;
-  const start = i + 1;
-  const end = Math.min(from.length, start + 129);
-  for (let j = start; j < end; j++) {
-    const c = from.charCodeAt(j);
-    if (c === 64 /* @ */) return j > start ? from.slice(start, j) : undefined;
-    if (c === 59 || c === 62 || c === 39 || c === 34 || c === 32 || c === 9) return undefined; // ; > ' " space tab
+  // by hand: a regex search over the whole From cost 6% of matching time. A loop, not recursion:
+  // a From made of 20,000 "sip" overflowed the stack when each miss recursed.
+  for (let at = from.indexOf('sip'); at >= 0; at = from.indexOf('sip', at + 3)) {
+    let i = at + 3;
+    if (from.charCodeAt(i) === 115 /* s */) i++;
+    if (from.charCodeAt(i) !== 58 /* : */) continue;
+    const start = i + 1;
+    const end = Math.min(from.length, start + 129);
+    for (let j = start; j < end; j++) {
+      const c = from.charCodeAt(j);
+      if (c === 64 /* @ */) return j > start ? from.slice(start, j) : undefined;
+      if (c === 59 || c === 62 || c === 39 || c === 34 || c === 32 || c === 9) return undefined; // ; > ' " space tab
+    }
+    return undefined;
   }
   return undefined;
 }
