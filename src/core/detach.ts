@@ -6,7 +6,7 @@
 
 /** A copy of `s` that does not keep the string it was sliced from alive. */
 export function detach(s: string): string {
-  // one flat string: a concat-then-slice copy is two heap objects (a slice of a fresh string),
-  // and there can be a hundred thousand of these keys; UTF-8 round trips any well-formed string
-  return Buffer.from(s, 'utf8').toString('utf8');
+  // V8 flattens the concatenation into a new string and slices that, so the result's parent is
+  // the copy, not the read chunk (a Buffer round trip did the same at 3x the cost: 170 vs 50 ns)
+  return (s + ' ').slice(0, -1);
 }

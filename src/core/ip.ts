@@ -12,11 +12,11 @@ import { detach } from './detach.js';
 export function normalizeIp(raw: string): string | undefined {
   if (raw.length > 64) return undefined;
   if (isCanonicalIpv4(raw)) return raw;
-  const v = isIP(raw);
-  if (v === 4) return raw;
-  // IPv6 parsing is the costly part (ipaddr.js): attackers repeat themselves, so remember answers
+  // IPv6 validation and parsing are the costly part (ipaddr.js): attackers repeat themselves, so
+  // remember answers; the cache holds only text isIP has seen
   const known = v6Cache.get(raw);
   if (known !== undefined) return known === '' ? undefined : known;
+  if (isIP(raw) === 4) return raw;
   const canonical = canonicalIpv6(raw);
   if (v6Cache.size >= V6_CACHE_MAX) v6Cache.clear();
   v6Cache.set(detach(raw), canonical ?? '');

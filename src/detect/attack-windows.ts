@@ -7,7 +7,7 @@
  * a higher bar for a while, so one misconfigured phone behind an office NAT cannot get the whole
  * office banned; an unknown address that tries many accounts gets a lower one.
  */
-import { ATTACK_KINDS, type EventSource, type SecurityEvent, type Service } from '../core/events.js';
+import { ATTACK_KINDS, SERVICES, type EventSource, type SecurityEvent, type Service } from '../core/events.js';
 import type { Alert } from './alerts.js';
 import { detach } from '../core/detach.js';
 
@@ -73,6 +73,7 @@ export class AttackWindows {
   private readonly state = new Map<string, AddressState>();
   private readonly cap: number;
   private readonly longestFindtime: number;
+  private readonly limitsByService: Map<Service, WindowLimits>;
   private createdSinceSweep = 0;
   private lastIp = '';
   private lastState: AddressState | undefined;
@@ -81,6 +82,7 @@ export class AttackWindows {
     const limits = Object.values(cfg.limits);
     this.cap = Math.max(Math.max(...limits.map((l) => l.maxretry)) * cfg.trustFactor, cfg.compromiseFailures);
     this.longestFindtime = Math.max(...limits.map((l) => l.findtime));
+    this.limitsByService = new Map(SERVICES.map((s) => [s, cfg.limits[s] ?? cfg.limits.default]));
   }
 
   /** Number of addresses currently tracked (bounded by maxTrackedAddresses). */
@@ -91,12 +93,12 @@ export class AttackWindows {
   /** Feeds one event; returns the alerts it completes (usually none). */
   observe(ev: SecurityEvent): Alert[] {
     const ip = ev.ip;
-    if (ip === undefined) return [];
+    if (ip === undefined) return NO_ALERTS;
     if (ev.kind === 'auth_success') return this.success(ev, ip);
-    if (!ATTACK_KINDS.has(ev.kind)) return [];
+    if (!ATTACK_KINDS.has(ev.kind)) return NO_ALERTS;
 
     const st = this.touch(ip, ev.at);
-    const limits = this.cfg.limits[ev.service] ?? this.cfg.limits.default;
+    const limits = this.limitsOf(ev.service);
     let own: FailureTimes | undefined;
     for (const f of st.failures) if (f.service === ev.service && f.source === ev.source) own = f;
     const from = ev.at - limits.findtime;
@@ -119,21 +121,26 @@ export class AttackWindows {
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const window = fmtDuration(limits.findtime);
     const accountCount = this.countAccountsSince(st, from);
     if (accountCount >= enumLimit) {
-      const why = `${accountCount} different accounts tried within ${window}${trusted ? ' (trusted address)' : ''}`;
+      const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
       return [this.alert('enumeration', ev, failures, this.accountsSince(st, from), why)];
     }
     if (failures >= maxretry) {
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from), `${failures} failures within ${window}${trusted ? ' (trusted address, raised limit)' : ''}`)];
+      const why = `${failures} failures within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from), why)];
     }
-    return [];
+    return NO_ALERTS;
+  }
+
+  /** A service's limits; a Map of the known services, since a keyed read of the config object was megamorphic per event. */
+  private limitsOf(service: Service): WindowLimits {
+    return this.limitsByService.get(service) ?? this.cfg.limits.default;
   }
 
   private success(ev: SecurityEvent, ip: string): Alert[] {
     const st = this.touch(ip, ev.at);
-    const limits = this.cfg.limits[ev.service] ?? this.cfg.limits.default;
+    const limits = this.limitsOf(ev.service);
     const from = ev.at - limits.findtime;
     const recent = this.failuresSince(st, ev.service, from, ev.at);
     if (recent >= this.cfg.compromiseFailures) {
@@ -143,7 +150,7 @@ export class AttackWindows {
       return [this.alert('compromise', ev, recent, accounts, `${who} logged in after ${recent} failures from this address: the secret is probably cracked`)];
     }
     st.trustedUntil = ev.at + this.cfg.trustTtl;
-    return [];
+    return NO_ALERTS;
   }
 
   /**

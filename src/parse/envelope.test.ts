@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseEnvelope } from './envelope.js';
 
-test('the default Asterisk file format gives level, source file, timestamp and message', () => {
+test('the default Asterisk file format gives source file, timestamp and message', () => {
   const e = parseEnvelope('[2013-02-05 23:44:42] NOTICE[436][C-00000fa9] chan_sip.c: Call from x');
-  assert.deepEqual(e, { family: 'asterisk', level: 'NOTICE', file: 'chan_sip.c', msg: 'Call from x', ts: '2013-02-05 23:44:42' });
+  assert.deepEqual(e, { family: 'asterisk', file: 'chan_sip.c', msg: 'Call from x', ts: '2013-02-05 23:44:42' });
 });
 
 test('the plain format (file:line function) and a space before the lwp bracket are understood', () => {

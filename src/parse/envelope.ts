@@ -1,8 +1,9 @@
 /**
- * @module Splits a log line into its envelope (who wrote it, when, at what level) and the message.
- * The envelope is written by the logging program, never by the attacker, so rules only ever see
- * the message, and pick their rules by the envelope (program, Asterisk source file).
+ * @module Splits a log line into its envelope (who wrote it, when, from which source file) and the
+ * message. The envelope is written by the logging program, never by the attacker, so rules only
+ * ever see the message, and pick their rules by the envelope (program, Asterisk source file).
  */
+import { detach } from '../core/detach.js';
 
 export type LogFamily = 'asterisk' | 'sshd' | 'apache-error' | 'nginx-error' | 'http-access' | 'syslog' | 'unknown';
 
@@ -14,8 +15,6 @@ export interface Envelope {
   program?: string;
   /** process id from the prefix (sshd only: one process per connection, so it ties lines together) */
   pid?: string;
-  /** Asterisk level (NOTICE, SECURITY, …) */
-  level?: string;
   /** Asterisk source file (`chan_sip.c`, `res_pjsip/pjsip_distributor.c`; dialplan `Log()` lines are `Ext.`) */
   file?: string;
   /** the message after the envelope */
@@ -199,15 +198,20 @@ function parseRfc5424(line: string): Envelope | undefined {
   return withProgram(h[2]!, h[1], rest, h[3] === '-' ? undefined : h[3]);
 }
 
-// the known levels have distinct first letters
-const LEVEL_BY_FIRST_CHAR = new Map(['NOTICE', 'WARNING', 'ERROR', 'VERBOSE', 'DEBUG', 'SECURITY', 'TRACE'].map((l) => [l.charCodeAt(0), l]));
-
 /**
  * `LEVEL[lwp][C-id] file: msg` (default format) or `LEVEL[lwp]: file:line [in] function: msg`
  * (plain, syslog), starting at `from`. Scanned by hand: this runs on every Asterisk line, and the
  * equivalent regex was 2-3% of parse time in profiles, with a match array per line.
  */
 function parseAsteriskBody(line: string, from: number): Envelope | undefined {
+  if (!scanAsteriskBody(line, from)) return undefined;
+  return { family: 'asterisk', file: fileName(line, scan.fileStart, scan.fileEnd), msg: line.slice(scan.msgStart) };
+}
+
+/** Where the last successful `scanAsteriskBody` found the parts (one shared record: no object per line). */
+const scan = { fileStart: 0, fileEnd: 0, msgStart: 0 };
+
+function scanAsteriskBody(line: string, from: number): boolean {
   let i = from;
   const n = line.length;
   while (i < n && i - from <= 10) {
@@ -215,37 +219,70 @@ function parseAsteriskBody(line: string, from: number): Envelope | undefined {
     if (c < 0x41 || c > 0x5a) break;
     i++;
   }
-  const levelEnd = i;
-  if (levelEnd - from < 3 || levelEnd - from > 10) return undefined;
+  const levelLength = i - from;
+  if (levelLength < 3 || levelLength > 10) return false;
   if (line.charCodeAt(i) === 0x20) i++;
-  if (line.charCodeAt(i) !== 0x5b /* [ */) return undefined;
+  if (line.charCodeAt(i) !== 0x5b /* [ */) return false;
   const digits = ++i;
   while (i < n && i - digits <= 10 && line.charCodeAt(i) >= 0x30 && line.charCodeAt(i) <= 0x39) i++;
-  if (i === digits || i - digits > 10 || line.charCodeAt(i) !== 0x5d /* ] */) return undefined;
+  if (i === digits || i - digits > 10 || line.charCodeAt(i) !== 0x5d /* ] */) return false;
   i++;
   if (line.charCodeAt(i) === 0x5b && line.charCodeAt(i + 1) === 0x43 /* C */ && line.charCodeAt(i + 2) === 0x2d /* - */) {
     const close = line.indexOf(']', i + 3);
-    if (close < 0 || close - (i + 3) > 16 || close === i + 3) return undefined;
+    if (close < 0 || close - (i + 3) > 16 || close === i + 3) return false;
     for (let j = i + 3; j < close; j++) {
       const c = line.charCodeAt(j);
-      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return undefined;
+      if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false;
     }
     i = close + 1;
   }
   if (line.charCodeAt(i) === 0x3a /* : */) i++;
-  if (line.charCodeAt(i) !== 0x20) return undefined;
+  if (line.charCodeAt(i) !== 0x20) return false;
   const start = i + 1;
   const colon = line.indexOf(':', start);
-  if (colon < 0) return undefined;
-  const sep = line.indexOf(': ', start);
-  if (sep < 0) return undefined;
-  const file = line.startsWith('Ext. ', start) ? 'Ext.' : line.slice(start, colon);
-  return { family: 'asterisk', level: levelName(line, from, levelEnd), file, msg: line.slice(sep + 2) };
+  if (colon < 0) return false;
+  // the message starts after the first `: `, usually the colon after the file
+  const sep = line.charCodeAt(colon + 1) === 0x20 ? colon : line.indexOf(': ', colon + 1);
+  if (sep < 0) return false;
+  scan.fileStart = start;
+  scan.fileEnd = line.charCodeAt(start) === 0x45 /* E */ && line.startsWith('Ext. ', start) ? start + 4 : colon;
+  scan.msgStart = sep + 2;
+  return true;
 }
 
-/** The level as a shared constant where it is a known one (no string per line). */
-function levelName(line: string, from: number, to: number): string {
-  const l = LEVEL_BY_FIRST_CHAR.get(line.charCodeAt(from));
-  if (l !== undefined && l.length === to - from && line.startsWith(l, from)) return l;
-  return line.slice(from, to);
+/**
+ * The Asterisk source file of a line in Asterisk's own file format (`[date] LEVEL[…] file: …`),
+ * read exactly as `parseEnvelope` reads it, or undefined for any other line. Builds nothing:
+ * most lines of a busy PBX's log come from files no rule reads (pbx.c, app_dial.c), and the
+ * replay hot path drops them with this alone.
+ */
+export function asteriskFileOf(line: string): string | undefined {
+  if (line.charCodeAt(0) !== 0x5b /* [ */) return undefined;
+  const close = line.indexOf('] ', 1);
+  if (close <= 0 || close >= 48 || !scanAsteriskBody(line, close + 2)) return undefined;
+  return fileName(line, scan.fileStart, scan.fileEnd);
+}
+
+// Asterisk source file names seen recently, so a line's file is one shared string: rule lookup by
+// file then hashes nothing, and no name is cut from the line (a log has a few dozen files)
+const recentFiles: string[] = [];
+const MAX_RECENT_FILES = 64;
+
+function fileName(line: string, start: number, end: number): string {
+  const length = end - start;
+  for (let k = 0; k < recentFiles.length; k++) {
+    const f = recentFiles[k]!;
+    if (f.length === length && line.startsWith(f, start)) {
+      // move towards the front: the busiest files are found first
+      if (k > 0) {
+        recentFiles[k] = recentFiles[k - 1]!;
+        recentFiles[k - 1] = f;
+      }
+      return f;
+    }
+  }
+  const name = line.slice(start, end);
+  // a full cache is not grown: names beyond it are cut per line (attacker-made syslog lines)
+  if (recentFiles.length < MAX_RECENT_FILES) recentFiles.push(detach(name));
+  return name;
 }

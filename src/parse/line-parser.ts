@@ -1,7 +1,8 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
-import { parseEnvelope } from './envelope.js';
+import { asteriskFileOf, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
+import type { SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
 import { detach } from '../core/detach.js';
 
@@ -57,8 +58,22 @@ export class LineParser {
 
   private readonly ctx: MatchContext;
 
+  /** The line with its envelope and the rule pack's full answer (for `--explain` and tests). */
   parse(line: string, lineNo?: number): ParsedLine {
     const env = parseEnvelope(line);
+    const result = this.pack.lastResult(this.eventOf(env, lineNo));
+    return { env, result, file: this.file };
+  }
+
+  /** The hot path: the event the line yields, if any (`ambiguous` ones too). */
+  event(line: string, lineNo?: number): SecurityEvent | undefined {
+    // most lines of an Asterisk log come from source files no rule reads: drop them unparsed
+    const file = asteriskFileOf(line);
+    if (file !== undefined && this.pack.rulesFor('asterisk', file).length === 0) return undefined;
+    return this.eventOf(parseEnvelope(line), lineNo);
+  }
+
+  private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
     ctx.line = lineNo;
@@ -68,12 +83,12 @@ export class LineParser {
       const now = env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
       ctx.sessionIp = this.sessions.lookup(sessionKey, now);
     }
-    const result = this.pack.match(env, ctx);
-    if (result.status === 'event' || result.status === 'ambiguous') {
-      if (env.ts !== undefined) result.event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
-      if (sessionKey !== undefined && result.event.ip !== undefined) this.sessions.remember(sessionKey, result.event.ip, result.event.at);
+    const event = this.pack.eventFor(env, ctx);
+    if (event !== undefined) {
+      if (env.ts !== undefined) event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
+      if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
     }
-    return { env, result, file: this.file };
+    return event;
   }
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */

@@ -4,8 +4,8 @@
  */
 import type { SecurityEvent, Service } from '../core/events.js';
 import { normalizeIp } from '../core/ip.js';
-import type { Envelope } from './envelope.js';
-import type { CompiledRule } from './rules/compile.js';
+import type { Envelope, LogFamily } from './envelope.js';
+import type { CompiledPattern, CompiledRule, GroupSlots } from './rules/compile.js';
 import type { Fingerprinter } from './fingerprints.js';
 import { fromLatin1 } from '../sources/line-reader.js';
 
@@ -44,6 +44,16 @@ export class RulePack {
   private cached = 0;
   private static readonly MAX_KEYS = 4096;
 
+  /**
+   * How the last `eventFor` call ended, kept as plain fields so the hot path builds no result
+   * object per line; `match` turns them into a MatchResult for `--explain` and the samples.
+   */
+  private lastStatus: MatchResult['status'] = 'no-match';
+  private lastRule: CompiledRule | undefined;
+  /** the two readings of an ambiguous line; lastOther is also the text that was not an address */
+  private lastFirst = '';
+  private lastOther = '';
+
   constructor(
     readonly rules: readonly CompiledRule[],
     private readonly fingerprints?: Fingerprinter,
@@ -51,14 +61,18 @@ export class RulePack {
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */
   candidates(env: Envelope): CompiledRule[] {
-    const sub = env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? '');
-    let inner = this.byKey.get(env.family);
-    if (inner === undefined) this.byKey.set(env.family, (inner = new Map<string, CompiledRule[]>()));
+    return this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? ''));
+  }
+
+  /** Rules for a family and an Asterisk source file or a program name. */
+  rulesFor(family: LogFamily, sub: string): CompiledRule[] {
+    let inner = this.byKey.get(family);
+    if (inner === undefined) this.byKey.set(family, (inner = new Map<string, CompiledRule[]>()));
     let list = inner.get(sub);
     if (list === undefined) {
       list = this.rules.filter(
         (r) =>
-          r.log === env.family &&
+          r.log === family &&
           (r.files === undefined || r.files.includes(sub)) &&
           (r.programs === undefined || r.programs.includes(sub)),
       );
@@ -71,9 +85,39 @@ export class RulePack {
     return list;
   }
 
+  /** The line's result with its details (rule, both readings, the bad address); for `--explain` and tests. */
   match(env: Envelope, ctx: MatchContext): MatchResult {
+    return this.lastResult(this.eventFor(env, ctx));
+  }
+
+  /** The details of the last `eventFor` call, which returned `event`. */
+  lastResult(event: SecurityEvent | undefined): MatchResult {
+    const rule = this.lastRule!;
+    switch (this.lastStatus) {
+      case 'event':
+        return { status: 'event', rule, event: event! };
+      case 'ambiguous':
+        return { status: 'ambiguous', rule, event: event!, candidates: [this.lastFirst, this.lastOther] };
+      case 'bad-address':
+        return { status: 'bad-address', rule, address: this.lastOther };
+      case 'too-long':
+        return { status: 'too-long', rule };
+      case 'no-session':
+        return { status: 'no-session', rule };
+      case 'no-rules':
+        return NO_RULES;
+      case 'no-match':
+        return NO_MATCH;
+    }
+  }
+
+  /**
+   * The hot path: the event a line yields (an `ambiguous` one included, with no address), or
+   * undefined. How it ended is left in the `last*` fields for `match`.
+   */
+  eventFor(env: Envelope, ctx: MatchContext): SecurityEvent | undefined {
     const list = this.candidates(env);
-    if (list.length === 0) return NO_RULES;
+    if (list.length === 0) return this.end('no-rules', undefined);
     const msg = env.msg;
     // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
@@ -81,6 +125,7 @@ export class RulePack {
     let skipped: CompiledRule | undefined;
     for (let r = 0; r < list.length; r++) {
       const rule = list[r]!;
+      if (!msg.startsWith(rule.lead)) continue;
       if (rule.prefilter !== lastPrefilter) {
         lastPrefilter = rule.prefilter;
         lastFound = msg.includes(lastPrefilter);
@@ -93,32 +138,47 @@ export class RulePack {
         }
         const m = p.whole.exec(msg);
         if (m === null) continue;
-        const g = m.groups ?? {};
+        const slots = p.slots;
         if (rule.fromSession) {
-          if (ctx.sessionIp === undefined) return { status: 'no-session', rule };
-          return { status: 'event', rule, event: this.makeEvent(rule, g, ctx.sessionIp, ctx) };
+          if (ctx.sessionIp === undefined) return this.end('no-session', rule);
+          this.end('event', rule);
+          return this.makeEvent(rule, m, slots, ctx.sessionIp, ctx);
         }
-        const rawIp = (g.ip ?? g.ipb)!;
+        const rawIp = addressIn(m, slots);
         const ip = normalizeIp(rawIp);
-        if (ip === undefined) return { status: 'bad-address', rule, address: rawIp };
-        const event = this.makeEvent(rule, g, ip, ctx);
-        const other = (p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined) ?? otherRule(list, r, msg, ip);
-        if (other !== undefined) {
-          event.ip = undefined;
-          event.port = undefined;
-          event.kind = 'ambiguous';
-          return { status: 'ambiguous', rule, event, candidates: [ip, other] };
+        if (ip === undefined) {
+          this.lastOther = rawIp;
+          return this.end('bad-address', rule);
         }
-        return { status: 'event', rule, event };
+        const event = this.makeEvent(rule, m, slots, ip, ctx);
+        const other = (p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined) ?? otherRule(list, r, msg, ip);
+        if (other === undefined) {
+          this.end('event', rule);
+          return event;
+        }
+        this.lastOther = other;
+        this.end('ambiguous', rule);
+        event.ip = undefined;
+        event.port = undefined;
+        event.kind = 'ambiguous';
+        this.lastFirst = ip;
+        return event;
       }
     }
-    return skipped !== undefined ? { status: 'too-long', rule: skipped } : NO_MATCH;
+    if (skipped !== undefined) return this.end('too-long', skipped);
+    return this.end('no-match', undefined);
+  }
+
+  private end(status: MatchResult['status'], rule: CompiledRule | undefined): undefined {
+    this.lastStatus = status;
+    this.lastRule = rule;
+    return undefined;
   }
 
   /** For `--explain`: the rules whose prefilter occurs in the message (their patterns did not fit). */
   triedFor(env: Envelope): string[] {
     return this.candidates(env)
-      .filter((r) => env.msg.includes(r.prefilter))
+      .filter((r) => env.msg.startsWith(r.lead) && env.msg.includes(r.prefilter))
       .map((r) => r.id);
   }
 
@@ -126,14 +186,17 @@ export class RulePack {
    * Every event gets all fields, in one order, `undefined` where absent: one object shape for every
    * event, so the property reads of detectors and sinks see a single hidden class.
    */
-  private makeEvent(rule: CompiledRule, g: Record<string, string | undefined>, ip: string, ctx: MatchContext): SecurityEvent {
+  private makeEvent(rule: CompiledRule, m: RegExpExecArray, slots: GroupSlots, ip: string, ctx: MatchContext): SecurityEvent {
     let service = rule.service;
-    if (g.service !== undefined) service = SERVICE_NAMES[g.service.toLowerCase()] ?? service;
-    const portText = g.port ?? g.portb;
+    const serviceText = slots.service !== 0 ? m[slots.service] : undefined;
+    if (serviceText !== undefined) service = SERVICE_NAMES[serviceText.toLowerCase()] ?? service;
+    const portText = slots.portb !== 0 ? (m[slots.portb] ?? m[slots.port]) : slots.port !== 0 ? m[slots.port] : undefined;
     const portNum = portText === undefined ? 0 : Number(portText);
-    const rawAccount = g.account ?? (g.from !== undefined ? uriUser(g.from) : undefined);
+    const from = slots.from !== 0 ? m[slots.from] : undefined;
+    const rawAccount = slots.account !== 0 ? m[slots.account] : from !== undefined ? uriUser(from) : undefined;
     const account = rawAccount === undefined || rawAccount === '' ? undefined : clip(rawAccount, ctx.latin1);
-    const userAgent = g.ua === undefined || g.ua === '' ? undefined : clip(g.ua, ctx.latin1);
+    const ua = slots.ua !== 0 ? m[slots.ua] : undefined;
+    const userAgent = ua === undefined || ua === '' ? undefined : clip(ua, ctx.latin1);
     return {
       at: ctx.at,
       source: rule.source,
@@ -143,7 +206,7 @@ export class RulePack {
       port: portNum > 0 && portNum < 65536 ? portNum : undefined,
       account,
       userAgent,
-      scanner: this.fingerprints?.identify(userAgent, g.from ?? account),
+      scanner: this.fingerprints?.identify(userAgent, from ?? account),
       ruleId: rule.id,
       file: ctx.file,
       line: ctx.line,
@@ -160,13 +223,12 @@ export class RulePack {
 function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
-    if (!msg.includes(rule.prefilter)) continue;
-    if (rule.fromSession) continue;
+    if (rule.fromSession || !msg.startsWith(rule.lead) || !msg.includes(rule.prefilter)) continue;
     for (const p of rule.patterns) {
       if (msg.length > p.maxInput) continue;
-      const g = p.whole.exec(msg)?.groups;
-      if (g === undefined) continue;
-      const raw = (g.ip ?? g.ipb)!;
+      const m = p.whole.exec(msg);
+      if (m === null) continue;
+      const raw = addressIn(m, p.slots);
       const other = normalizeIp(raw) ?? raw;
       if (other !== ip) return other;
     }
@@ -181,7 +243,7 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
  */
 const READING_BUDGET = 64 * 1024;
 
-function otherReading(msg: string, anchor: string, split: { before: RegExp; after: RegExp }, ip: string): string | undefined {
+function otherReading(msg: string, anchor: string, split: NonNullable<CompiledPattern['split']>, ip: string): string | undefined {
   let at = msg.indexOf(anchor);
   if (at < 0 || msg.indexOf(anchor, at + 1) < 0) return undefined;
   // each try runs two regexes over the line: bound the work per line (a short anchor such as a
@@ -193,13 +255,18 @@ function otherReading(msg: string, anchor: string, split: { before: RegExp; afte
     if (++tries > maxTries) return 'many readings';
     const hostAt = at + anchor.length;
     if (!split.before.test(msg.slice(0, hostAt))) continue;
-    const g = split.after.exec(msg.slice(hostAt))?.groups;
-    if (g === undefined) continue;
-    const raw = (g.ip ?? g.ipb)!;
+    const m = split.after.exec(msg.slice(hostAt));
+    if (m === null) continue;
+    const raw = addressIn(m, split.afterSlots);
     const candidate = normalizeIp(raw) ?? raw;
     if (candidate !== ip) return candidate;
   }
   return undefined;
+}
+
+/** The address text a match captured (bracketed IPv6 or plain). */
+function addressIn(m: RegExpExecArray, slots: GroupSlots): string {
+  return (slots.ipb !== 0 ? (m[slots.ipb] ?? m[slots.ip]) : m[slots.ip])!;
 }
 
 /** The user part of the first SIP URI in a From/To text: the account it names. */

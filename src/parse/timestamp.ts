@@ -47,8 +47,8 @@ export class TimestampResolver {
   private fastIso(t: string): number | undefined {
     const n = t.length;
     if ((n !== 19 && n !== 23) || t.charCodeAt(10) !== 32 || t.charCodeAt(16) !== 58 || t.charCodeAt(4) !== 45) return undefined;
-    const minute = t.slice(0, 16);
-    if (minute !== this.lastMinute) {
+    if (this.lastMinute === '' || !t.startsWith(this.lastMinute)) {
+      const minute = t.slice(0, 16);
       const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)$/.exec(minute);
       if (m === null) return undefined;
       const ms = new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!).getTime();

@@ -59,6 +59,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const policyCfg: BanPolicyConfig = { ...DEFAULT_BAN_POLICY, ...opts.policy };
   if (opts.allowlist) policyCfg.allowlist = opts.allowlist;
   const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanOut([summary, ...(opts.sinks ?? [])]));
+  const perLine = (opts.sinks ?? []).some((s) => s.line !== undefined);
   const started = performance.now();
   let doneBytes = 0;
   for (const file of opts.files) {
@@ -66,7 +67,14 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
     const name = file === '-' ? 'stdin' : file;
     const parser = new LineParser(opts.pack, reference, name, true);
     const base = doneBytes;
-    const stats = await readLines(file, (text, lineNo) => pipeline.handle(parser.parse(text, lineNo), text, lineNo), {
+    // per-line sinks (--explain) need the parse details; otherwise only events go on
+    const onLine = perLine
+      ? (text: string, lineNo: number) => pipeline.handle(parser.parse(text, lineNo), text, lineNo)
+      : (text: string, lineNo: number) => {
+          const ev = parser.event(text, lineNo);
+          if (ev !== undefined) pipeline.handleEvent(ev);
+        };
+    const stats = await readLines(file, onLine, {
       afterChunk: opts.backpressure,
       onProgress: opts.onProgress ? (b) => opts.onProgress!(base + b) : undefined,
     });

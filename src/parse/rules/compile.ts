@@ -33,8 +33,22 @@ const REGEX_META = /[\\^$.|?*+()[\]{}]/;
  */
 export const MAX_MULTI_ANY_INPUT = 2048;
 
+/** Where the matcher finds each capture it reads in a match array (0: the pattern has no such group). */
+export interface GroupSlots {
+  ip: number;
+  ipb: number;
+  port: number;
+  portb: number;
+  from: number;
+  account: number;
+  ua: number;
+  service: number;
+}
+
 export interface CompiledPattern {
+  /** group names dropped (see `positional`); captures are read through `slots` */
   whole: RegExp;
+  slots: GroupSlots;
   /** the pattern is not run on longer messages (see MAX_MULTI_ANY_INPUT) */
   maxInput: number;
   /** literal text written right before the address */
@@ -45,6 +59,7 @@ export interface CompiledPattern {
     before: RegExp;
     /** the pattern from the address on, anchored at the start */
     after: RegExp;
+    afterSlots: GroupSlots;
   };
 }
 
@@ -61,6 +76,11 @@ export interface CompiledRule {
   /** the address comes from an earlier line of the same process (rule `address: session`) */
   fromSession: boolean;
   prefilter: string;
+  /**
+   * Literal text every pattern of the rule starts with (after `^`), or ''. A message that does not
+   * start with it cannot match, which `startsWith` tells without scanning the message.
+   */
+  lead: string;
   patterns: CompiledPattern[];
   samples: Sample[];
 }
@@ -130,18 +150,21 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       const e = expand(src);
       if (def.address === 'session') {
         if (e.hosts !== 0) throw new PatternError('a rule with address: session takes the address from its session; its patterns hold none');
-        return { whole: new RegExp(e.re), anchor: '', maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
+        const p = positional(e.re);
+        return { whole: new RegExp(p.source), slots: p.slots, anchor: '', maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
       }
       if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT} or {SEC_ADDR}, has ${e.hosts}`);
       if (e.anchor === '' && !e.atStart) {
         throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
       }
-      const compiled: CompiledPattern = { whole: new RegExp(e.re), anchor: e.anchor, maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
+      const p = positional(e.re);
+      const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
       // an address at the very start has one possible place; elsewhere attacker text may fake the anchor
       if (e.hasAny && !e.atStart) {
         const before = e.re.slice(0, e.hostAt);
         const after = e.re.slice(e.hostAt);
-        compiled.split = { before: new RegExp(`(?:${before})$`), after: new RegExp(`^(?:${after})`) };
+        const a = positional(`^(?:${after})`);
+        compiled.split = { before: new RegExp(`(?:${positional(before).source})$`), after: new RegExp(a.source), afterSlots: a.slots };
       }
       return compiled;
     } catch (e) {
@@ -159,10 +182,100 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     fromSession: def.address === 'session',
     prefilter: def.prefilter,
+    lead: commonPrefix(patterns.map((p) => literalLead(p.whole.source))),
     patterns,
     samples: def.samples,
   };
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;
+}
+
+const NO_SLOTS: GroupSlots = { ip: 0, ipb: 0, port: 0, portb: 0, from: 0, account: 0, ua: 0, service: 0 };
+
+/**
+ * Numbers a regex source's capture groups and drops their names: V8 builds a `groups` object on
+ * every match of a regex with named groups (measured: ~25 ns of a ~130 ns pjsip match), and the
+ * matcher reads the few captures it needs by position instead.
+ */
+export function positional(src: string): { source: string; slots: GroupSlots } {
+  const slots = { ...NO_SLOTS };
+  let out = '';
+  let count = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      if (src[i + 1] === 'k' && src[i + 2] === '<') throw new PatternError('named back-references (\\k<name>) are not supported');
+      out += c + (src[i + 1] ?? '');
+      i++;
+    } else if (c === '[') {
+      const end = classEnd(src, i);
+      out += src.slice(i, end + 1);
+      i = end;
+    } else if (c === '(' && src[i + 1] === '?' && src[i + 2] === '<' && src[i + 3] !== '=' && src[i + 3] !== '!') {
+      const close = src.indexOf('>', i);
+      const name = src.slice(i + 3, close);
+      count++;
+      if (name in slots) slots[name as keyof GroupSlots] = count;
+      out += '(';
+      i = close;
+    } else {
+      if (c === '(' && src[i + 1] !== '?') count++;
+      out += c;
+    }
+  }
+  return { source: out, slots };
+}
+
+/** Index of the `]` that closes the character class opening at `open`. */
+function classEnd(src: string, open: number): number {
+  let i = open + 1;
+  if (src[i] === '^') i++;
+  for (; i < src.length; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === ']') return i;
+  }
+  throw new PatternError('unterminated character class');
+}
+
+/** The literal text a regex source requires at the start of the input (`^abc…`), or ''. */
+export function literalLead(src: string): string {
+  if (src[0] !== '^' || hasTopLevelAlternative(src)) return '';
+  let lead = '';
+  let i = 1;
+  for (; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      const next = src[i + 1] ?? '';
+      if (!REGEX_META.test(next) && next !== '/' && next !== '-' && next !== "'" && next !== '"') break;
+      lead += next;
+      i++;
+    } else if (REGEX_META.test(c)) {
+      break;
+    } else {
+      lead += c;
+    }
+  }
+  // a quantifier after the last literal character makes that character optional or repeated
+  const q = src[i];
+  return q === '?' || q === '*' || q === '{' || q === '+' ? lead.slice(0, -1) : lead;
+}
+
+function hasTopLevelAlternative(src: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(src, i);
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+function commonPrefix(texts: string[]): string {
+  let p = texts[0] ?? '';
+  for (const t of texts) while (!t.startsWith(p)) p = p.slice(0, -1);
+  return p;
 }
