@@ -1,5 +1,6 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { parseDuration } from '../core/duration.js';
@@ -24,10 +25,21 @@ interface ReplayFlags {
   findtime?: number;
   bantime?: number;
   progress: boolean;
+  workers?: number;
+}
+
+/** One parse worker per CPU beside the main thread's detection; none on a single CPU. */
+function defaultWorkers(): number {
+  const cpus = availableParallelism();
+  return cpus >= 2 ? Math.min(cpus, 8) : 0;
 }
 
 const positiveInt = (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number ≥ 1');
+  return Number(v);
+};
+const nonNegativeInt = (v: string): number => {
+  if (!/^\d+$/.test(v) || Number(v) > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
   return Number(v);
 };
 const duration = (v: string): number => {
@@ -50,6 +62,7 @@ export function replayCommand(): Command {
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
+    .option('--workers <n>', 'parse threads for large plain files (default: one per CPU; 0: none)', nonNegativeInt)
     .addHelpText(
       'after',
       [
@@ -91,10 +104,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
 
   const out = new BufferedOutput();
   const sinks: PipelineSink[] = [];
-  if (flags.format === 'jsonl') {
-    const fmt = new JsonlFormatter();
-    sinks.push({ event: (e) => out.write(fmt.event(e)), decision: (d) => out.write(fmt.decision(d)) });
-  } else if (flags.format === 'json') {
+  if (flags.format === 'json') {
     // one document, streamed: events as they come, decisions and summary at the end
     const fmt = new JsonlFormatter();
     let first = true;
@@ -122,6 +132,9 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     summary = await runReplay({
       files,
       pack,
+      rulesDir: flags.rules,
+      workers: flags.workers ?? defaultWorkers(),
+      jsonl: flags.format === 'jsonl' ? out : undefined,
       allowlist,
       perAddressSummary: flags.format !== 'jsonl',
       detector: flags.maxretry !== undefined || flags.findtime !== undefined ? { limits: { default: { maxretry: flags.maxretry ?? 5, findtime: flags.findtime ?? 600_000 } } } : {},

@@ -43,8 +43,16 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
 };
 
 const NO_ALERTS: Alert[] = [];
-// new addresses between two sweeps of expired state
-const SWEEP_EVERY = 16_384;
+// New addresses between two sweeps of expired state: at least SWEEP_MIN, and half the tracked
+// count, so a sweep costs O(1) per new address. Frequent sweeps let the state of a one-off address
+// die young (most addresses of a spread-out attack are seen once per findtime); state kept through
+// two young-generation collections is promoted, and a 16k period gave 190-230 MB peak RSS instead
+// of 138 MB on the all-attack benchmark, and 10% more time.
+const SWEEP_MIN = 1024;
+// shared by every fresh state, replaced (never written) on first use: most addresses fail once
+const NO_FAILURES: FailureTimes[] = [];
+const NO_ACCOUNTS: string[] = [];
+const NO_TIMES: number[] = [];
 
 // accounts remembered per address: enough to judge enumeration and to show evidence
 const MAX_ACCOUNTS_KEPT = 32;
@@ -70,7 +78,7 @@ interface AddressState {
 }
 
 export class AttackWindows {
-  private readonly state = new Map<string, AddressState>();
+  private state = new Map<string, AddressState>();
   private readonly cap: number;
   private readonly longestFindtime: number;
   private readonly limitsByService: Map<Service, WindowLimits>;
@@ -104,7 +112,8 @@ export class AttackWindows {
     const from = ev.at - limits.findtime;
     if (own === undefined) {
       // exact-size arrays: a pushed-to empty array reserves 17 slots, and most addresses are seen once
-      st.failures = [...st.failures, { service: ev.service, source: ev.source, times: [ev.at] }];
+      const entry = { service: ev.service, source: ev.source, times: [ev.at] };
+      st.failures = st.failures.length === 0 ? [entry] : [...st.failures, entry];
     } else {
       own.times.push(ev.at);
       if (own.times.length > this.cap) own.times.shift();
@@ -185,9 +194,9 @@ export class AttackWindows {
     // attacks come in bursts from one address: skip the map for a repeat of the last one
     let st = ip === this.lastIp ? this.lastState : this.state.get(ip);
     if (st === undefined) {
-      if (++this.createdSinceSweep >= SWEEP_EVERY) this.sweep(at);
+      if (++this.createdSinceSweep >= SWEEP_MIN && this.createdSinceSweep >= this.state.size >> 1) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
-      st = { failures: [], accounts: [], accountTimes: [], trustedUntil: 0, quietUntil: 0, lastSeen: at };
+      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at };
       this.state.set(detach(ip), st);
     } else if (at > st.lastSeen) {
       st.lastSeen = at;
@@ -205,9 +214,12 @@ export class AttackWindows {
     this.createdSinceSweep = 0;
     this.lastIp = '';
     const horizon = now - this.longestFindtime;
+    // into a new map: deleting most entries of a big one leaves its table sparse until it rehashes
+    const kept = new Map<string, AddressState>();
     for (const [ip, st] of this.state) {
-      if (st.lastSeen < horizon && st.trustedUntil < now && st.quietUntil < now) this.state.delete(ip);
+      if (st.lastSeen >= horizon || st.trustedUntil >= now || st.quietUntil >= now) kept.set(ip, st);
     }
+    this.state = kept;
   }
 
   /**
@@ -230,6 +242,11 @@ export class AttackWindows {
     const i = st.accounts.indexOf(account);
     if (i >= 0) {
       st.accountTimes[i] = at;
+      return;
+    }
+    if (st.accounts.length === 0) {
+      st.accounts = [detach(account)];
+      st.accountTimes = [at];
       return;
     }
     if (st.accounts.length < MAX_ACCOUNTS_KEPT) {

@@ -27,6 +27,11 @@ export class SessionAddresses {
     }
     this.byKey.set(detach(key), { ip: detach(ip), at });
   }
+
+  /** Every process's last address, least recently named first: [key, ip, at]. */
+  entries(): Array<[string, string, number]> {
+    return [...this.byKey].map(([key, s]) => [key, s.ip, s.at]);
+  }
 }
 
 const SESSION_TTL = 10 * 60_000;
@@ -69,9 +74,20 @@ export class LineParser {
   event(line: string, lineNo?: number): SecurityEvent | undefined {
     // most lines of an Asterisk log come from source files no rule reads: drop them unparsed
     const file = asteriskFileOf(line);
-    if (file !== undefined && this.pack.rulesFor('asterisk', file).length === 0) return undefined;
-    return this.eventOf(parseEnvelope(line), lineNo);
+    if (file !== undefined && this.pack.rulesFor('asterisk', file).length === 0) {
+      this.missedSession = false;
+      return undefined;
+    }
+    const ev = this.eventOf(parseEnvelope(line), lineNo);
+    this.missedSession = ev === undefined && this.pack.lastStatus === 'no-session';
+    return ev;
   }
+
+  /**
+   * The last `event` call found a line that takes its address from an earlier line of its process,
+   * and no earlier line this parser saw named one.
+   */
+  missedSession = false;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     // one context per source, updated per line: the matcher copies what it keeps
@@ -92,5 +108,5 @@ export class LineParser {
   }
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */
-  private readonly sessions = new SessionAddresses();
+  readonly sessions = new SessionAddresses();
 }

@@ -48,7 +48,7 @@ export class RulePack {
    * How the last `eventFor` call ended, kept as plain fields so the hot path builds no result
    * object per line; `match` turns them into a MatchResult for `--explain` and the samples.
    */
-  private lastStatus: MatchResult['status'] = 'no-match';
+  private status: MatchResult['status'] = 'no-match';
   private lastRule: CompiledRule | undefined;
   /** the two readings of an ambiguous line; lastOther is also the text that was not an address */
   private lastFirst = '';
@@ -93,7 +93,7 @@ export class RulePack {
   /** The details of the last `eventFor` call, which returned `event`. */
   lastResult(event: SecurityEvent | undefined): MatchResult {
     const rule = this.lastRule!;
-    switch (this.lastStatus) {
+    switch (this.status) {
       case 'event':
         return { status: 'event', rule, event: event! };
       case 'ambiguous':
@@ -169,8 +169,13 @@ export class RulePack {
     return this.end('no-match', undefined);
   }
 
+  /** How the last `eventFor` call ended. */
+  get lastStatus(): MatchResult['status'] {
+    return this.status;
+  }
+
   private end(status: MatchResult['status'], rule: CompiledRule | undefined): undefined {
-    this.lastStatus = status;
+    this.status = status;
     this.lastRule = rule;
     return undefined;
   }

@@ -2,7 +2,7 @@
  * @module `replay` as a library call: files through the shared pipeline on event time, into a
  * summary and optional streaming sinks. The CLI only parses flags and renders.
  */
-import { statSync } from 'node:fs';
+import { closeSync, statSync } from 'node:fs';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
 import { AttackWindows, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../detect/attack-windows.js';
@@ -10,11 +10,16 @@ import { LineParser } from '../parse/line-parser.js';
 import type { RulePack } from '../parse/matcher.js';
 import { Pipeline, type PipelineSink } from '../pipeline/pipeline.js';
 import { RunSummary } from '../pipeline/summary.js';
-import { readLines } from '../sources/line-reader.js';
+import { inputError, openPlainFile, readLines, type ReadStats } from '../sources/line-reader.js';
+import { JsonlWriter } from '../act/report/jsonl-writer.js';
+import type { BufferedOutput } from '../act/report/output.js';
+import { ParsePool } from './parallel/parse-pool.js';
 
 export interface ReplayOptions {
   files: string[];
   pack: RulePack;
+  /** where `pack` was loaded from (undefined: the bundled rules); workers load it again */
+  rulesDir?: string;
   /** keep per-address and per-account tables in the summary (default true; off for jsonl) */
   perAddressSummary?: boolean;
   detector?: Partial<DetectorConfig>;
@@ -25,6 +30,13 @@ export interface ReplayOptions {
   /** a promise while output is full; reading waits for it */
   backpressure?: () => Promise<void> | undefined;
   onProgress?: (bytesSoFar: number) => void;
+  /** write events and decisions here as JSON lines */
+  jsonl?: BufferedOutput;
+  /**
+   * Parse workers for large plain files (0: parse on the main thread). Output is the same either
+   * way; workers only make it faster.
+   */
+  workers?: number;
   /** ms since epoch used to date year-less timestamps of stdin (files use their mtime) */
   now?: number;
 }
@@ -53,34 +65,77 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
   return out;
 }
 
+/** Files smaller than this are parsed on the main thread: starting workers costs more than it saves. */
+const PARALLEL_MIN_BYTES = 8 << 20;
+
 export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const summary = new RunSummary(opts.perAddressSummary ?? true);
   const windows = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, ...opts.detector });
   const policyCfg: BanPolicyConfig = { ...DEFAULT_BAN_POLICY, ...opts.policy };
   if (opts.allowlist) policyCfg.allowlist = opts.allowlist;
-  const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanOut([summary, ...(opts.sinks ?? [])]));
-  const perLine = (opts.sinks ?? []).some((s) => s.line !== undefined);
+  const jsonl = opts.jsonl !== undefined ? new JsonlWriter(opts.jsonl) : undefined;
+  const sinks: PipelineSink[] = [summary, ...(opts.sinks ?? [])];
+  if (jsonl !== undefined) sinks.push(jsonl);
+  const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanOut(sinks));
+  const perLine = sinks.some((s) => s.line !== undefined);
+  const workers = perLine ? 0 : (opts.workers ?? 0);
+  let pool: ParsePool | undefined;
   const started = performance.now();
   let doneBytes = 0;
-  for (const file of opts.files) {
-    const reference = file === '-' ? (opts.now ?? Date.now()) : statSync(file).mtimeMs;
-    const name = file === '-' ? 'stdin' : file;
-    const parser = new LineParser(opts.pack, reference, name, true);
-    const base = doneBytes;
-    // per-line sinks (--explain) need the parse details; otherwise only events go on
-    const onLine = perLine
-      ? (text: string, lineNo: number) => pipeline.handle(parser.parse(text, lineNo), text, lineNo)
-      : (text: string, lineNo: number) => {
-          const ev = parser.event(text, lineNo);
-          if (ev !== undefined) pipeline.handleEvent(ev);
-        };
-    const stats = await readLines(file, onLine, {
-      afterChunk: opts.backpressure,
-      onProgress: opts.onProgress ? (b) => opts.onProgress!(base + b) : undefined,
-    });
-    doneBytes += stats.bytes;
-    summary.files.push({ name, ...stats });
+  try {
+    for (const file of opts.files) {
+      const reference = file === '-' ? (opts.now ?? Date.now()) : statSync(file).mtimeMs;
+      const name = file === '-' ? 'stdin' : file;
+      const base = doneBytes;
+      const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
+      const fd = workers > 0 && file !== '-' && statSync(file).size >= PARALLEL_MIN_BYTES ? plainFile(file) : undefined;
+      let stats: ReadStats;
+      if (fd !== undefined) {
+        pool ??= new ParsePool(workers, opts.pack, { rules: opts.rulesDir, jsonl: jsonl !== undefined });
+        try {
+          stats = await pool.replay(fd, name, reference, {
+            beginBatch: (bytes) => jsonl?.beginBlock(bytes),
+            event: (ev, end) => {
+              jsonl?.blockEvent(end);
+              pipeline.handleEvent(ev);
+            },
+            ownEvent: (ev, at) => {
+              jsonl?.ownEvent(at);
+              pipeline.handleEvent(ev);
+            },
+            endBatch: () => jsonl?.endBlock(),
+            afterBatch: opts.backpressure,
+            onProgress,
+          });
+        } finally {
+          closeSync(fd);
+        }
+      } else {
+        const parser = new LineParser(opts.pack, reference, name, true);
+        // per-line sinks (--explain) need the parse details; otherwise only events go on
+        const onLine = perLine
+          ? (text: string, lineNo: number) => pipeline.handle(parser.parse(text, lineNo), text, lineNo)
+          : (text: string, lineNo: number) => {
+              const ev = parser.event(text, lineNo);
+              if (ev !== undefined) pipeline.handleEvent(ev);
+            };
+        stats = await readLines(file, onLine, { afterChunk: opts.backpressure, onProgress });
+      }
+      doneBytes += stats.bytes;
+      summary.files.push({ name, ...stats });
+    }
+  } finally {
+    await pool?.close();
   }
   summary.elapsedMs = performance.now() - started;
   return summary;
+}
+
+/** An open descriptor when `file` can be cut into blocks (not gzip), else undefined. */
+function plainFile(file: string): number | undefined {
+  try {
+    return openPlainFile(file);
+  } catch (e) {
+    throw inputError(file, e);
+  }
 }

@@ -49,44 +49,70 @@ export function inputSize(path: string): number | undefined {
   }
 }
 
-export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
-  const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  let carry = '';
-  let skipping = false;
+/**
+ * Cuts text into lines and numbers them: CR before LF dropped, lines longer than MAX_LINE_CHARS
+ * counted in `stats` and skipped whole. Fed latin1 text piece by piece; a line may span pieces.
+ */
+export class LineSplitter {
+  private carry = '';
+  private skipping = false;
 
-  const handleText = (text: string): void => {
+  /** `stats.lines` is the number of the line before the first one fed (0 at a file's start). */
+  constructor(
+    private readonly onLine: LineHandler,
+    readonly stats: ReadStats,
+  ) {}
+
+  push(text: string): void {
+    const stats = this.stats;
     let start = 0;
-    let buf = carry.length > 0 ? carry + text : text;
-    carry = '';
+    let buf = this.carry.length > 0 ? this.carry + text : text;
+    this.carry = '';
     for (;;) {
       const nl = buf.indexOf('\n', start);
       if (nl < 0) break;
-      if (skipping) {
-        skipping = false;
+      if (this.skipping) {
+        this.skipping = false;
       } else {
         let end = nl;
         if (end > start && buf.charCodeAt(end - 1) === 13) end--;
         stats.lines++;
         if (end - start > MAX_LINE_CHARS) stats.oversized++;
-        else onLine(buf.slice(start, end), stats.lines);
+        else this.onLine(buf.slice(start, end), stats.lines);
       }
       start = nl + 1;
     }
-    if (skipping) return;
+    if (this.skipping) return;
     if (buf.length - start > MAX_LINE_CHARS) {
       // drop the over-long line's head now and the rest up to its newline later
       stats.lines++;
       stats.oversized++;
-      skipping = true;
+      this.skipping = true;
       buf = '';
       start = 0;
     }
-    carry = buf.slice(start);
-  };
+    this.carry = buf.slice(start);
+  }
+
+  /** The last line, when the text did not end with a newline. */
+  finish(): void {
+    const tail = this.carry;
+    this.carry = '';
+    if (this.skipping || tail.length === 0) return;
+    this.stats.lines++;
+    const line = tail.endsWith('\r') ? tail.slice(0, -1) : tail;
+    if (line.length > MAX_LINE_CHARS) this.stats.oversized++;
+    else this.onLine(line, this.stats.lines);
+  }
+}
+
+export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
+  const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
+  const splitter = new LineSplitter(onLine, stats);
 
   const take = async (bytes: Buffer, from: number, to: number): Promise<void> => {
     stats.bytes += to - from;
-    handleText(bytes.toString('latin1', from, to));
+    splitter.push(bytes.toString('latin1', from, to));
     opts.onProgress?.(stats.bytes);
     const wait = opts.afterChunk?.();
     if (wait) await wait;
@@ -112,24 +138,28 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
       for await (const chunk of decompressed(raw)) await take(chunk, 0, chunk.length);
     }
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new InputError(`${path === '-' ? 'stdin' : path}: ${err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message}`, { cause: e });
+    throw inputError(path, e);
   }
-  const tail = carry;
-  if (!skipping && tail.length > 0) {
-    stats.lines++;
-    const line = tail.endsWith('\r') ? tail.slice(0, -1) : tail;
-    if (line.length > MAX_LINE_CHARS) stats.oversized++;
-    else onLine(line, stats.lines);
-  }
+  splitter.finish();
   return stats;
+}
+
+/** Splits latin1 bytes into lines in young-generation-sized strings (see CHUNK). */
+export function splitBytes(bytes: Uint8Array, splitter: LineSplitter): void {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  for (let off = 0; off < buf.length; off += CHUNK) splitter.push(buf.toString('latin1', off, Math.min(buf.length, off + CHUNK)));
+}
+
+export function inputError(path: string, e: unknown): InputError {
+  const err = e as NodeJS.ErrnoException;
+  return new InputError(`${path === '-' ? 'stdin' : path}: ${err.code === 'Z_DATA_ERROR' ? 'corrupt gzip data' : err.message}`, { cause: e });
 }
 
 /**
  * Opens `path` for the synchronous path, or returns undefined when it is gzip-compressed (the
  * stream path decompresses it). Open errors propagate.
  */
-function openPlainFile(path: string): number | undefined {
+export function openPlainFile(path: string): number | undefined {
   const fd = openSync(path, 'r');
   const magic = Buffer.alloc(2);
   const n = readSync(fd, magic, 0, 2, 0);

@@ -38,6 +38,21 @@ export class BufferedOutput {
     this.used += this.buf.write(s, this.used, 'utf8');
   }
 
+  /** Writes bytes (already encoded) after everything written so far. */
+  writeBytes(bytes: Uint8Array, start: number, end: number): void {
+    this.encodeGroup();
+    const n = end - start;
+    if (n <= 0) return;
+    if (this.used + n <= this.buf.length) {
+      this.buf.set(bytes.subarray(start, end), this.used);
+      this.used += n;
+      return;
+    }
+    this.flush();
+    // large: handed to the stream as they are (the caller does not reuse them)
+    this.send(Buffer.from(bytes.buffer, bytes.byteOffset + start, n));
+  }
+
   flush(): void {
     this.encodeGroup();
     if (this.used === 0) return;

@@ -1,0 +1,74 @@
+/**
+ * @module A parse worker: turns blocks of whole lines into packed events (and their JSON lines),
+ * in parallel with the main thread, which runs detection in file order. Everything a line needs
+ * is in the line, except the address sshd's `address: session` lines take from an earlier line of
+ * the same process: the worker answers that from its own block only, and hands a line it cannot
+ * answer back to the main thread (DEFERRED), which knows every earlier block.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { JsonlFormatter } from '../../act/report/jsonl.js';
+import { LineParser } from '../../parse/line-parser.js';
+import { loadRulePack } from '../../parse/rules/load.js';
+import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
+import { BatchWriter, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { JsonBytes } from './json-bytes.js';
+
+export interface WorkerOptions {
+  /** rule directory; undefined for the bundled pack */
+  rules: string | undefined;
+  /** also encode each event as a JSON line */
+  jsonl: boolean;
+}
+
+const port = parentPort!;
+const opts = workerData as WorkerOptions;
+const pack = await loadRulePack(opts.rules);
+const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
+let file: FileRequest | undefined;
+
+port.on('message', (msg: FileRequest | BlockRequest) => {
+  try {
+    if (msg.type === 'file') file = msg;
+    else {
+      const { result, transfer } = parseBlock(msg, file!);
+      port.postMessage(result, transfer);
+    }
+  } catch (e) {
+    const failure: WorkerFailure = { type: 'error', message: (e as Error).stack ?? String(e) };
+    port.postMessage(failure);
+  }
+});
+
+function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; transfer: ArrayBuffer[] } {
+  // a new parser per block: what it remembers of sshd processes must come from this block only
+  const parser = new LineParser(pack, f.reference, f.name, true);
+  const batch = new BatchWriter(ruleIndex);
+  const json = opts.jsonl ? new JsonBytes(new JsonlFormatter()) : undefined;
+  const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
+  const splitter = new LineSplitter((line, lineNo) => {
+    const ev = parser.event(line, lineNo);
+    if (ev !== undefined) {
+      batch.event(ev, json?.add(ev) ?? 0);
+    } else if (parser.missedSession) {
+      batch.deferred(line, lineNo, json?.length ?? 0);
+    }
+  }, stats);
+  splitBytes(req.bytes, splitter);
+  if (req.last) splitter.finish();
+  const bytes = json?.finish();
+  const result: BatchResult = {
+    type: 'batch',
+    id: req.id,
+    lines: stats.lines - req.lineBefore,
+    oversized: stats.oversized,
+    count: batch.count,
+    ints: batch.ints.subarray(0, batch.count * 14),
+    ats: batch.ats.subarray(0, batch.count),
+    text: batch.text(),
+    json: bytes,
+    sessions: parser.sessions.entries(),
+  };
+  const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer];
+  if (bytes !== undefined) transfer.push(bytes.buffer as ArrayBuffer);
+  return { result, transfer };
+}
