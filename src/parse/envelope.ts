@@ -205,11 +205,11 @@ function parseRfc5424(line: string): Envelope | undefined {
  */
 function parseAsteriskBody(line: string, from: number): Envelope | undefined {
   if (!scanAsteriskBody(line, from)) return undefined;
-  return { family: 'asterisk', file: fileName(line, scan.fileStart, scan.fileEnd), msg: line.slice(scan.msgStart) };
+  return { family: 'asterisk', file: fileName(line, scan.fileStart, scan.fileEnd), msg: line.slice(scan.msgStart), ts: undefined };
 }
 
 /** Where the last successful `scanAsteriskBody` found the parts (one shared record: no object per line). */
-const scan = { fileStart: 0, fileEnd: 0, msgStart: 0 };
+const scan = { fileStart: 0, fileEnd: 0, msgStart: 0, tsEnd: 0 };
 
 function scanAsteriskBody(line: string, from: number): boolean {
   let i = from;
@@ -254,13 +254,20 @@ function scanAsteriskBody(line: string, from: number): boolean {
  * The Asterisk source file of a line in Asterisk's own file format (`[date] LEVEL[…] file: …`),
  * read exactly as `parseEnvelope` reads it, or undefined for any other line. Builds nothing:
  * most lines of a busy PBX's log come from files no rule reads (pbx.c, app_dial.c), and the
- * replay hot path drops them with this alone.
+ * replay hot path drops them with this alone. `asteriskEnvelope` then builds the envelope of a
+ * line this accepted, without reading it again.
  */
 export function asteriskFileOf(line: string): string | undefined {
   if (line.charCodeAt(0) !== 0x5b /* [ */) return undefined;
   const close = line.indexOf('] ', 1);
   if (close <= 0 || close >= 48 || !scanAsteriskBody(line, close + 2)) return undefined;
+  scan.tsEnd = close;
   return fileName(line, scan.fileStart, scan.fileEnd);
+}
+
+/** The envelope of the line `asteriskFileOf` just accepted, whose file it returned. */
+export function asteriskEnvelope(line: string, file: string): Envelope {
+  return { family: 'asterisk', file, msg: line.slice(scan.msgStart), ts: line.slice(1, scan.tsEnd) };
 }
 
 // Asterisk source file names seen recently, so a line's file is one shared string: rule lookup by

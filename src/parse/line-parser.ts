@@ -1,6 +1,6 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
-import { asteriskFileOf, parseEnvelope } from './envelope.js';
+import { asteriskEnvelope, asteriskFileOf, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import type { SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
@@ -74,11 +74,11 @@ export class LineParser {
   event(line: string, lineNo?: number): SecurityEvent | undefined {
     // most lines of an Asterisk log come from source files no rule reads: drop them unparsed
     const file = asteriskFileOf(line);
-    if (file !== undefined && this.pack.rulesFor('asterisk', file).length === 0) {
+    if (file !== undefined && this.pack.rulesFor('asterisk', file).all.length === 0) {
       this.missedSession = false;
       return undefined;
     }
-    const ev = this.eventOf(parseEnvelope(line), lineNo);
+    const ev = this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
     this.missedSession = ev === undefined && this.pack.lastStatus === 'no-session';
     return ev;
   }

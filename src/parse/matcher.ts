@@ -38,9 +38,38 @@ export interface MatchContext {
   sessionIp?: string;
 }
 
+/**
+ * The rules for one source, with a dispatch on one character of the message: rules whose literal
+ * lead reaches past `pos` can only match a message with their lead's character there. A security
+ * log line then meets the one or two rules of its event type instead of fifteen `startsWith` tests.
+ */
+export interface RuleList {
+  /** every rule, in pack order */
+  all: CompiledRule[];
+  pos: number;
+  /** by the char code at `pos` (below 128): the rules that may match, in pack order */
+  byChar: CompiledRule[][];
+  /** the rules whose lead does not reach past `pos`: they may match whatever is there */
+  wild: CompiledRule[];
+}
+
+function dispatch(all: CompiledRule[]): RuleList {
+  const leads = all.map((r) => r.lead).filter((l) => l !== '');
+  let pos = 0;
+  if (leads.length > 0) {
+    const first = leads[0]!;
+    while (pos < first.length && leads.every((l) => l.charCodeAt(pos) === first.charCodeAt(pos))) pos++;
+  }
+  const wild = all.filter((r) => r.lead.length <= pos);
+  const byChar = Array.from({ length: 128 }, (_, c) => all.filter((r) => r.lead.length <= pos || r.lead.charCodeAt(pos) === c));
+  return { all, pos, byChar, wild };
+}
+
+const NO_RULE_LIST: RuleList = dispatch([]);
+
 export class RulePack {
   /** family → (Asterisk file or program) → rules; two levels so no key string is built per line */
-  private readonly byKey = new Map<string, Map<string, CompiledRule[]>>();
+  private readonly byKey = new Map<string, Map<string, RuleList>>();
   private cached = 0;
   private static readonly MAX_KEYS = 4096;
 
@@ -61,20 +90,36 @@ export class RulePack {
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */
   candidates(env: Envelope): CompiledRule[] {
-    return this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? ''));
+    return this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? '')).all;
   }
 
   /** Rules for a family and an Asterisk source file or a program name. */
-  rulesFor(family: LogFamily, sub: string): CompiledRule[] {
+  rulesFor(family: LogFamily, sub: string): RuleList {
+    // lines come in runs from one source file (its name is one shared string, see envelope.ts)
+    if (sub === this.lastSub && family === this.lastFamily) return this.lastList;
+    const list = this.lookupRules(family, sub);
+    this.lastFamily = family;
+    this.lastSub = sub;
+    this.lastList = list;
+    return list;
+  }
+
+  private lastFamily: LogFamily | undefined;
+  private lastSub = '';
+  private lastList: RuleList = NO_RULE_LIST;
+
+  private lookupRules(family: LogFamily, sub: string): RuleList {
     let inner = this.byKey.get(family);
-    if (inner === undefined) this.byKey.set(family, (inner = new Map<string, CompiledRule[]>()));
+    if (inner === undefined) this.byKey.set(family, (inner = new Map<string, RuleList>()));
     let list = inner.get(sub);
     if (list === undefined) {
-      list = this.rules.filter(
-        (r) =>
-          r.log === family &&
-          (r.files === undefined || r.files.includes(sub)) &&
-          (r.programs === undefined || r.programs.includes(sub)),
+      list = dispatch(
+        this.rules.filter(
+          (r) =>
+            r.log === family &&
+            (r.files === undefined || r.files.includes(sub)) &&
+            (r.programs === undefined || r.programs.includes(sub)),
+        ),
       );
       // program names come from the log, so the cache is bounded
       if (this.cached < RulePack.MAX_KEYS) {
@@ -116,9 +161,11 @@ export class RulePack {
    * undefined. How it ended is left in the `last*` fields for `match`.
    */
   eventFor(env: Envelope, ctx: MatchContext): SecurityEvent | undefined {
-    const list = this.candidates(env);
-    if (list.length === 0) return this.end('no-rules', undefined);
+    const rules = this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? ''));
+    if (rules.all.length === 0) return this.end('no-rules', undefined);
     const msg = env.msg;
+    const c = msg.charCodeAt(rules.pos);
+    const list = c < 128 ? rules.byChar[c]! : rules.wild;
     // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
     let lastFound = false;

@@ -39,6 +39,10 @@ export interface ReplayOptions {
   workers?: number;
   /** ms since epoch used to date year-less timestamps of stdin (files use their mtime) */
   now?: number;
+  /** files at least this big go to the workers (default 8 MiB; tests lower it) */
+  parallelMinBytes?: number;
+  /** bytes per block handed to a worker (default 1 MiB; tests lower it) */
+  blockBytes?: number;
 }
 
 function fanOut(sinks: PipelineSink[]): PipelineSink {
@@ -88,12 +92,12 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const name = file === '-' ? 'stdin' : file;
       const base = doneBytes;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
-      const fd = workers > 0 && file !== '-' && statSync(file).size >= PARALLEL_MIN_BYTES ? plainFile(file) : undefined;
+      const fd = workers > 0 && file !== '-' && statSync(file).size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats;
       if (fd !== undefined) {
         pool ??= new ParsePool(workers, opts.pack, { rules: opts.rulesDir, jsonl: jsonl !== undefined });
         try {
-          stats = await pool.replay(fd, name, reference, {
+          stats = await pool.replay(fd, name, reference, opts.blockBytes, {
             beginBatch: (bytes) => jsonl?.beginBlock(bytes),
             event: (ev, end) => {
               jsonl?.blockEvent(end);

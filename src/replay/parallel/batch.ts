@@ -63,6 +63,8 @@ export interface BatchResult {
   json: Uint8Array | undefined;
   /** the last address each process named in this block, oldest first: [key, ip, at] */
   sessions: Array<[string, string, number]>;
+  /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
+  spent: ArrayBuffer;
 }
 
 export interface WorkerFailure {

@@ -53,12 +53,12 @@ export class ParsePool {
   }
 
   /** Replays one plain file (an open descriptor) through `consumer`; returns its read statistics. */
-  async replay(fd: number, name: string, reference: number, consumer: BatchConsumer): Promise<ReadStats> {
+  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<ReadStats> {
     const fileMsg: FileRequest = { type: 'file', name, reference };
     for (const w of this.workers) w.postMessage(fileMsg);
     // the main thread's own parser answers the lines a worker could not (sshd sessions across blocks)
     const parser = new LineParser(this.pack, reference, name, true);
-    const blocks = new BlockReader(fd);
+    const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
     let sent = 0;
     let taken = 0;
@@ -76,6 +76,7 @@ export class ParsePool {
       }
       if (taken === sent) break;
       const r = await this.take(taken++);
+      blocks.recycle(r.spent);
       this.consume(r, name, parser, consumer);
       stats.lines += r.lines;
       stats.oversized += r.oversized;

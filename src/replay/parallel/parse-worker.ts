@@ -6,12 +6,12 @@
  * answer back to the main thread (DEFERRED), which knows every earlier block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { JsonlFormatter } from '../../act/report/jsonl.js';
+import { GrowingBytes } from '../../act/report/byte-sink.js';
+import { EventJsonEncoder } from '../../act/report/jsonl.js';
 import { LineParser } from '../../parse/line-parser.js';
 import { loadRulePack } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { BatchWriter, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
-import { JsonBytes } from './json-bytes.js';
 
 export interface WorkerOptions {
   /** rule directory; undefined for the bundled pack */
@@ -25,6 +25,7 @@ const opts = workerData as WorkerOptions;
 const pack = await loadRulePack(opts.rules);
 const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
 let file: FileRequest | undefined;
+const encoder = new EventJsonEncoder();
 
 port.on('message', (msg: FileRequest | BlockRequest) => {
   try {
@@ -43,19 +44,20 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
   // a new parser per block: what it remembers of sshd processes must come from this block only
   const parser = new LineParser(pack, f.reference, f.name, true);
   const batch = new BatchWriter(ruleIndex);
-  const json = opts.jsonl ? new JsonBytes(new JsonlFormatter()) : undefined;
+  const json = opts.jsonl ? new GrowingBytes() : undefined;
   const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
   const splitter = new LineSplitter((line, lineNo) => {
     const ev = parser.event(line, lineNo);
     if (ev !== undefined) {
-      batch.event(ev, json?.add(ev) ?? 0);
+      if (json !== undefined) encoder.write(ev, json, true);
+      batch.event(ev, json?.used ?? 0);
     } else if (parser.missedSession) {
-      batch.deferred(line, lineNo, json?.length ?? 0);
+      batch.deferred(line, lineNo, json?.used ?? 0);
     }
   }, stats);
   splitBytes(req.bytes, splitter);
   if (req.last) splitter.finish();
-  const bytes = json?.finish();
+  const bytes = json?.bytes();
   const result: BatchResult = {
     type: 'batch',
     id: req.id,
@@ -67,8 +69,9 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     text: batch.text(),
     json: bytes,
     sessions: parser.sessions.entries(),
+    spent: req.bytes.buffer as ArrayBuffer,
   };
-  const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer];
+  const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
   if (bytes !== undefined) transfer.push(bytes.buffer as ArrayBuffer);
   return { result, transfer };
 }
