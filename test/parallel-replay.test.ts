@@ -1,0 +1,526 @@
+/**
+ * The parse workers of `replay` against the single-threaded reading: a mixed, hostile log must give
+ * the same JSON lines, byte for byte, the same events and decisions, and the same summary, whatever
+ * the number of workers and the block size.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { WorkerOptions } from 'node:worker_threads';
+import type { SecurityEvent } from '../src/core/events.js';
+import { BufferedOutput } from '../src/act/report/output.js';
+import type { RunSummary } from '../src/pipeline/summary.js';
+import { loadRulePack } from '../src/parse/rules/load.js';
+import { runReplay } from '../src/replay/run-replay.js';
+
+const pack = await loadRulePack();
+const dir = mkdtempSync(join(tmpdir(), 'pbxguard-parallel-'));
+
+// ---------------------------------------------------------------------------------------------
+// Workers and tsx. The pool starts src/replay/parallel/parse-worker.ts; under `node --import tsx`
+// a worker can load it only if tsx registered its loader in the worker too, which tsx does only on
+// Node versions whose module hooks reach worker threads (not Node 20: there the worker dies with
+// ERR_UNKNOWN_FILE_EXTENSION). Probe once; where it fails, give every worker a preload that
+// registers tsx. Compiled code (dist/) starts a .js worker and needs none of this.
+// ---------------------------------------------------------------------------------------------
+
+async function workerLoadsTypeScript(): Promise<boolean> {
+  const { Worker } = await import('node:worker_threads');
+  const probe = join(dir, 'probe-worker.ts');
+  writeFileSync(probe, 'const typed: number = 1;\nexport default typed;\n');
+  return new Promise((resolve) => {
+    const w = new Worker(pathToFileURL(probe));
+    w.once('error', () => resolve(false));
+    w.once('exit', (code) => resolve(code === 0));
+  });
+}
+
+if (!(await workerLoadsTypeScript())) {
+  const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+  const register = `data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`)}`;
+  const Plain = threads.Worker;
+  threads.Worker = class extends Plain {
+    constructor(script: string | URL, options: WorkerOptions = {}) {
+      super(script, { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--import', register] });
+    }
+  };
+  // the pool's `import { Worker } from 'node:worker_threads'` is a live binding: make it see this one
+  syncBuiltinESMExports();
+  assert.ok(await workerLoadsTypeScript(), 'parse workers cannot load TypeScript even with tsx registered in them');
+}
+
+// ---------------------------------------------------------------------------------------------
+// The log: seeded, so every run of the test reads the same bytes.
+// ---------------------------------------------------------------------------------------------
+
+/** mulberry32: small, fast, and the same numbers on every platform */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const p2 = (n: number): string => String(n).padStart(2, '0');
+const hms = (d: Date): string => `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+// timestamp text in each format (written from UTC fields; the reader takes most as local time, the same in every run)
+const ast = (t: number): string => {
+  const d = new Date(t);
+  return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${hms(d)}`;
+};
+const sys = (t: number): string => {
+  const d = new Date(t);
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${hms(d)}`;
+};
+const ngx = (t: number): string => {
+  const d = new Date(t);
+  return `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${hms(d)}`;
+};
+const clf = (t: number): string => {
+  const d = new Date(t);
+  return `${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${hms(d)} +0000`;
+};
+const apache = (t: number): string => {
+  const d = new Date(t);
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${hms(d)} ${d.getUTCFullYear()}`;
+};
+
+interface Attempt {
+  t: number;
+  ip: string;
+  account: string;
+  port: number;
+  pid: number;
+  n: number;
+}
+
+/** Failed attempts, one format each: Asterisk messages and security log, sshd, nginx, apache, access logs, FreePBX. */
+const ATTEMPTS: Array<(a: Attempt) => string> = [
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}] chan_sip.c: Registration from '"${a.account}" <sip:${a.account}@192.0.2.10>' failed for '${a.ip}:${a.port}' - Wrong password`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}] chan_sip.c: Registration from '<sip:${a.account}@192.0.2.10>' failed for '${a.ip}' - No matching peer found`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '"${a.account}" <sip:${a.account}@192.0.2.10>' failed for '${a.ip}:${a.port}' (callid: ${a.n}) - Failed to authenticate`,
+  (a) =>
+    `[${ast(a.t)}] SECURITY[${a.pid}] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="${ast(a.t)}",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="${a.account}",SessionID="s-${a.n}",LocalAddress="IPV4/UDP/192.0.2.10/5060",RemoteAddress="IPV${a.ip.includes(':') ? 6 : 4}/UDP/${a.ip}/${a.port}",Challenge="1764064801/0123abcd",Response="9f8e",ExpectedResponse=""`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}] manager.c: ${a.ip} failed to authenticate as '${a.account}'`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}] chan_iax2.c: Host ${a.ip} failed MD5 authentication for '${a.account}' (e7df7cd2ca07f4f1 != 53ac4bc41ee4ec77)`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}][C-${a.n.toString(16).padStart(8, '0')}] chan_sip.c: Call from '' (${a.ip}:${a.port}) to extension '00972${a.n}' rejected because extension not found in context 'default'.`,
+  (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for invalid user ${a.account} from ${a.ip} port ${a.port} ssh2`,
+  (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for root from ${a.ip} port ${a.port} ssh2`,
+  (a) => `${sys(a.t)} pbx sshd-session[${a.pid}]: Connection closed by authenticating user root ${a.ip} port ${a.port} [preauth]`,
+  (a) => `${ngx(a.t)} [error] 2865#0: *${a.n} user "${a.account}": password mismatch, client: ${a.ip}, server: pbx.example.com, request: "POST /admin/config.php HTTP/1.1", host: "pbx.example.com"`,
+  (a) => `${a.ip} - ${a.account.replace(/\s/g, '_')} [${clf(a.t)}] "POST /admin/config.php HTTP/1.1" 401 381 "-" "curl/8.5.0"`,
+  (a) => `${a.ip} - - [${clf(a.t)}] "GET /admin/config.php HTTP/1.1" 404 512 "-" "Mozilla/5.00 (Nikto/2.1.6) (Evasions:None) (Test:00${a.n % 10})"`,
+  (a) => `[${apache(a.t)}] [error] [client ${a.ip}] user ${a.account} not found: /`,
+  (a) => `[${ast(a.t)}] Authentication failure for ${a.account} from ${a.ip}`,
+];
+
+// mostly plain names (bursts must ban), some UTF-8 and some that need JSON escapes
+const ACCOUNTS = ['1001', '1002', '100', '2000', 'admin', 'root', 'test', 'ü', 'Müller', 'Негодяй', '😈x', 'a"b\\c', 'esc\u001b[2J'];
+
+/** sshd lines that name a connection's address, and the address-less lines that end it (`address: session` rules) */
+const SESSION_STARTS: Array<(t: number, pid: number, ip: string, port: number) => string> = [
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Connection from ${ip} port ${port} on 192.0.2.10 port 22`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Failed password for root from ${ip} port ${port} ssh2`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Did not receive identification string from ${ip} port ${port}`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Invalid user admin from ${ip} port ${port}`,
+];
+const SESSION_ENDS = [
+  'Disconnecting: Too many authentication failures for root [preauth]',
+  'Disconnecting: Too many authentication failures [preauth]',
+  'fatal: Read from socket failed: Connection reset by peer [preauth]',
+  'error: kex_exchange_identification: Connection closed by remote host',
+  'fatal: Unable to negotiate a key exchange method [preauth]',
+];
+
+const NOISE: Array<(t: number, n: number) => string> = [
+  (t, n) => `[${ast(t)}] VERBOSE[${4100 + (n % 7)}] res_pjsip/pjsip_options.c: Contact 1001/sip:1001@10.0.0.21:5060;transport=udp is now Reachable.  RTT: ${n % 90}.234 msec`,
+  (t, n) => `[${ast(t)}] VERBOSE[4120][C-${n.toString(16).padStart(8, '0')}] app_dial.c: PJSIP/1002-0000003a is ringing`,
+  (t, n) =>
+    `[${ast(t)}] SECURITY[4099] res_security_log.c: SecurityEvent="ChallengeSent",EventTV="${ast(t)}",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="1001",SessionID="reg-${n}",LocalAddress="IPV4/UDP/192.0.2.10/5060",RemoteAddress="IPV4/UDP/10.0.0.21/5060",Challenge="1764064800/9f8e"`,
+  (t, n) => `${sys(t)} pbx sshd[${n}]: Accepted publickey for ops from 10.0.0.5 port ${20000 + n} ssh2: ED25519 SHA256:abc`,
+  (t, n) => `${sys(t)} pbx CRON[${n}]: (root) CMD (/usr/lib/sysstat/sa1 1 1)`,
+  (t, n) => `10.0.0.${n % 250} - - [${clf(t)}] "GET /ucp/ HTTP/1.1" 200 ${n} "-" "Mozilla/5.0"`,
+];
+
+const demoLines = readFileSync('demo/asterisk-attack.log', 'utf8').split('\n').filter((l) => l !== '');
+/** every rule sample, each after its context lines (the earlier lines of an sshd session) */
+const sampleGroups = pack.rules.flatMap((r) => r.samples.map((s) => [...(s.context ?? []), s.line]));
+/**
+ * A sample group with sshd pids of its own: the samples reuse pids with timestamps that go back
+ * and forth, and a session line whose process was named both in its own block (too long ago) and
+ * in an earlier block reads differently with workers (see the todo tests below); here each
+ * repetition of a sample is a connection of its own.
+ */
+function withOwnPids(group: readonly string[], fresh: () => number): string[] {
+  const pids = new Map<string, number>();
+  return group.map((l) =>
+    l.replace(/(sshd(?:-session)?\[)(\d+)\]/g, (_m, prog: string, pid: string) => {
+      let p = pids.get(pid);
+      if (p === undefined) pids.set(pid, (p = fresh()));
+      return `${prog}${p}]`;
+    }),
+  );
+}
+const SESSION_RULES = new Set(pack.rules.filter((r) => r.fromSession).map((r) => r.id));
+
+const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
+
+/** A line that reads as an attack only if cut: `head`, padding, then a forged ending with its own address. */
+function paddedLine(length: number, t: number, forged: string): Buffer {
+  const head = `[${ast(t)}] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>`;
+  const tail = `' failed for '${forged}' - Wrong password`;
+  return utf8(head + 'A'.repeat(length - head.length - tail.length) + tail);
+}
+
+/**
+ * About 2 MB: attack bursts of a few addresses at a time (so bans fall mid-block), noise, the demo
+ * log and every rule sample interleaved, sshd sessions whose ending line comes up to ~150 lines after
+ * the line that named the address, and hostile bits: CRLF, empty lines, invalid and non-ASCII UTF-8,
+ * NUL bytes, two 70,000-char lines and one of 1.1 MB (all over the 64 KiB line limit).
+ */
+function buildLog(seed: number): Buffer {
+  const rand = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const lines: Buffer[] = [];
+  let t = Date.UTC(2026, 10, 25, 8, 0, 0);
+  let n = 0;
+  let nextAddress = 0;
+  const newAddress = (): string => {
+    const k = nextAddress++;
+    return k % 5 === 4 ? `2001:db8:${(k >> 8).toString(16)}::${(k & 0xff).toString(16)}` : `198.${18 + ((k >> 16) & 1)}.${(k >> 8) & 0xff}.${k & 0xff}`;
+  };
+  interface Attacker {
+    ip: string;
+    format: number;
+    left: number;
+    pid: number;
+  }
+  // pids of their own: far from the samples' (which go up to 1189074), one per attacker or connection
+  let nextPid = 2_000_000;
+  const newAttacker = (): Attacker => ({ ip: newAddress(), format: Math.floor(rand() * ATTEMPTS.length), left: 2 + Math.floor(rand() * 14), pid: nextPid++ });
+  const attackers = [newAttacker(), newAttacker(), newAttacker(), newAttacker()];
+  const sessions: Array<{ pid: number; due: number }> = [];
+  let demo = 0;
+  let sample = 0;
+  const TOTAL = 7000;
+
+  for (let i = 0; i < TOTAL; i++) {
+    t += Math.floor(rand() * 2500);
+    n++;
+    const ending = rand();
+    const eol = ending < 0.12 ? '\r\n' : '\n';
+    const push = (line: string | Buffer): void => {
+      lines.push(Buffer.concat([typeof line === 'string' ? utf8(line) : line, utf8(eol)]));
+    };
+    // the line whose end is due: an sshd session closed without naming its address
+    const due = sessions.findIndex((s) => s.due <= i);
+    if (due >= 0) {
+      const s = sessions.splice(due, 1)[0]!;
+      push(`${sys(t)} pbx sshd[${s.pid}]: ${pick(SESSION_ENDS)}`);
+      continue;
+    }
+    switch (i) {
+      case 1500:
+        push(paddedLine(70_000, t, '203.0.113.66'));
+        continue;
+      case 3000:
+        push(paddedLine(1_100_000, t, '203.0.113.67'));
+        continue;
+      case 4500:
+        push(`${sys(t)} pbx sshd[${nextPid++}]: Failed password for invalid user ${'x'.repeat(70_000)} from 203.0.113.68 port 22 ssh2`);
+        continue;
+    }
+    const r = rand();
+    if (r < 0.42) {
+      const k = Math.floor(rand() * attackers.length);
+      const a = attackers[k]!;
+      push(ATTEMPTS[a.format]!({ t, ip: a.ip, account: pick(ACCOUNTS), port: 1024 + Math.floor(rand() * 60000), pid: a.pid, n }));
+      if (--a.left === 0) attackers[k] = newAttacker();
+    } else if (r < 0.5) {
+      // an sshd connection: its address now, its address-less end 1 to 150 lines later (some blocks later at 4 KiB)
+      const pid = nextPid++;
+      const ip = rand() < 0.5 ? attackers[0]!.ip : newAddress();
+      push(pick(SESSION_STARTS)(t, pid, ip, 1024 + Math.floor(rand() * 60000)));
+      sessions.push({ pid, due: i + 1 + Math.floor(rand() * 150) });
+    } else if (r < 0.56) {
+      // non-ASCII accounts in otherwise valid Asterisk lines: UTF-8, and bytes that are no UTF-8
+      const ip = attackers[1]!.ip;
+      if (rand() < 0.5) {
+        push(`[${ast(t)}] NOTICE[1] chan_sip.c: Registration from '"ü" <sip:ü@x>' failed for '${ip}:5060' - Wrong password`);
+      } else {
+        push(
+          Buffer.concat([
+            utf8(`[${ast(t)}] NOTICE[1] chan_sip.c: Registration from '"`),
+            Buffer.from([0xff, 0xc3, 0x28]),
+            utf8('" <sip:'),
+            Buffer.from([0xe2, 0x82, 0xc3, 0xbc, 0x80]),
+            utf8(`x@x>' failed for '${ip}:5060' - Wrong password`),
+          ]),
+        );
+      }
+    } else if (r < 0.6) {
+      for (const l of withOwnPids(sampleGroups[sample++ % sampleGroups.length]!, () => nextPid++)) push(l);
+    } else if (r < 0.66) {
+      push(demoLines[demo++ % demoLines.length]!);
+    } else if (r < 0.68) {
+      push(pick(['', '\r', ' ', Buffer.from([0x00, 0xfe, 0xff, 0x80, 0x0d, 0x41])]));
+    } else {
+      push(pick(NOISE)(t, n));
+    }
+  }
+  // the last line is an attempt; the caller decides whether a newline ends it
+  const a = attackers[2]!;
+  lines.push(utf8(ATTEMPTS[0]!({ t, ip: a.ip, account: '1001', port: 5060, pid: 1, n })));
+  return Buffer.concat(lines);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replays
+// ---------------------------------------------------------------------------------------------
+
+interface Outcome {
+  jsonl: Buffer;
+  /** every event as the pipeline's sinks saw it (after the main thread rebuilt it from the worker's record) */
+  events: string[];
+  decisions: string[];
+  summary: RunSummary;
+}
+
+const eventKey = (e: SecurityEvent): string => JSON.stringify([e.at, e.source, e.service, e.kind, e.ip ?? null, e.port ?? null, e.account ?? null, e.userAgent ?? null, e.scanner ?? null, e.ruleId, e.file ?? null, e.line ?? null]);
+
+async function replay(files: string[], workers: number, blockBytes: number, perAddressSummary: boolean): Promise<Outcome> {
+  const chunks: Buffer[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  const out = new BufferedOutput(stream);
+  const events: string[] = [];
+  const decisions: string[] = [];
+  const summary = await runReplay({
+    files,
+    pack,
+    workers,
+    parallelMinBytes: 0,
+    blockBytes,
+    perAddressSummary,
+    jsonl: out,
+    backpressure: () => out.backpressure(),
+    sinks: [{ event: (e) => events.push(eventKey(e)), decision: (d) => decisions.push(JSON.stringify(d)) }],
+  });
+  await out.end();
+  return { jsonl: Buffer.concat(chunks), events, decisions, summary };
+}
+
+function summaryJson(s: RunSummary): Record<string, unknown> {
+  const j = JSON.parse(JSON.stringify(s.toJSON())) as Record<string, unknown>;
+  delete j.elapsedMs;
+  return j;
+}
+
+function firstDifference(a: readonly string[], b: readonly string[]): string {
+  const i = a.findIndex((x, k) => x !== b[k]);
+  const at = i < 0 ? Math.min(a.length, b.length) : i;
+  const cut = (s: string | undefined): string => (s === undefined ? '(none)' : s.length > 300 ? `${s.slice(0, 300)}…` : s);
+  return `first difference at #${at + 1}:\n  single-threaded: ${cut(a[at])}\n  with workers:    ${cut(b[at])}`;
+}
+
+function assertSame(ref: Outcome, got: Outcome, label: string): void {
+  // counts first: a dropped or doubled event shows as such, not only as different bytes
+  assert.equal(got.events.length, ref.events.length, `${label}: events seen by the pipeline; ${firstDifference(ref.events, got.events)}`);
+  assert.deepEqual(got.events, ref.events, `${label}: events; ${firstDifference(ref.events, got.events)}`);
+  assert.equal(got.decisions.length, ref.decisions.length, `${label}: decisions`);
+  assert.deepEqual(got.decisions, ref.decisions, `${label}: decisions; ${firstDifference(ref.decisions, got.decisions)}`);
+  if (!got.jsonl.equals(ref.jsonl)) {
+    const r = ref.jsonl.toString('utf8').split('\n');
+    const g = got.jsonl.toString('utf8').split('\n');
+    assert.fail(`${label}: jsonl differs (${got.jsonl.length} bytes, ${g.length - 1} lines; single-threaded ${ref.jsonl.length} bytes, ${r.length - 1} lines); ${firstDifference(r, g)}`);
+  }
+  const a = ref.summary;
+  const b = got.summary;
+  assert.deepEqual(b.files, a.files, `${label}: files (lines, bytes, oversized)`);
+  assert.equal(b.attackEvents, a.attackEvents, `${label}: attackEvents`);
+  assert.equal(b.otherEvents, a.otherEvents, `${label}: otherEvents`);
+  assert.equal(b.ambiguous, a.ambiguous, `${label}: ambiguous`);
+  assert.equal(b.bansTotal, a.bansTotal, `${label}: bansTotal`);
+  assert.deepEqual(b.decisions, a.decisions, `${label}: summary.decisions`);
+  assert.deepEqual(summaryJson(b), summaryJson(a), `${label}: summary JSON`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const log = buildLog(20261125);
+const MTIME = new Date(Date.UTC(2026, 10, 26, 12, 0, 0)); // dates the year-less sshd timestamps: Nov 25 2026
+const noFinalNewline = join(dir, 'mixed.log');
+const finalNewline = join(dir, 'mixed-nl.log');
+writeFileSync(noFinalNewline, log);
+writeFileSync(finalNewline, Buffer.concat([log, utf8('\n')]));
+for (const f of [noFinalNewline, finalNewline]) utimesSync(f, MTIME, MTIME);
+
+const SMALL_BLOCK = 4096;
+const BLOCKS = [SMALL_BLOCK, 65_536 + 123, 1 << 20];
+
+test('the reference replay has what makes the comparison meaningful', async () => {
+  assert.ok(log.length > 1_500_000 && log.length < 2_500_000, `log is ${log.length} bytes`);
+  const ref = await replay([noFinalNewline], 0, SMALL_BLOCK, false);
+  const file = ref.summary.files[0]!;
+  // the two 70,000-char lines (longer than a 4 KiB block, shorter than a 1 MiB one) and the 1.1 MB one (longer than both)
+  assert.equal(file.oversized, 3);
+  assert.equal(file.lines, log.filter((b) => b === 10).length + 1, 'the last line has no newline and still counts');
+  assert.equal(file.bytes, log.length);
+
+  const text = log.toString('latin1').split('\n');
+  const starts: number[] = [0];
+  for (let at = log.indexOf(10); at >= 0; at = log.indexOf(10, at + 1)) starts.push(at + 1);
+  const objs = ref.jsonl
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as { decision?: string; line?: number; rule?: string; ip?: string; account?: string });
+  assert.equal(objs.length, ref.events.length + ref.decisions.length);
+
+  // bans, many of them followed by more events (so, at 4 KiB, in the middle of blocks)
+  const bans = objs.map((o, i) => (o.decision === 'ban' ? i : -1)).filter((i) => i >= 0);
+  assert.ok(bans.length >= 20, `${bans.length} bans`);
+  assert.ok(bans.filter((i) => objs[i + 1] !== undefined && objs[i + 1]!.decision === undefined).length >= 20, 'bans are followed by more events');
+  assert.ok(bans[0]! < objs.length / 4 && bans.at(-1)! > (objs.length * 3) / 4, 'bans all along the file');
+  assert.equal(objs.at(-1)!.line, file.lines, 'the unterminated last line gave its event');
+
+  // non-ASCII account names came through as UTF-8, invalid bytes as U+FFFD
+  assert.ok(objs.some((o) => o.account === 'ü'));
+  assert.ok(objs.some((o) => o.account?.includes('\ufffd') === true));
+  assert.ok(objs.some((o) => o.account === 'Негодяй'));
+  assert.ok(!objs.some((o) => o.ip === '203.0.113.66' || o.ip === '203.0.113.67' || o.ip === '203.0.113.68'), 'no event from an over-long line');
+
+  // events from sshd lines with no address, whose address a line in an EARLIER 4 KiB block named
+  assert.ok(SESSION_RULES.has('sshd/session-too-many-auth-failures') && SESSION_RULES.size >= 4, [...SESSION_RULES].join());
+  const byLine = new Map(objs.filter((o) => o.line !== undefined).map((o) => [o.line!, o]));
+  let crossBlock = 0;
+  const sessionEvents = objs.filter((o) => o.rule !== undefined && SESSION_RULES.has(o.rule));
+  for (const ev of sessionEvents) {
+    const line = ev.line!;
+    const pid = /sshd\[(\d+)\]: /.exec(text[line - 1]!)?.[1];
+    assert.ok(pid !== undefined, text[line - 1]);
+    let intro = line - 1;
+    while (intro > 0 && !(text[intro - 1]!.includes(`sshd[${pid}]: `) && byLine.get(intro)?.ip === ev.ip)) intro--;
+    assert.ok(intro > 0, `no line before ${line} named ${ev.ip} for sshd[${pid}]`);
+    // a block holds whole lines and at most SMALL_BLOCK bytes: lines further apart are in different blocks
+    if (starts[line]! - starts[intro - 1]! > SMALL_BLOCK) crossBlock++;
+  }
+  assert.ok(sessionEvents.length >= 50, `${sessionEvents.length} session events`);
+  assert.ok(crossBlock >= 10, `${crossBlock} session events whose address is in an earlier block`);
+});
+
+test('workers give the same bytes, events, decisions and summary as the single-threaded replay', async () => {
+  // [file, workers, block size, per-address tables (text/json report) or not (jsonl)]
+  const runs: Array<[string, number, number, boolean]> = [
+    [noFinalNewline, 1, SMALL_BLOCK, false],
+    [noFinalNewline, 2, SMALL_BLOCK, true],
+    [noFinalNewline, 3, SMALL_BLOCK, false],
+    [noFinalNewline, 1, BLOCKS[1]!, true],
+    [noFinalNewline, 2, BLOCKS[1]!, false],
+    [noFinalNewline, 3, BLOCKS[1]!, true],
+    [noFinalNewline, 1, BLOCKS[2]!, false],
+    [noFinalNewline, 2, BLOCKS[2]!, true],
+    [noFinalNewline, 3, BLOCKS[2]!, false],
+    [finalNewline, 2, SMALL_BLOCK, false],
+    [finalNewline, 3, BLOCKS[1]!, true],
+    [finalNewline, 1, BLOCKS[2]!, true],
+  ];
+  const refs = new Map<string, Outcome>();
+  for (const [file, workers, blockBytes, perAddress] of runs) {
+    const key = `${file} ${perAddress}`;
+    if (!refs.has(key)) refs.set(key, await replay([file], 0, blockBytes, perAddress));
+    const label = `${file === noFinalNewline ? 'no final newline' : 'final newline'}, ${workers} workers, ${blockBytes}-byte blocks, perAddressSummary ${perAddress}`;
+    assertSame(refs.get(key)!, await replay([file], workers, blockBytes, perAddress), label);
+  }
+  // two files in one run: the pool and the encoders carry over, the sshd sessions must not
+  const both = [finalNewline, noFinalNewline];
+  assertSame(await replay(both, 0, SMALL_BLOCK, true), await replay(both, 2, BLOCKS[1]!, true), 'two files, 2 workers');
+});
+
+test('--workers takes a whole number from 0 and rejects -1 and x with status 2', () => {
+  const run = (n: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/pbxguard.ts', 'replay', '--workers', n, 'demo/asterisk-attack.log'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+  const zero = run('0');
+  assert.equal(zero.status, 0, zero.stderr);
+  assert.match(zero.stdout, /Bans it would issue \(7\)/);
+  for (const bad of ['-1', 'x']) {
+    const r = run(bad);
+    assert.equal(r.status, 2, `--workers ${bad}: ${r.stderr}`);
+    assert.match(r.stderr, /--workers/);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Known differences, each the smallest file that shows it. `todo`: they run and report, and do
+// not fail the suite until the parallel path is fixed (then drop the `todo`).
+// ---------------------------------------------------------------------------------------------
+
+async function sameWithOneWorker(name: string, content: string, blockBytes: number): Promise<void> {
+  const file = join(dir, name);
+  writeFileSync(file, content);
+  utimesSync(file, MTIME, MTIME);
+  assertSame(await replay([file], 0, blockBytes, false), await replay([file], 1, blockBytes, false), `${name}, 1 worker, ${blockBytes}-byte blocks`);
+}
+
+test(
+  'an sshd session line whose process its own block named too long ago does not take the address an earlier block named',
+  { todo: 'the worker hands the line back (no-session) and the main thread answers it from the earlier block; single-threaded, the newest naming line wins and is too old' },
+  async () => {
+    // blocks: [line 1, filler] [line 3, line 4]; single-threaded line 4 yields nothing (its process's last line is an hour old)
+    const lines = [
+      'Nov 28 09:16:01 srv sshd[32310]: Failed password for git from 198.51.100.40 port 40000 ssh2',
+      'x'.repeat(4000),
+      'Nov 28 08:16:01 srv sshd[32310]: Failed password for git from 198.51.100.41 port 40000 ssh2',
+      'Nov 28 09:16:05 srv sshd[32310]: Disconnecting: Too many authentication failures for git [preauth]',
+    ];
+    await sameWithOneWorker('session-ttl.log', lines.join('\n') + '\n', 4096);
+  },
+);
+
+test(
+  'a process named in an earlier block and then pushed out of the session table by 4096 newer ones gets no address',
+  { todo: 'the main thread adds a block\'s sessions only after its deferred lines, so an address evicted single-threaded (MAX_SESSIONS) is still found' },
+  async () => {
+    const lines = ['Nov 28 09:00:00 srv sshd[1]: Connection from 198.51.100.46 port 40000 on 192.0.2.10 port 22'];
+    for (let i = 0; i < 4200; i++) lines.push(`Nov 28 09:0${Math.floor(i / 1000)}:${p2(Math.floor((i % 1000) / 20))} srv sshd[${100000 + i}]: Connection from 203.0.113.${i % 250} port ${10000 + i} on 192.0.2.10 port 22`);
+    lines.push('Nov 28 09:06:00 srv sshd[1]: Disconnecting: Too many authentication failures for root [preauth]');
+    await sameWithOneWorker('sessions-evicted.log', lines.join('\n') + '\n', 65_536);
+  },
+);
+
+test(
+  'a line of exactly 64 KiB before its CRLF is read the same wherever the reader\'s 64 KiB pieces fall',
+  { todo: 'LineSplitter.push counts the CR in its over-long check of the unfinished line: the single-threaded reader drops the line when a piece ends between CR and LF, a worker (pieces from the block start) keeps it' },
+  async () => {
+    const head = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>`;
+    const tail = `' failed for '198.51.100.44' - Wrong password`;
+    const exact = head + 'A'.repeat(65_536 - head.length - tail.length) + tail;
+    // 65,535 bytes first: the CR is the last byte of the reader's second 64 KiB piece
+    const content = 'y'.repeat(65_534) + '\n' + exact + '\r\n' + ATTEMPTS[0]!({ t: Date.UTC(2026, 10, 25, 10), ip: '198.51.100.45', account: '1', port: 5060, pid: 1, n: 1 }) + '\n';
+    await sameWithOneWorker('exact-64k-crlf.log', content, 65_536 + 123);
+  },
+);
+
+test(
+  'blocks smaller than the line limit do not skip lines the single-threaded reader reads',
+  { todo: 'BlockReader skips a line longer than a block as over-long, but a 5,000-char line is within MAX_LINE_CHARS (blocks under 64 KiB + 2 bytes)' },
+  async () => {
+    const long = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '"${'a'.repeat(4900)}" <sip:1@x>' failed for '198.51.100.43' - Wrong password`;
+    await sameWithOneWorker('long-valid.log', long + '\n', 4096);
+  },
+);
