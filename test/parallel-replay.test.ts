@@ -6,13 +6,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import type { WorkerOptions } from 'node:worker_threads';
 import type { SecurityEvent } from '../src/core/events.js';
 import { BufferedOutput } from '../src/act/report/output.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
@@ -21,39 +18,6 @@ import { runReplay } from '../src/replay/run-replay.js';
 
 const pack = await loadRulePack();
 const dir = mkdtempSync(join(tmpdir(), 'pbxguard-parallel-'));
-
-// ---------------------------------------------------------------------------------------------
-// Workers and tsx. The pool starts src/replay/parallel/parse-worker.ts; under `node --import tsx`
-// a worker can load it only if tsx registered its loader in the worker too, which tsx does only on
-// Node versions whose module hooks reach worker threads (not Node 20: there the worker dies with
-// ERR_UNKNOWN_FILE_EXTENSION). Probe once; where it fails, give every worker a preload that
-// registers tsx. Compiled code (dist/) starts a .js worker and needs none of this.
-// ---------------------------------------------------------------------------------------------
-
-async function workerLoadsTypeScript(): Promise<boolean> {
-  const { Worker } = await import('node:worker_threads');
-  const probe = join(dir, 'probe-worker.ts');
-  writeFileSync(probe, 'const typed: number = 1;\nexport default typed;\n');
-  return new Promise((resolve) => {
-    const w = new Worker(pathToFileURL(probe));
-    w.once('error', () => resolve(false));
-    w.once('exit', (code) => resolve(code === 0));
-  });
-}
-
-if (!(await workerLoadsTypeScript())) {
-  const threads = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-  const register = `data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`)}`;
-  const Plain = threads.Worker;
-  threads.Worker = class extends Plain {
-    constructor(script: string | URL, options: WorkerOptions = {}) {
-      super(script, { ...options, execArgv: [...(options.execArgv ?? process.execArgv), '--import', register] });
-    }
-  };
-  // the pool's `import { Worker } from 'node:worker_threads'` is a live binding: make it see this one
-  syncBuiltinESMExports();
-  assert.ok(await workerLoadsTypeScript(), 'parse workers cannot load TypeScript even with tsx registered in them');
-}
 
 // ---------------------------------------------------------------------------------------------
 // The log: seeded, so every run of the test reads the same bytes.
@@ -466,8 +430,7 @@ test('--workers takes a whole number from 0 and rejects -1 and x with status 2',
 });
 
 // ---------------------------------------------------------------------------------------------
-// Known differences, each the smallest file that shows it. `todo`: they run and report, and do
-// not fail the suite until the parallel path is fixed (then drop the `todo`).
+// Differences found once, each the smallest file that showed it: now read alike.
 // ---------------------------------------------------------------------------------------------
 
 async function sameWithOneWorker(name: string, content: string, blockBytes: number): Promise<void> {
@@ -479,7 +442,6 @@ async function sameWithOneWorker(name: string, content: string, blockBytes: numb
 
 test(
   'an sshd session line whose process its own block named too long ago does not take the address an earlier block named',
-  { todo: 'the worker hands the line back (no-session) and the main thread answers it from the earlier block; single-threaded, the newest naming line wins and is too old' },
   async () => {
     // blocks: [line 1, filler] [line 3, line 4]; single-threaded line 4 yields nothing (its process's last line is an hour old)
     const lines = [
@@ -494,7 +456,6 @@ test(
 
 test(
   'a process named in an earlier block and then pushed out of the session table by 4096 newer ones gets no address',
-  { todo: 'the main thread adds a block\'s sessions only after its deferred lines, so an address evicted single-threaded (MAX_SESSIONS) is still found' },
   async () => {
     const lines = ['Nov 28 09:00:00 srv sshd[1]: Connection from 198.51.100.46 port 40000 on 192.0.2.10 port 22'];
     for (let i = 0; i < 4200; i++) lines.push(`Nov 28 09:0${Math.floor(i / 1000)}:${p2(Math.floor((i % 1000) / 20))} srv sshd[${100000 + i}]: Connection from 203.0.113.${i % 250} port ${10000 + i} on 192.0.2.10 port 22`);
@@ -505,7 +466,6 @@ test(
 
 test(
   'a line of exactly 64 KiB before its CRLF is read the same wherever the reader\'s 64 KiB pieces fall',
-  { todo: 'LineSplitter.push counts the CR in its over-long check of the unfinished line: the single-threaded reader drops the line when a piece ends between CR and LF, a worker (pieces from the block start) keeps it' },
   async () => {
     const head = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>`;
     const tail = `' failed for '198.51.100.44' - Wrong password`;
@@ -518,7 +478,6 @@ test(
 
 test(
   'blocks smaller than the line limit do not skip lines the single-threaded reader reads',
-  { todo: 'BlockReader skips a line longer than a block as over-long, but a 5,000-char line is within MAX_LINE_CHARS (blocks under 64 KiB + 2 bytes)' },
   async () => {
     const long = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '"${'a'.repeat(4900)}" <sip:1@x>' failed for '198.51.100.43' - Wrong password`;
     await sameWithOneWorker('long-valid.log', long + '\n', 4096);

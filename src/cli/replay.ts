@@ -7,7 +7,7 @@ import { parseDuration } from '../core/duration.js';
 import { AddressSet } from '../core/ip.js';
 import { ConfigError } from '../core/config-error.js';
 import { explainLine } from '../act/report/explain.js';
-import { decisionObject, EventJsonEncoder } from '../act/report/jsonl.js';
+import { decisionObject, JsonlFormatter } from '../act/report/jsonl.js';
 import { BufferedOutput } from '../act/report/output.js';
 import { renderText } from '../act/report/text.js';
 import { loadRulePack } from '../parse/rules/load.js';
@@ -106,13 +106,12 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   const sinks: PipelineSink[] = [];
   if (flags.format === 'json') {
     // one document, streamed: events as they come, decisions and summary at the end
-    const encoder = new EventJsonEncoder();
+    const fmt = new JsonlFormatter();
     let first = true;
     out.write('{"events":[');
     sinks.push({
       event: (e) => {
-        out.write(first ? '\n' : ',\n');
-        encoder.write(e, out, false);
+        out.write((first ? '\n' : ',\n') + fmt.event(e).slice(0, -1));
         first = false;
       },
     });
@@ -133,7 +132,6 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     summary = await runReplay({
       files,
       pack,
-      rulesDir: flags.rules,
       workers: flags.workers ?? defaultWorkers(),
       jsonl: flags.format === 'jsonl' ? out : undefined,
       allowlist,

@@ -19,7 +19,20 @@ export class SessionAddresses {
     return s !== undefined && Math.abs(now - s.at) <= SESSION_TTL ? s.ip : undefined;
   }
 
+  /** Whether any line of this process named an address (however long ago). */
+  knows(key: string): boolean {
+    return this.byKey.has(key);
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** calls of `remember` so far */
+  remembered = 0;
+
   remember(key: string, ip: string, at: number): void {
+    this.remembered++;
     this.byKey.delete(key);
     if (this.byKey.size >= MAX_SESSIONS) {
       const oldest = this.byKey.keys().next().value;
@@ -35,7 +48,7 @@ export class SessionAddresses {
 }
 
 const SESSION_TTL = 10 * 60_000;
-const MAX_SESSIONS = 4096;
+export const MAX_SESSIONS = 4096;
 
 export interface ParsedLine {
   env: Envelope;
@@ -79,15 +92,16 @@ export class LineParser {
       return undefined;
     }
     const ev = this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
-    this.missedSession = ev === undefined && this.pack.lastStatus === 'no-session';
+    this.missedSession = ev === undefined && this.pack.lastStatus === 'no-session' && this.sessionUnknown;
     return ev;
   }
 
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
-   * and no earlier line this parser saw named one.
+   * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
    */
   missedSession = false;
+  private sessionUnknown = false;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     // one context per source, updated per line: the matcher copies what it keeps
@@ -98,6 +112,7 @@ export class LineParser {
     if (sessionKey !== undefined) {
       const now = env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
       ctx.sessionIp = this.sessions.lookup(sessionKey, now);
+      this.sessionUnknown = ctx.sessionIp === undefined && !this.sessions.knows(sessionKey);
     }
     const event = this.pack.eventFor(env, ctx);
     if (event !== undefined) {

@@ -7,6 +7,7 @@ import { normalizeIp } from '../core/ip.js';
 import type { Envelope, LogFamily } from './envelope.js';
 import type { CompiledPattern, CompiledRule, GroupSlots } from './rules/compile.js';
 import type { Fingerprinter } from './fingerprints.js';
+import type { RuleSet } from './rules/load.js';
 import { fromLatin1 } from '../sources/line-reader.js';
 
 /** Longest attacker-controlled text kept in an event (accounts, User-Agents). */
@@ -86,6 +87,8 @@ export class RulePack {
   constructor(
     readonly rules: readonly CompiledRule[],
     private readonly fingerprints?: Fingerprinter,
+    /** what the pack was compiled from, when loaded from a rule directory (workers compile it again) */
+    readonly ruleSet?: RuleSet,
   ) {}
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */

@@ -30,9 +30,9 @@ export class TimestampResolver {
   constructor(private readonly referenceMs: number) {}
 
   resolve(text: string): number | undefined {
-    if (text === this.lastText) return this.lastValue;
     const fast = this.fastIso(text);
     if (fast !== undefined) return fast;
+    if (text === this.lastText) return this.lastValue;
     const v = this.parse(text);
     this.lastText = text;
     this.lastValue = v;

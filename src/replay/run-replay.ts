@@ -18,8 +18,6 @@ import { ParsePool } from './parallel/parse-pool.js';
 export interface ReplayOptions {
   files: string[];
   pack: RulePack;
-  /** where `pack` was loaded from (undefined: the bundled rules); workers load it again */
-  rulesDir?: string;
   /** keep per-address and per-account tables in the summary (default true; off for jsonl) */
   perAddressSummary?: boolean;
   detector?: Partial<DetectorConfig>;
@@ -95,7 +93,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const fd = workers > 0 && file !== '-' && statSync(file).size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats;
       if (fd !== undefined) {
-        pool ??= new ParsePool(workers, opts.pack, { rules: opts.rulesDir, jsonl: jsonl !== undefined });
+        if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
+        pool ??= new ParsePool(workers, opts.pack, { rules: opts.pack.ruleSet, jsonl: jsonl !== undefined });
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
             beginBatch: (bytes) => jsonl?.beginBlock(bytes),

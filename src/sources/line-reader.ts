@@ -83,7 +83,10 @@ export class LineSplitter {
       start = nl + 1;
     }
     if (this.skipping) return;
-    if (buf.length - start > MAX_LINE_CHARS) {
+    // the unfinished line may end in the CR of a CRLF whose LF is in the next piece: up to one
+    // char more than the limit is not yet too long
+    const pending = buf.length - start;
+    if (pending > MAX_LINE_CHARS + 1 || (pending === MAX_LINE_CHARS + 1 && buf.charCodeAt(buf.length - 1) !== 13)) {
       // drop the over-long line's head now and the rest up to its newline later
       stats.lines++;
       stats.oversized++;

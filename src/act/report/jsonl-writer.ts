@@ -5,11 +5,11 @@
  */
 import type { Decision, SecurityEvent } from '../../core/events.js';
 import type { PipelineSink } from '../../pipeline/pipeline.js';
-import { decisionLine, EventJsonEncoder } from './jsonl.js';
+import { JsonlFormatter } from './jsonl.js';
 import type { BufferedOutput } from './output.js';
 
 export class JsonlWriter implements PipelineSink {
-  private readonly encoder = new EventJsonEncoder();
+  private readonly fmt = new JsonlFormatter();
   /** the current block's encoded lines, while its events go through the pipeline */
   private block: Uint8Array | undefined;
   private written = 0;
@@ -23,12 +23,12 @@ export class JsonlWriter implements PipelineSink {
   event(ev: SecurityEvent): void {
     if (this.block !== undefined && !this.own) return;
     this.catchUp();
-    this.encoder.write(ev, this.out, true);
+    this.out.write(this.fmt.event(ev));
   }
 
   decision(d: Decision): void {
     this.catchUp();
-    this.out.write(decisionLine(d));
+    this.out.write(this.fmt.decision(d));
   }
 
   beginBlock(bytes: Uint8Array): void {

@@ -5,15 +5,14 @@
  * call per event line was the next (8% of samples).
  */
 import type { Writable } from 'node:stream';
-import type { ByteSink } from './byte-sink.js';
 
 const BUFFER_BYTES = 256 * 1024;
 // strings gathered before one encode call; small enough that joining them is cheap
 const GROUP = 64;
 
-export class BufferedOutput implements ByteSink {
-  buf = Buffer.allocUnsafe(BUFFER_BYTES);
-  used = 0;
+export class BufferedOutput {
+  private buf = Buffer.allocUnsafe(BUFFER_BYTES);
+  private used = 0;
   private group: string[] = [];
   private blocked: Promise<void> | undefined;
 
@@ -37,14 +36,6 @@ export class BufferedOutput implements ByteSink {
       }
     }
     this.used += this.buf.write(s, this.used, 'utf8');
-  }
-
-  /** Room for `bytes` more at `buf[used]`, after everything written so far (see ByteSink). */
-  ensure(bytes: number): void {
-    this.encodeGroup();
-    if (this.used + bytes <= this.buf.length) return;
-    this.flush();
-    if (bytes > this.buf.length) this.buf = Buffer.allocUnsafe(bytes);
   }
 
   /** Writes bytes (already encoded) after everything written so far. */

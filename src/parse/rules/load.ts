@@ -102,6 +102,10 @@ export function compileRuleSet(set: RuleSet): CompiledRule[] {
 }
 
 export async function loadRulePack(dir: string = BUNDLED_RULES_DIR): Promise<RulePack> {
-  const set = await readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined);
-  return new RulePack(compileRuleSet(set), new Fingerprinter(set.fingerprints));
+  return rulePackOf(await readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined));
+}
+
+/** A pack from a validated rule set (worker threads get the set, not the directory). */
+export function rulePackOf(set: RuleSet): RulePack {
+  return new RulePack(compileRuleSet(set), new Fingerprinter(set.fingerprints), set);
 }

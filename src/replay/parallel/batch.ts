@@ -65,6 +65,13 @@ export interface BatchResult {
   sessions: Array<[string, string, number]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
   spent: ArrayBuffer;
+  /** the block as requested: its bytes are the first `blockLength` of `spent` */
+  blockLength: number;
+  lineBefore: number;
+  last: boolean;
+  /** DEFERRED records, and addresses the block's processes named (see ParsePool.consume) */
+  deferred: number;
+  remembered: number;
 }
 
 export interface WorkerFailure {
@@ -82,6 +89,9 @@ export class BatchWriter {
   private readonly pieces: string[] = [];
   private textLength = 0;
 
+  private lastRuleId = '';
+  private lastRuleIndex = 0;
+
   constructor(private readonly ruleIndex: ReadonlyMap<string, number>) {}
 
   event(ev: SecurityEvent, jsonEnd: number): void {
@@ -89,7 +99,12 @@ export class BatchWriter {
     const ints = this.ints;
     ints[b + KIND] = EVENT;
     ints[b + LINE] = ev.line ?? 0;
-    ints[b + RULE] = this.ruleIndex.get(ev.ruleId)!;
+    // events come in runs of one rule
+    if (ev.ruleId !== this.lastRuleId) {
+      this.lastRuleId = ev.ruleId;
+      this.lastRuleIndex = this.ruleIndex.get(ev.ruleId)!;
+    }
+    ints[b + RULE] = this.lastRuleIndex;
     ints[b + FLAGS] = (ev.kind === 'ambiguous' ? 1 : 0) | (SERVICE_INDEX.get(ev.service)! << 8);
     ints[b + PORT] = ev.port ?? 0;
     this.str(b + IP, ev.ip);
@@ -99,7 +114,10 @@ export class BatchWriter {
     ints[b + JSON_END] = jsonEnd;
   }
 
+  deferredCount = 0;
+
   deferred(line: string, lineNo: number, jsonAt: number): void {
+    this.deferredCount++;
     const b = this.slot(0);
     this.ints[b + KIND] = DEFERRED;
     this.ints[b + LINE] = lineNo;

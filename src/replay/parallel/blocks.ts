@@ -4,6 +4,7 @@
  * block is its own buffer, handed over to the worker without a copy.
  */
 import { readSync } from 'node:fs';
+import { MAX_LINE_CHARS } from '../../sources/line-reader.js';
 
 export const BLOCK_BYTES = 1 << 20;
 
@@ -16,7 +17,7 @@ export interface Block {
 }
 
 export class BlockReader {
-  /** bytes read, and lines longer than a whole block, which are skipped here (never sent) */
+  /** bytes read, and lines over MAX_LINE_CHARS that are skipped here (never sent) */
   bytes = 0;
   skippedLines = 0;
   private lineBefore = 0;
@@ -37,11 +38,13 @@ export class BlockReader {
 
   next(): Block | undefined {
     while (!this.ended) {
-      const spare = this.spare.pop();
-      const buf = spare !== undefined ? Buffer.from(spare) : Buffer.allocUnsafeSlow(this.blockBytes);
+      // a line may outgrow a block: the buffer then doubles, up to the longest line that is read
+      const size = Math.max(this.blockBytes, this.carry.length < this.blockBytes ? 0 : this.carry.length * 2);
+      const spare = size === this.blockBytes ? this.spare.pop() : undefined;
+      const buf = spare !== undefined ? Buffer.from(spare) : Buffer.allocUnsafeSlow(size);
       buf.set(this.carry, 0);
       let n = this.carry.length;
-      const read = readSync(this.fd, buf, n, this.blockBytes - n, null);
+      const read = readSync(this.fd, buf, n, size - n, null);
       this.bytes += read;
       n += read;
       if (read === 0) {
@@ -51,12 +54,9 @@ export class BlockReader {
       }
       const lastNewline = buf.lastIndexOf(10, n - 1);
       if (lastNewline < 0) {
-        if (n < this.blockBytes) {
-          this.carry = buf.subarray(0, n);
-          continue;
-        }
-        // a line longer than a block is longer than any line is read (MAX_LINE_CHARS): skip it whole
-        this.skipLongLine();
+        // no newline within MAX_LINE_CHARS + 2 bytes (a CR may end the line): too long to read
+        if (n > MAX_LINE_CHARS + 1) this.skipLongLine();
+        else this.carry = buf.subarray(0, n);
         continue;
       }
       this.carry = Uint8Array.prototype.slice.call(buf, lastNewline + 1, n);

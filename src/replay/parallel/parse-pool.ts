@@ -5,15 +5,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
-import { LineParser } from '../../parse/line-parser.js';
+import { LineParser, MAX_SESSIONS } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
-import type { ReadStats } from '../../sources/line-reader.js';
+import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { DEFERRED, eventOf, JSON_END, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
 import type { WorkerOptions } from './parse-worker.js';
 
 /** Blocks handed out and not yet taken back, per worker: enough to keep each busy, bounded in memory. */
 const IN_FLIGHT_PER_WORKER = 3;
+const WORKER_YOUNG_MB = 16;
+const NO_BYTES = new Uint8Array(0);
 
 /** What the pool feeds: events in file order, and where each block's JSON lines go. */
 export interface BatchConsumer {
@@ -40,9 +42,15 @@ export class ParsePool {
     private readonly pack: RulePack,
     opts: WorkerOptions,
   ) {
-    const script = new URL(`./parse-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+    const fromSource = import.meta.url.endsWith('.ts');
+    const script = new URL(`./parse-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+    // run from TypeScript sources (tests, `node --import tsx`), a worker needs tsx registered in it
+    // too: Node 20 does not pass module hooks on to worker threads
+    const execArgv = fromSource ? [...process.execArgv, '--import', tsxRegistration()] : undefined;
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(script, { workerData: opts });
+      // a small young generation: a worker keeps nothing between blocks, and the default size made
+      // the peak RSS of an all-attack replay 260 MB
+      const w = new Worker(script, { workerData: opts, execArgv, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       w.on('message', (m: BatchResult | WorkerFailure) => (m.type === 'error' ? this.fail(new Error(`parse worker: ${m.message}`)) : this.arrived(m)));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
@@ -76,8 +84,9 @@ export class ParsePool {
       }
       if (taken === sent) break;
       const r = await this.take(taken++);
+      if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) this.redo(r, parser, consumer);
+      else this.consume(r, name, parser, consumer);
       blocks.recycle(r.spent);
-      this.consume(r, name, parser, consumer);
       stats.lines += r.lines;
       stats.oversized += r.oversized;
       consumer.onProgress?.(blocks.bytes);
@@ -106,6 +115,24 @@ export class ParsePool {
     consumer.endBatch?.();
     // what this block's processes named, for the deferred lines of later blocks
     for (const [key, ip, at] of r.sessions) parser.sessions.remember(key, ip, at);
+  }
+
+  /**
+   * Parses a block again on the main thread, in order, discarding the worker's answer. For a block
+   * whose handed-back lines might read differently single-threaded: its processes named so many
+   * addresses that, in one session table, the address a handed-back line needs may have been
+   * pushed out (MAX_SESSIONS) before that line.
+   */
+  private redo(r: BatchResult, parser: LineParser, consumer: BatchConsumer): void {
+    consumer.beginBatch?.(NO_BYTES);
+    const stats: ReadStats = { lines: r.lineBefore, bytes: 0, oversized: 0 };
+    const splitter = new LineSplitter((line, lineNo) => {
+      const ev = parser.event(line, lineNo);
+      if (ev !== undefined) consumer.ownEvent(ev, 0);
+    }, stats);
+    splitBytes(new Uint8Array(r.spent, 0, r.blockLength), splitter);
+    if (r.last) splitter.finish();
+    consumer.endBatch?.();
   }
 
   private take(id: number): Promise<BatchResult> {
@@ -139,4 +166,10 @@ export class ParsePool {
     for (const w of this.workers) w.removeAllListeners('exit');
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** A preload module that registers tsx (a development dependency, present whenever sources run). */
+function tsxRegistration(): string {
+  const api = import.meta.resolve('tsx/esm/api');
+  return `data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(api)}; register();`)}`;
 }

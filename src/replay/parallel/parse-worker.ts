@@ -6,26 +6,25 @@
  * answer back to the main thread (DEFERRED), which knows every earlier block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { GrowingBytes } from '../../act/report/byte-sink.js';
-import { EventJsonEncoder } from '../../act/report/jsonl.js';
+import { JsonlFormatter } from '../../act/report/jsonl.js';
 import { LineParser } from '../../parse/line-parser.js';
-import { loadRulePack } from '../../parse/rules/load.js';
+import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { BatchWriter, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { JsonBytes } from './json-bytes.js';
 
 export interface WorkerOptions {
-  /** rule directory; undefined for the bundled pack */
-  rules: string | undefined;
+  /** the rule set the main thread loaded */
+  rules: RuleSet;
   /** also encode each event as a JSON line */
   jsonl: boolean;
 }
 
 const port = parentPort!;
 const opts = workerData as WorkerOptions;
-const pack = await loadRulePack(opts.rules);
+const pack = rulePackOf(opts.rules);
 const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
 let file: FileRequest | undefined;
-const encoder = new EventJsonEncoder();
 
 port.on('message', (msg: FileRequest | BlockRequest) => {
   try {
@@ -44,20 +43,19 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
   // a new parser per block: what it remembers of sshd processes must come from this block only
   const parser = new LineParser(pack, f.reference, f.name, true);
   const batch = new BatchWriter(ruleIndex);
-  const json = opts.jsonl ? new GrowingBytes() : undefined;
+  const json = opts.jsonl ? new JsonBytes(new JsonlFormatter()) : undefined;
   const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
   const splitter = new LineSplitter((line, lineNo) => {
     const ev = parser.event(line, lineNo);
     if (ev !== undefined) {
-      if (json !== undefined) encoder.write(ev, json, true);
-      batch.event(ev, json?.used ?? 0);
+      batch.event(ev, json?.add(ev) ?? 0);
     } else if (parser.missedSession) {
-      batch.deferred(line, lineNo, json?.used ?? 0);
+      batch.deferred(line, lineNo, json?.length ?? 0);
     }
   }, stats);
   splitBytes(req.bytes, splitter);
   if (req.last) splitter.finish();
-  const bytes = json?.bytes();
+  const bytes = json?.finish();
   const result: BatchResult = {
     type: 'batch',
     id: req.id,
@@ -70,6 +68,11 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     json: bytes,
     sessions: parser.sessions.entries(),
     spent: req.bytes.buffer as ArrayBuffer,
+    blockLength: req.bytes.length,
+    lineBefore: req.lineBefore,
+    last: req.last,
+    deferred: batch.deferredCount,
+    remembered: parser.sessions.remembered,
   };
   const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
   if (bytes !== undefined) transfer.push(bytes.buffer as ArrayBuffer);
