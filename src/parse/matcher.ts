@@ -169,18 +169,20 @@ export class RulePack {
     const msg = env.msg;
     const c = msg.charCodeAt(rules.pos);
     const list = c < 128 ? rules.byChar[c]! : rules.wild;
-    // rules of one source often share a prefilter: test each distinct one once per line
     let lastPrefilter = '';
     let lastFound = false;
     let skipped: CompiledRule | undefined;
     for (let r = 0; r < list.length; r++) {
       const rule = list[r]!;
       if (!msg.startsWith(rule.lead)) continue;
-      if (rule.prefilter !== lastPrefilter) {
-        lastPrefilter = rule.prefilter;
-        lastFound = msg.includes(lastPrefilter);
+      // a prefilter inside the lead is known present; otherwise test each distinct one once per line
+      if (!rule.prefilterInLead) {
+        if (rule.prefilter !== lastPrefilter) {
+          lastPrefilter = rule.prefilter;
+          lastFound = msg.includes(lastPrefilter);
+        }
+        if (!lastFound) continue;
       }
-      if (!lastFound) continue;
       for (const p of rule.patterns) {
         if (msg.length > p.maxInput) {
           skipped ??= rule;
@@ -278,7 +280,7 @@ export class RulePack {
 function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
-    if (rule.fromSession || !msg.startsWith(rule.lead) || !msg.includes(rule.prefilter)) continue;
+    if (rule.fromSession || !msg.startsWith(rule.lead) || (!rule.prefilterInLead && !msg.includes(rule.prefilter))) continue;
     for (const p of rule.patterns) {
       if (msg.length > p.maxInput) continue;
       const m = p.whole.exec(msg);

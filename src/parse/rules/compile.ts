@@ -81,6 +81,8 @@ export interface CompiledRule {
    * start with it cannot match, which `startsWith` tells without scanning the message.
    */
   lead: string;
+  /** the prefilter is part of the lead, so a message that starts with the lead holds it */
+  prefilterInLead: boolean;
   patterns: CompiledPattern[];
   samples: Sample[];
 }
@@ -182,10 +184,13 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     fromSession: def.address === 'session',
     prefilter: def.prefilter,
-    lead: commonPrefix(patterns.map((p) => literalLead(p.whole.source))),
+    lead: '',
+    prefilterInLead: false,
     patterns,
     samples: def.samples,
   };
+  rule.lead = commonPrefix(patterns.map((p) => literalLead(p.whole.source)));
+  rule.prefilterInLead = rule.lead.includes(rule.prefilter);
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;

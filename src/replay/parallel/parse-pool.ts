@@ -14,7 +14,6 @@ import type { WorkerOptions } from './parse-worker.js';
 
 /** Blocks handed out and not yet taken back, per worker: enough to keep each busy, bounded in memory. */
 const IN_FLIGHT_PER_WORKER = 3;
-const WORKER_YOUNG_MB = 16;
 const NO_BYTES = new Uint8Array(0);
 
 /** What the pool feeds: events in file order, and where each block's JSON lines go. */
@@ -48,9 +47,7 @@ export class ParsePool {
     // too: Node 20 does not pass module hooks on to worker threads
     const execArgv = fromSource ? [...process.execArgv, '--import', tsxRegistration()] : undefined;
     this.workers = Array.from({ length: size }, () => {
-      // a small young generation: a worker keeps nothing between blocks, and the default size made
-      // the peak RSS of an all-attack replay 260 MB
-      const w = new Worker(script, { workerData: opts, execArgv, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+      const w = new Worker(script, { workerData: opts, execArgv });
       w.on('message', (m: BatchResult | WorkerFailure) => (m.type === 'error' ? this.fail(new Error(`parse worker: ${m.message}`)) : this.arrived(m)));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {

@@ -25,6 +25,8 @@ const opts = workerData as WorkerOptions;
 const pack = rulePackOf(opts.rules);
 const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
 let file: FileRequest | undefined;
+// one for the worker's life: it caches formatted pieces (times within a minute, ports)
+const formatter = new JsonlFormatter();
 
 port.on('message', (msg: FileRequest | BlockRequest) => {
   try {
@@ -43,7 +45,7 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
   // a new parser per block: what it remembers of sshd processes must come from this block only
   const parser = new LineParser(pack, f.reference, f.name, true);
   const batch = new BatchWriter(ruleIndex);
-  const json = opts.jsonl ? new JsonBytes(new JsonlFormatter()) : undefined;
+  const json = opts.jsonl ? new JsonBytes(formatter) : undefined;
   const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
   const splitter = new LineSplitter((line, lineNo) => {
     const ev = parser.event(line, lineNo);
