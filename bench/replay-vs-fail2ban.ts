@@ -116,7 +116,10 @@ async function countPbxguard(file: string): Promise<PbxCounts> {
 
 interface FileResult {
   input: Input;
+  /** the command as users run it (parse workers for large files, one per CPU) */
   pbx: Timing;
+  /** the same with `--workers 0`: everything on one thread */
+  pbxSingle: Timing;
   f2b: Timing;
   pbxLinesPerS: number;
   f2bLinesPerS: number;
@@ -131,16 +134,20 @@ interface FileResult {
 async function benchFile(input: Input, runs: number, target: number): Promise<FileResult> {
   const lines = input.stats.lines;
   const pbxRuns: Timing[] = [];
+  const singleRuns: Timing[] = [];
   const f2bRuns: Timing[] = [];
   const f2bOut = join(OUT_DIR, `fail2ban-regex-${input.name}.txt`);
   for (let i = 0; i < runs; i++) {
     process.stderr.write(`[${input.name}] run ${i + 1}/${runs}: pbxguard replay … `);
     pbxRuns.push(timed(process.execPath, [PBXGUARD, 'replay', '--format', 'jsonl', input.file], '/dev/null'));
-    process.stderr.write(`${pbxRuns.at(-1)!.wallS.toFixed(2)} s; fail2ban-regex … `);
+    process.stderr.write(`${pbxRuns.at(-1)!.wallS.toFixed(2)} s; --workers 0 … `);
+    singleRuns.push(timed(process.execPath, [PBXGUARD, 'replay', '--format', 'jsonl', '--workers', '0', input.file], '/dev/null'));
+    process.stderr.write(`${singleRuns.at(-1)!.wallS.toFixed(2)} s; fail2ban-regex … `);
     f2bRuns.push(timed('fail2ban-regex', [input.file, F2B_FILTER], f2bOut));
     process.stderr.write(`${f2bRuns.at(-1)!.wallS.toFixed(2)} s\n`);
   }
   const pbx = summarise(pbxRuns);
+  const pbxSingle = summarise(singleRuns);
   const f2b = summarise(f2bRuns);
   process.stderr.write(`[${input.name}] counting pbxguard events (untimed) …\n`);
   const pbxCounts = await countPbxguard(input.file);
@@ -149,6 +156,7 @@ async function benchFile(input: Input, runs: number, target: number): Promise<Fi
   return {
     input,
     pbx,
+    pbxSingle,
     f2b,
     pbxLinesPerS: lines / pbx.wallS,
     f2bLinesPerS: lines / f2b.wallS,
@@ -179,6 +187,17 @@ function report(results: FileResult[], m: Machine, runs: number): string {
         `${r.pbx.maxRssMiB.toFixed(0)} MiB | ${r.f2b.wallS.toFixed(2)} s (${cpu(r.f2b)}) | ${fmtInt(r.f2bLinesPerS)} | ${r.f2b.maxRssMiB.toFixed(0)} MiB | ` +
         `**${r.ratio.toFixed(1)}×** (${r.cpuRatio.toFixed(1)}×) | ≥${r.target}×, <${RSS_TARGET_MIB} MB: ${ok ? 'met' : 'NOT met'} |`,
     );
+  }
+  L.push('');
+  L.push('The same with `--workers 0` (everything on one thread; the lightest footprint):');
+  L.push('');
+  L.push('| log | pbxguard --workers 0 wall (CPU) | lines/s | peak RSS | ratio (CPU ratio) |');
+  L.push('|---|---:|---:|---:|---:|');
+  for (const r of results) {
+    const t = r.pbxSingle;
+    const ratio = r.f2b.wallS / t.wallS;
+    const cpuRatio = (r.f2b.userS + r.f2b.sysS) / (t.userS + t.sysS);
+    L.push(`| ${r.input.name} | ${t.wallS.toFixed(2)} s (${cpu(t)}) | ${fmtInt(r.input.stats.lines / t.wallS)} | ${t.maxRssMiB.toFixed(0)} MiB | **${ratio.toFixed(1)}×** (${cpuRatio.toFixed(1)}×) |`);
   }
   L.push('');
   L.push('Sanity check (both tools did the work): ground truth is the generator\'s own count in `<file>.meta.json`.');

@@ -38,19 +38,16 @@ export class BufferedOutput {
     this.used += this.buf.write(s, this.used, 'utf8');
   }
 
-  /** Writes bytes (already encoded) after everything written so far. */
+  /** Copies bytes (already encoded) after everything written so far; the caller may reuse them. */
   writeBytes(bytes: Uint8Array, start: number, end: number): void {
     this.encodeGroup();
-    const n = end - start;
-    if (n <= 0) return;
-    if (this.used + n <= this.buf.length) {
-      this.buf.set(bytes.subarray(start, end), this.used);
+    while (start < end) {
+      if (this.used === this.buf.length) this.flush();
+      const n = Math.min(end - start, this.buf.length - this.used);
+      this.buf.set(bytes.subarray(start, start + n), this.used);
       this.used += n;
-      return;
+      start += n;
     }
-    this.flush();
-    // large: handed to the stream as they are (the caller does not reuse them)
-    this.send(Buffer.from(bytes.buffer, bytes.byteOffset + start, n));
   }
 
   flush(): void {

@@ -39,6 +39,8 @@ export interface BlockRequest {
   lineBefore: number;
   /** the last block of the file (it may end without a newline) */
   last: boolean;
+  /** an earlier block's JSON buffer, written out and handed back: fresh memory costs page faults */
+  jsonBuffer: ArrayBuffer | undefined;
 }
 
 export interface FileRequest {

@@ -9,7 +9,7 @@ import type { JsonlFormatter } from '../../act/report/jsonl.js';
 const GROUP = 64;
 
 export class JsonBytes {
-  private buf = Buffer.allocUnsafeSlow(1 << 20);
+  private buf: Buffer;
   private used = 0;
   private group: string[] = [];
   /** characters gathered in `group` */
@@ -18,7 +18,13 @@ export class JsonBytes {
   private lastFile: string | undefined;
   private fileAscii = true;
 
-  constructor(private readonly fmt: JsonlFormatter) {}
+  /** `reuse`: a buffer an earlier block's lines were in, handed back by the main thread */
+  constructor(
+    private readonly fmt: JsonlFormatter,
+    reuse?: ArrayBuffer,
+  ) {
+    this.buf = reuse !== undefined ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(1 << 20);
+  }
 
   /** Bytes so far (the gathered lines are encoded first). */
   get length(): number {

@@ -35,6 +35,7 @@ export class ParsePool {
   private readonly results = new Map<number, BatchResult>();
   private waiting: { id: number; resolve: (r: BatchResult) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
+  private readonly spareJson: ArrayBuffer[] = [];
 
   constructor(
     size: number,
@@ -75,8 +76,9 @@ export class ParsePool {
           done = true;
           break;
         }
-        const req: BlockRequest = { type: 'block', id: sent, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last };
-        this.workers[sent % this.workers.length]!.postMessage(req, [b.bytes.buffer as ArrayBuffer]);
+        const jsonBuffer = this.spareJson.pop();
+        const req: BlockRequest = { type: 'block', id: sent, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last, jsonBuffer };
+        this.workers[sent % this.workers.length]!.postMessage(req, jsonBuffer !== undefined ? [b.bytes.buffer as ArrayBuffer, jsonBuffer] : [b.bytes.buffer as ArrayBuffer]);
         sent++;
       }
       if (taken === sent) break;
@@ -84,6 +86,8 @@ export class ParsePool {
       if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) this.redo(r, parser, consumer);
       else this.consume(r, name, parser, consumer);
       blocks.recycle(r.spent);
+      // the consumer copied the lines out (BufferedOutput.writeBytes): the buffer can go round again
+      if (r.json !== undefined && this.spareJson.length < 16) this.spareJson.push(r.json.buffer as ArrayBuffer);
       stats.lines += r.lines;
       stats.oversized += r.oversized;
       consumer.onProgress?.(blocks.bytes);

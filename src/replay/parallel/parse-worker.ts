@@ -45,7 +45,7 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
   // a new parser per block: what it remembers of sshd processes must come from this block only
   const parser = new LineParser(pack, f.reference, f.name, true);
   const batch = new BatchWriter(ruleIndex);
-  const json = opts.jsonl ? new JsonBytes(formatter) : undefined;
+  const json = opts.jsonl ? new JsonBytes(formatter, req.jsonBuffer) : undefined;
   const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
   const splitter = new LineSplitter((line, lineNo) => {
     const ev = parser.event(line, lineNo);
