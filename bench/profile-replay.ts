@@ -260,8 +260,10 @@ function main(): number {
   mkdirSync(dir, { recursive: true });
   rmSync(join(dir, profFile), { force: true });
   // 500 µs sampling: twice V8's default resolution, still under ~2% overhead here.
-  const args = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', profFile, '--cpu-prof-interval', values.interval, PBXGUARD, 'replay', '--format', 'jsonl', file];
-  const cmd = `node --cpu-prof --cpu-prof-interval ${values.interval} ${PBXGUARD} replay --format jsonl ${file} > /dev/null`;
+  // one thread: the profile then holds the whole hot path (with workers it would show the main
+  // thread waiting, and each worker's share in a file of its own)
+  const args = ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', profFile, '--cpu-prof-interval', values.interval, PBXGUARD, 'replay', '--format', 'jsonl', '--workers', '0', file];
+  const cmd = `node --cpu-prof --cpu-prof-interval ${values.interval} ${PBXGUARD} replay --format jsonl --workers 0 ${file} > /dev/null`;
   process.stderr.write(`${cmd}\n`);
   const devnull = openSync('/dev/null', 'w');
   const t0 = performance.now();
