@@ -97,19 +97,10 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       let stats: ReadStats;
       if (fd !== undefined) {
         if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
-        pool ??= new ParsePool(workers, opts.pack, { rules: opts.pack.ruleSet, jsonl: jsonl !== undefined });
+        pool ??= new ParsePool(workers, opts.pack, { rules: opts.pack.ruleSet });
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
-            beginBatch: (bytes) => jsonl?.beginBlock(bytes),
-            event: (ev, end) => {
-              jsonl?.blockEvent(end);
-              pipeline.handleEvent(ev);
-            },
-            ownEvent: (ev, at) => {
-              jsonl?.ownEvent(at);
-              pipeline.handleEvent(ev);
-            },
-            endBatch: () => jsonl?.endBlock(),
+            event: (ev) => pipeline.handleEvent(ev),
             afterBatch: opts.backpressure,
             onProgress,
           });

@@ -38,18 +38,6 @@ export class BufferedOutput {
     this.used += this.buf.write(s, this.used, 'utf8');
   }
 
-  /** Copies bytes (already encoded) after everything written so far; the caller may reuse them. */
-  writeBytes(bytes: Uint8Array, start: number, end: number): void {
-    this.encodeGroup();
-    while (start < end) {
-      if (this.used === this.buf.length) this.flush();
-      const n = Math.min(end - start, this.buf.length - this.used);
-      this.buf.set(bytes.subarray(start, start + n), this.used);
-      this.used += n;
-      start += n;
-    }
-  }
-
   flush(): void {
     this.encodeGroup();
     if (this.used === 0) return;

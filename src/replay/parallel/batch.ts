@@ -1,13 +1,13 @@
 /**
  * @module The message a parse worker sends back for one block of lines: its events packed in typed
  * arrays and one string, so the main thread gets them without a structured clone of objects (the
- * cost that sank an earlier worker prototype), plus the block's JSON lines already encoded.
+ * cost that sank an earlier worker prototype).
  */
 import { SERVICES, type SecurityEvent } from '../../core/events.js';
 import type { CompiledRule } from '../../parse/rules/compile.js';
 
 /** Ints per record in `BatchResult.ints`. */
-export const REC = 14;
+export const REC = 13;
 
 /** Record kinds (slot KIND). */
 export const EVENT = 0;
@@ -28,8 +28,6 @@ export const TEXT = 5;
 export const ACCOUNT = 7;
 export const USER_AGENT = 9;
 export const SCANNER = 11;
-/** byte offset in `json` where this record's JSON line ends (where a DEFERRED one's would start) */
-export const JSON_END = 13;
 
 export interface BlockRequest {
   type: 'block';
@@ -39,8 +37,6 @@ export interface BlockRequest {
   lineBefore: number;
   /** the last block of the file (it may end without a newline) */
   last: boolean;
-  /** an earlier block's JSON buffer, written out and handed back: fresh memory costs page faults */
-  jsonBuffer: ArrayBuffer | undefined;
 }
 
 export interface FileRequest {
@@ -61,8 +57,6 @@ export interface BatchResult {
   ints: Int32Array;
   ats: Float64Array;
   text: string;
-  /** the events as JSON lines (only when asked for) */
-  json: Uint8Array | undefined;
   /** the last address each process named in this block, oldest first: [key, ip, at] */
   sessions: Array<[string, string, number]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
@@ -96,7 +90,7 @@ export class BatchWriter {
 
   constructor(private readonly ruleIndex: ReadonlyMap<string, number>) {}
 
-  event(ev: SecurityEvent, jsonEnd: number): void {
+  event(ev: SecurityEvent): void {
     const b = this.slot(ev.at);
     const ints = this.ints;
     ints[b + KIND] = EVENT;
@@ -113,18 +107,16 @@ export class BatchWriter {
     this.str(b + ACCOUNT, ev.account);
     this.str(b + USER_AGENT, ev.userAgent);
     this.str(b + SCANNER, ev.scanner);
-    ints[b + JSON_END] = jsonEnd;
   }
 
   deferredCount = 0;
 
-  deferred(line: string, lineNo: number, jsonAt: number): void {
+  deferred(line: string, lineNo: number): void {
     this.deferredCount++;
     const b = this.slot(0);
     this.ints[b + KIND] = DEFERRED;
     this.ints[b + LINE] = lineNo;
     this.str(b + TEXT, line);
-    this.ints[b + JSON_END] = jsonAt;
   }
 
   text(): string {

@@ -8,23 +8,16 @@ import type { SecurityEvent } from '../../core/events.js';
 import { LineParser, MAX_SESSIONS } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
-import { DEFERRED, eventOf, JSON_END, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
 import type { WorkerOptions } from './parse-worker.js';
 
 /** Blocks handed out and not yet taken back, per worker: enough to keep each busy, bounded in memory. */
 const IN_FLIGHT_PER_WORKER = 3;
-const NO_BYTES = new Uint8Array(0);
 
-/** What the pool feeds: events in file order, and where each block's JSON lines go. */
+/** What the pool feeds: events in file order. */
 export interface BatchConsumer {
-  /** the block's JSON lines, before its events are handed over (jsonl only) */
-  beginBatch?(json: Uint8Array): void;
-  /** an event; `jsonEnd` is where its JSON line ends in the block's bytes */
-  event(ev: SecurityEvent, jsonEnd: number): void;
-  /** an event the main thread made itself (its JSON line is not in the block's bytes) */
-  ownEvent(ev: SecurityEvent, jsonAt: number): void;
-  endBatch?(): void;
+  event(ev: SecurityEvent): void;
   /** after each block; a promise holds reading (output back-pressure) */
   afterBatch?(): Promise<void> | undefined;
   onProgress?(bytes: number): void;
@@ -35,7 +28,6 @@ export class ParsePool {
   private readonly results = new Map<number, BatchResult>();
   private waiting: { id: number; resolve: (r: BatchResult) => void; reject: (e: Error) => void } | undefined;
   private failure: Error | undefined;
-  private readonly spareJson: ArrayBuffer[] = [];
 
   constructor(
     size: number,
@@ -76,9 +68,8 @@ export class ParsePool {
           done = true;
           break;
         }
-        const jsonBuffer = this.spareJson.pop();
-        const req: BlockRequest = { type: 'block', id: sent, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last, jsonBuffer };
-        this.workers[sent % this.workers.length]!.postMessage(req, jsonBuffer !== undefined ? [b.bytes.buffer as ArrayBuffer, jsonBuffer] : [b.bytes.buffer as ArrayBuffer]);
+        const req: BlockRequest = { type: 'block', id: sent, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last };
+        this.workers[sent % this.workers.length]!.postMessage(req, [b.bytes.buffer as ArrayBuffer]);
         sent++;
       }
       if (taken === sent) break;
@@ -86,8 +77,6 @@ export class ParsePool {
       if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) this.redo(r, parser, consumer);
       else this.consume(r, name, parser, consumer);
       blocks.recycle(r.spent);
-      // the consumer copied the lines out (BufferedOutput.writeBytes): the buffer can go round again
-      if (r.json !== undefined && this.spareJson.length < 16) this.spareJson.push(r.json.buffer as ArrayBuffer);
       stats.lines += r.lines;
       stats.oversized += r.oversized;
       consumer.onProgress?.(blocks.bytes);
@@ -101,19 +90,17 @@ export class ParsePool {
   }
 
   private consume(r: BatchResult, name: string, parser: LineParser, consumer: BatchConsumer): void {
-    if (r.json !== undefined) consumer.beginBatch?.(r.json);
     const ints = r.ints;
     const rules = this.pack.rules;
     for (let i = 0; i < r.count; i++) {
       const b = REC * i;
       if (ints[b + KIND] === DEFERRED) {
         const ev = parser.event(textAt(r, b + TEXT)!, ints[b + LINE]);
-        if (ev !== undefined) consumer.ownEvent(ev, ints[b + JSON_END]!);
+        if (ev !== undefined) consumer.event(ev);
       } else {
-        consumer.event(eventOf(r, i, rules, name), ints[b + JSON_END]!);
+        consumer.event(eventOf(r, i, rules, name));
       }
     }
-    consumer.endBatch?.();
     // what this block's processes named, for the deferred lines of later blocks
     for (const [key, ip, at] of r.sessions) parser.sessions.remember(key, ip, at);
   }
@@ -125,15 +112,13 @@ export class ParsePool {
    * pushed out (MAX_SESSIONS) before that line.
    */
   private redo(r: BatchResult, parser: LineParser, consumer: BatchConsumer): void {
-    consumer.beginBatch?.(NO_BYTES);
     const stats: ReadStats = { lines: r.lineBefore, bytes: 0, oversized: 0 };
     const splitter = new LineSplitter((line, lineNo) => {
       const ev = parser.event(line, lineNo);
-      if (ev !== undefined) consumer.ownEvent(ev, 0);
+      if (ev !== undefined) consumer.event(ev);
     }, stats);
     splitBytes(new Uint8Array(r.spent, 0, r.blockLength), splitter);
     if (r.last) splitter.finish();
-    consumer.endBatch?.();
   }
 
   private take(id: number): Promise<BatchResult> {

@@ -1,23 +1,19 @@
 /**
- * @module A parse worker: turns blocks of whole lines into packed events (and their JSON lines),
- * in parallel with the main thread, which runs detection in file order. Everything a line needs
+ * @module A parse worker: turns blocks of whole lines into packed events, in parallel with the
+ * main thread, which runs detection (and writes the output) in file order. Everything a line needs
  * is in the line, except the address sshd's `address: session` lines take from an earlier line of
  * the same process: the worker answers that from its own block only, and hands a line it cannot
  * answer back to the main thread (DEFERRED), which knows every earlier block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { JsonlFormatter } from '../../act/report/jsonl.js';
 import { LineParser } from '../../parse/line-parser.js';
 import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { BatchWriter, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
-import { JsonBytes } from './json-bytes.js';
 
 export interface WorkerOptions {
   /** the rule set the main thread loaded */
   rules: RuleSet;
-  /** also encode each event as a JSON line */
-  jsonl: boolean;
 }
 
 const port = parentPort!;
@@ -25,8 +21,6 @@ const opts = workerData as WorkerOptions;
 const pack = rulePackOf(opts.rules);
 const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
 let file: FileRequest | undefined;
-// one for the worker's life: it caches formatted pieces (times within a minute, ports)
-const formatter = new JsonlFormatter();
 
 port.on('message', (msg: FileRequest | BlockRequest) => {
   try {
@@ -45,19 +39,14 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
   // a new parser per block: what it remembers of sshd processes must come from this block only
   const parser = new LineParser(pack, f.reference, f.name, true);
   const batch = new BatchWriter(ruleIndex);
-  const json = opts.jsonl ? new JsonBytes(formatter, req.jsonBuffer) : undefined;
   const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
   const splitter = new LineSplitter((line, lineNo) => {
     const ev = parser.event(line, lineNo);
-    if (ev !== undefined) {
-      batch.event(ev, json?.add(ev) ?? 0);
-    } else if (parser.missedSession) {
-      batch.deferred(line, lineNo, json?.length ?? 0);
-    }
+    if (ev !== undefined) batch.event(ev);
+    else if (parser.missedSession) batch.deferred(line, lineNo);
   }, stats);
   splitBytes(req.bytes, splitter);
   if (req.last) splitter.finish();
-  const bytes = json?.finish();
   const result: BatchResult = {
     type: 'batch',
     id: req.id,
@@ -67,7 +56,6 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     ints: batch.ints.subarray(0, batch.count * 14),
     ats: batch.ats.subarray(0, batch.count),
     text: batch.text(),
-    json: bytes,
     sessions: parser.sessions.entries(),
     spent: req.bytes.buffer as ArrayBuffer,
     blockLength: req.bytes.length,
@@ -77,6 +65,5 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     remembered: parser.sessions.remembered,
   };
   const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
-  if (bytes !== undefined) transfer.push(bytes.buffer as ArrayBuffer);
   return { result, transfer };
 }
