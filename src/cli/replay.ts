@@ -28,10 +28,14 @@ interface ReplayFlags {
   workers?: number;
 }
 
-/** One parse worker per CPU beside the main thread's detection; none on a single CPU. */
+/**
+ * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (left to the PBX
+ * itself). On 2 CPUs they made an all-attack replay 1.4 times faster but a realistic log no faster,
+ * for 80-100 MB more and both CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
+ */
 function defaultWorkers(): number {
   const cpus = availableParallelism();
-  return cpus >= 2 ? Math.min(cpus, 8) : 0;
+  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
 }
 
 const positiveInt = (v: string): number => {
@@ -62,7 +66,7 @@ export function replayCommand(): Command {
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
-    .option('--workers <n>', 'parse threads for large plain files (default: one per CPU; 0: none)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 32 MiB and more (default: CPUs - 1 from 4 CPUs, else 0)', nonNegativeInt)
     .addHelpText(
       'after',
       [
