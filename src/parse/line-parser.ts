@@ -109,6 +109,7 @@ export class LineParser {
     ctx.line = lineNo;
     const sessionKey = env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
     ctx.sessionIp = undefined;
+    this.sessionUnknown = false;
     if (sessionKey !== undefined) {
       const now = env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
       ctx.sessionIp = this.sessions.lookup(sessionKey, now);

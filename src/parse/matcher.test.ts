@@ -36,3 +36,25 @@ test('two rules that agree on the address give a plain event', () => {
   assert.equal(r.status, 'event');
   if (r.status === 'event') assert.equal(r.event.ip, '198.51.100.1');
 });
+
+test('a rule whose literal lead has a char from 128 up (a latin1-decoded log) is still tried', () => {
+  const fr = compileRule({ ...rule('t/fr', '^\u00c9chec de connexion pour {IP}$'), prefilter: 'chec' }, 'fr.yaml');
+  const en = compileRule({ ...rule('t/en', '^Failed login for {IP}$'), prefilter: 'Failed' }, 'en.yaml');
+  const pack = new RulePack([en, fr]);
+  const r = pack.match(line('\u00c9chec de connexion pour 203.0.113.5'), ctx);
+  assert.equal(r.status, 'event');
+  if (r.status === 'event') assert.equal(r.event.ip, '203.0.113.5');
+  assert.equal(pack.match(line('Failed login for 203.0.113.6'), ctx).status, 'event');
+});
+
+test('a line too long for a later rule that may read it is not trusted with a ban', () => {
+  // the second rule has two {ANY} spans, so it is not run on lines over MAX_MULTI_ANY_INPUT: padding
+  // a line must not silence the check that another reading names another address
+  const a = compileRule(rule('t/one-any', '^login failed from {IP} for user {ANY:account}$'), 'a.yaml');
+  const b = compileRule(rule('t/two-any', '^login failed from {ANY} for user {ANY} at {IP}$'), 'b.yaml');
+  const pack = new RulePack([a, b]);
+  const short = pack.match(line('login failed from 198.51.100.1 for user bob'), ctx);
+  assert.equal(short.status, 'event');
+  const padded = pack.match(line(`login failed from 198.51.100.1 for user ${'x'.repeat(3000)} at 203.0.113.9`), ctx);
+  assert.equal(padded.status, 'ambiguous');
+});

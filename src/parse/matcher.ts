@@ -50,8 +50,8 @@ export interface RuleList {
   pos: number;
   /** by the char code at `pos` (below 128): the rules that may match, in pack order */
   byChar: CompiledRule[][];
-  /** the rules whose lead does not reach past `pos`: they may match whatever is there */
-  wild: CompiledRule[];
+  /** for any other char (or none): the rules whose lead does not reach past `pos`, and those whose lead has a char from 128 up there */
+  other: CompiledRule[];
 }
 
 function dispatch(all: CompiledRule[]): RuleList {
@@ -61,9 +61,11 @@ function dispatch(all: CompiledRule[]): RuleList {
     const first = leads[0]!;
     while (pos < first.length && leads.every((l) => l.charCodeAt(pos) === first.charCodeAt(pos))) pos++;
   }
-  const wild = all.filter((r) => r.lead.length <= pos);
-  const byChar = Array.from({ length: 128 }, (_, c) => all.filter((r) => r.lead.length <= pos || r.lead.charCodeAt(pos) === c));
-  return { all, pos, byChar, wild };
+  const wild = (r: CompiledRule) => r.lead.length <= pos;
+  const byChar = Array.from({ length: 128 }, (_, c) => all.filter((r) => wild(r) || r.lead.charCodeAt(pos) === c));
+  // leads from latin1-decoded logs may hold any char there: they share one list with the wild ones
+  const other = all.filter((r) => wild(r) || r.lead.charCodeAt(pos) >= 128);
+  return { all, pos, byChar, other };
 }
 
 const NO_RULE_LIST: RuleList = dispatch([]);
@@ -168,7 +170,7 @@ export class RulePack {
     if (rules.all.length === 0) return this.end('no-rules', undefined);
     const msg = env.msg;
     const c = msg.charCodeAt(rules.pos);
-    const list = c < 128 ? rules.byChar[c]! : rules.wild;
+    const list = c < 128 ? rules.byChar[c]! : rules.other;
     let lastPrefilter = '';
     let lastFound = false;
     let skipped: CompiledRule | undefined;
@@ -282,7 +284,9 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
     const rule = list[r]!;
     if (rule.fromSession || !msg.startsWith(rule.lead) || (!rule.prefilterInLead && !msg.includes(rule.prefilter))) continue;
     for (const p of rule.patterns) {
-      if (msg.length > p.maxInput) continue;
+      // a rule that may read the line but is not run on one this long: its reading is unknown, so
+      // the line is not trusted either (padding a line must not switch the check off)
+      if (msg.length > p.maxInput) return 'a reading of a line too long to check';
       const m = p.whole.exec(msg);
       if (m === null) continue;
       const raw = addressIn(m, p.slots);

@@ -30,3 +30,18 @@ test('apache and nginx error-log dates resolve; nonsense gives undefined', () =>
   assert.equal(r.resolve('2012/04/09 11:53:29'), new Date(2012, 3, 9, 11, 53, 29).getTime());
   for (const bad of ['', 'Foo 12 10:00:00', '2026-13-45 99:99:99x', 'yesterday']) assert.equal(r.resolve(bad), undefined, bad);
 });
+
+test('Asterisk ISO dates resolve exactly, whatever order the minutes come in (the minute cache)', () => {
+  const r = new TimestampResolver(ref);
+  const p2 = (n: number) => String(n).padStart(2, '0');
+  let seed = 7;
+  const next = (mod: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % mod;
+  for (let i = 0; i < 5000; i++) {
+    const [y, mo, d, h, mi, s, ms] = [2000 + next(40), 1 + next(12), 1 + next(28), next(24), next(60), next(60), next(1000)];
+    const text = `${y}-${p2(mo)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(s)}`;
+    assert.equal(r.resolve(text), new Date(y, mo - 1, d, h, mi, s).getTime(), text);
+    const withMs = `${text}.${String(ms).padStart(3, '0')}`;
+    assert.equal(r.resolve(withMs), new Date(y, mo - 1, d, h, mi, s, ms).getTime(), withMs);
+  }
+  for (const bad of ['2026-11-25 10:00:6x', '2026-11-25 10:0x:01', '2026-11-25 10:00:01.12x']) assert.equal(r.resolve(bad), undefined, bad);
+});

@@ -23,8 +23,8 @@ function msFraction(frac: string | undefined): number {
 export class TimestampResolver {
   private lastText = '';
   private lastValue: number | undefined;
-  /** `YYYY-MM-DD HH:MM` of the last Asterisk-style timestamp, and its ms */
-  private lastMinute = '';
+  /** YYYYMMDDHHMM of the last Asterisk-style timestamp, and its ms */
+  private lastMinuteKey = -1;
   private lastMinuteMs = 0;
 
   constructor(private readonly referenceMs: number) {}
@@ -46,29 +46,30 @@ export class TimestampResolver {
    */
   private fastIso(t: string): number | undefined {
     const n = t.length;
-    if ((n !== 19 && n !== 23) || t.charCodeAt(10) !== 32 || t.charCodeAt(16) !== 58 || t.charCodeAt(4) !== 45) return undefined;
-    if (this.lastMinute === '' || !t.startsWith(this.lastMinute)) {
-      const minute = t.slice(0, 16);
-      const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d)$/.exec(minute);
-      if (m === null) return undefined;
-      const ms = new Date(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!).getTime();
+    if ((n !== 19 && n !== 23) || t.charCodeAt(4) !== 45 || t.charCodeAt(7) !== 45 || t.charCodeAt(10) !== 32 || t.charCodeAt(13) !== 58 || t.charCodeAt(16) !== 58) return undefined;
+    // the minute as a number (YYYYMMDDHHMM): compared without building or comparing strings
+    const year = digits(t, 0, 4);
+    const month = digits(t, 5, 2);
+    const day = digits(t, 8, 2);
+    const hour = digits(t, 11, 2);
+    const minute = digits(t, 14, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return undefined;
+    const key = (((year * 100 + month) * 100 + day) * 100 + hour) * 100 + minute;
+    if (key !== this.lastMinuteKey) {
+      const ms = new Date(year, month - 1, day, hour, minute).getTime();
       if (!Number.isFinite(ms)) return undefined;
-      this.lastMinute = minute;
+      this.lastMinuteKey = key;
       this.lastMinuteMs = ms;
     }
-    const s1 = t.charCodeAt(17) - 48;
-    const s2 = t.charCodeAt(18) - 48;
-    if (s1 < 0 || s1 > 5 || s2 < 0 || s2 > 9) return undefined;
+    const sec = digits(t, 17, 2);
+    if (sec < 0 || sec > 59) return undefined;
     let ms = 0;
     if (n === 23) {
       if (t.charCodeAt(19) !== 46) return undefined;
-      const a = t.charCodeAt(20) - 48;
-      const b = t.charCodeAt(21) - 48;
-      const c = t.charCodeAt(22) - 48;
-      if (a < 0 || a > 9 || b < 0 || b > 9 || c < 0 || c > 9) return undefined;
-      ms = a * 100 + b * 10 + c;
+      ms = digits(t, 20, 3);
+      if (ms < 0) return undefined;
     }
-    return this.lastMinuteMs + (s1 * 10 + s2) * 1000 + ms;
+    return this.lastMinuteMs + sec * 1000 + ms;
   }
 
   private parse(text: string): number | undefined {
@@ -110,6 +111,17 @@ export class TimestampResolver {
     }
     return undefined;
   }
+}
+
+/** The decimal number of `count` digits at `from`, or -1 if one is not a digit. */
+function digits(t: string, from: number, count: number): number {
+  let v = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = t.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 function checked(t: number): number | undefined {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LineParser } from '../../parse/line-parser.js';
 import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
-import { BatchWriter, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { BatchWriter, REC, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 
 export interface WorkerOptions {
   /** the rule set the main thread loaded */
@@ -53,7 +53,7 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     lines: stats.lines - req.lineBefore,
     oversized: stats.oversized,
     count: batch.count,
-    ints: batch.ints.subarray(0, batch.count * 14),
+    ints: batch.ints.subarray(0, batch.count * REC),
     ats: batch.ats.subarray(0, batch.count),
     text: batch.text(),
     sessions: parser.sessions.entries(),
