@@ -171,13 +171,20 @@ export class RulePack {
     const msg = env.msg;
     const c = msg.charCodeAt(rules.pos);
     const list = c < 128 ? rules.byChar[c]! : rules.other;
+    // rules of one source often share a lead or a prefilter: test each distinct one once per line
+    let lastLead = '';
+    let leadFound = true;
     let lastPrefilter = '';
     let lastFound = false;
     let skipped: CompiledRule | undefined;
     for (let r = 0; r < list.length; r++) {
       const rule = list[r]!;
-      if (!msg.startsWith(rule.lead)) continue;
-      // a prefilter inside the lead is known present; otherwise test each distinct one once per line
+      if (rule.lead !== lastLead) {
+        lastLead = rule.lead;
+        leadFound = msg.startsWith(lastLead);
+      }
+      if (!leadFound) continue;
+      // a prefilter inside the lead is known present
       if (!rule.prefilterInLead) {
         if (rule.prefilter !== lastPrefilter) {
           lastPrefilter = rule.prefilter;
