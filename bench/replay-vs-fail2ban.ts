@@ -189,7 +189,7 @@ function report(results: FileResult[], m: Machine, runs: number): string {
     );
   }
   L.push('');
-  L.push(`The same with one parse worker per CPU (\`--workers ${m.cores}\`; files of 32 MiB and more are parsed on worker threads):`);
+  L.push(`The same with one parse worker per CPU (\`--workers ${m.cores}\`; files of 64 MiB and more are parsed on worker threads):`);
   L.push('');
   L.push(`| log | pbxguard --workers ${m.cores} wall (CPU) | lines/s | peak RSS | ratio (CPU ratio) |`);
   L.push('|---|---:|---:|---:|---:|');

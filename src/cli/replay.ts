@@ -30,8 +30,8 @@ interface ReplayFlags {
 
 /**
  * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (left to the PBX
- * itself). On 2 CPUs they made an all-attack replay 1.4 times faster but a realistic log no faster,
- * for 80-100 MB more and both CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
+ * itself). On 2 CPUs they made an all-attack replay 1.35 times faster but a realistic log no faster,
+ * for 80-110 MB more and both CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
  */
 function defaultWorkers(): number {
   const cpus = availableParallelism();
@@ -66,7 +66,7 @@ export function replayCommand(): Command {
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
-    .option('--workers <n>', 'parse threads for plain files of 32 MiB and more (default: CPUs - 1 from 4 CPUs, else 0)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: CPUs - 1 from 4 CPUs, else 0)', nonNegativeInt)
     .addHelpText(
       'after',
       [

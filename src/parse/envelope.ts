@@ -55,14 +55,8 @@ const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 export function parseEnvelope(line: string): Envelope {
   const c0 = line.charCodeAt(0);
   if (c0 === 0x5b /* [ */) {
-    const close = line.indexOf('] ', 1);
-    if (close > 0 && close < 48) {
-      const env = parseAsteriskBody(line, close + 2);
-      if (env) {
-        env.ts = line.slice(1, close);
-        return env;
-      }
-    }
+    const file = asteriskFileOf(line);
+    if (file !== undefined) return asteriskEnvelope(line, file);
     const a = APACHE_ERROR_RE.exec(line);
     if (a) return { family: 'apache-error', ts: a[1]!, msg: line.slice(a[0].length - 1) };
     // only reached when the line is not Asterisk's, so the Asterisk path pays nothing for it
@@ -274,6 +268,7 @@ export function asteriskEnvelope(line: string, file: string): Envelope {
 // file then hashes nothing, and no name is cut from the line (a log has a few dozen files)
 const recentFiles: string[] = [];
 const MAX_RECENT_FILES = 64;
+const MAX_CACHED_NAME = 64;
 
 function fileName(line: string, start: number, end: number): string {
   const length = end - start;
@@ -289,7 +284,8 @@ function fileName(line: string, start: number, end: number): string {
     }
   }
   const name = line.slice(start, end);
-  // a full cache is not grown: names beyond it are cut per line (attacker-made syslog lines)
-  if (recentFiles.length < MAX_RECENT_FILES) recentFiles.push(detach(name));
+  // a full cache is not grown, nor does it take long names: those are cut per line (any local user
+  // can write `asterisk` lines to syslog)
+  if (recentFiles.length < MAX_RECENT_FILES && length <= MAX_CACHED_NAME) recentFiles.push(detach(name));
   return name;
 }

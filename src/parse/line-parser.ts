@@ -91,9 +91,7 @@ export class LineParser {
       this.missedSession = false;
       return undefined;
     }
-    const ev = this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
-    this.missedSession = ev === undefined && this.pack.lastStatus === 'no-session' && this.sessionUnknown;
-    return ev;
+    return this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
   }
 
   /**
@@ -101,7 +99,6 @@ export class LineParser {
    * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
    */
   missedSession = false;
-  private sessionUnknown = false;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     // one context per source, updated per line: the matcher copies what it keeps
@@ -109,18 +106,23 @@ export class LineParser {
     ctx.line = lineNo;
     const sessionKey = env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
     ctx.sessionIp = undefined;
-    this.sessionUnknown = false;
+    // a process's line is dated before matching (its session may have expired); others only when they match
+    let at: number | undefined;
     if (sessionKey !== undefined) {
-      const now = env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
-      ctx.sessionIp = this.sessions.lookup(sessionKey, now);
-      this.sessionUnknown = ctx.sessionIp === undefined && !this.sessions.knows(sessionKey);
+      at = this.timeOf(env);
+      ctx.sessionIp = this.sessions.lookup(sessionKey, at);
     }
     const event = this.pack.eventFor(env, ctx);
+    this.missedSession = event === undefined && sessionKey !== undefined && this.pack.lastStatus === 'no-session' && !this.sessions.knows(sessionKey);
     if (event !== undefined) {
-      if (env.ts !== undefined) event.at = this.ts.resolve(env.ts) ?? this.referenceMs;
+      if (env.ts !== undefined) event.at = at ??= this.timeOf(env);
       if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
     }
     return event;
+  }
+
+  private timeOf(env: Envelope): number {
+    return env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
   }
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */

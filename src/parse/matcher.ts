@@ -95,7 +95,7 @@ export class RulePack {
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */
   candidates(env: Envelope): CompiledRule[] {
-    return this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? '')).all;
+    return this.rulesFor(env.family, subOf(env)).all;
   }
 
   /** Rules for a family and an Asterisk source file or a program name. */
@@ -166,7 +166,7 @@ export class RulePack {
    * undefined. How it ended is left in the `last*` fields for `match`.
    */
   eventFor(env: Envelope, ctx: MatchContext): SecurityEvent | undefined {
-    const rules = this.rulesFor(env.family, env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? ''));
+    const rules = this.rulesFor(env.family, subOf(env));
     if (rules.all.length === 0) return this.end('no-rules', undefined);
     const msg = env.msg;
     const c = msg.charCodeAt(rules.pos);
@@ -280,11 +280,16 @@ export class RulePack {
   }
 }
 
+/** What picks an envelope's rules besides its family: the Asterisk source file or the program. */
+function subOf(env: Envelope): string {
+  return env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? '');
+}
+
 /**
  * An address that a later rule for the same source reads from the line, when it differs: attacker
  * text can make one line fit two formats (an nginx user name shaped like a whole error line), and
- * then neither reading may ban. Only rules whose prefilter occurs are tried, so on Asterisk lines,
- * whose rules have distinct prefilters, this costs about one `includes` per remaining rule.
+ * then neither reading may ban. `list` is the dispatched list the line met, and a rule is run only
+ * when its lead and prefilter occur, so this costs a `startsWith` or an `includes` per later rule.
  */
 function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
   for (let r = matched + 1; r < list.length; r++) {
@@ -293,7 +298,7 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
     for (const p of rule.patterns) {
       // a rule that may read the line but is not run on one this long: its reading is unknown, so
       // the line is not trusted either (padding a line must not switch the check off)
-      if (msg.length > p.maxInput) return 'a reading of a line too long to check';
+      if (msg.length > p.maxInput) return `${rule.id}'s reading (not checked: line too long)`;
       const m = p.whole.exec(msg);
       if (m === null) continue;
       const raw = addressIn(m, p.slots);

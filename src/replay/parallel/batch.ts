@@ -61,11 +61,12 @@ export interface BatchResult {
   sessions: Array<[string, string, number]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
   spent: ArrayBuffer;
-  /** the block as requested: its bytes are the first `blockLength` of `spent` */
+  /** the block as requested: `blockLength` bytes of `spent` from `blockOffset` */
+  blockOffset: number;
   blockLength: number;
   lineBefore: number;
   last: boolean;
-  /** DEFERRED records, and addresses the block's processes named (see ParsePool.consume) */
+  /** DEFERRED records, and addresses the block's processes named (see ParsePool.redo) */
   deferred: number;
   remembered: number;
 }

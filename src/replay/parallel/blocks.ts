@@ -90,7 +90,9 @@ export class BlockReader {
 }
 
 function countNewlines(buf: Buffer, end: number): number {
+  // a view that ends at `end`: past it lies the carry and stale bytes
+  const view = buf.subarray(0, end);
   let n = 0;
-  for (let at = buf.indexOf(10); at >= 0 && at < end; at = buf.indexOf(10, at + 1)) n++;
+  for (let at = view.indexOf(10); at >= 0; at = view.indexOf(10, at + 1)) n++;
   return n;
 }

@@ -117,7 +117,7 @@ export class ParsePool {
       const ev = parser.event(line, lineNo);
       if (ev !== undefined) consumer.event(ev);
     }, stats);
-    splitBytes(new Uint8Array(r.spent, 0, r.blockLength), splitter);
+    splitBytes(new Uint8Array(r.spent, r.blockOffset, r.blockLength), splitter);
     if (r.last) splitter.finish();
   }
 

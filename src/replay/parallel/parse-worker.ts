@@ -58,6 +58,7 @@ function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; t
     text: batch.text(),
     sessions: parser.sessions.entries(),
     spent: req.bytes.buffer as ArrayBuffer,
+    blockOffset: req.bytes.byteOffset,
     blockLength: req.bytes.length,
     lineBefore: req.lineBefore,
     last: req.last,
