@@ -103,3 +103,16 @@ test('attacker-written terminal escapes are shown escaped in the text report', (
   assert.ok(!r.out.includes('\u001b'), 'no raw ESC reaches the terminal');
   assert.match(r.out, /\\x1b\[2J/);
 });
+
+test('a reader that closes the pipe early (| head) stops the replay quietly', () => {
+  // enough events that the output outgrows the pipe's buffer long before the end
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-epipe-'));
+  const log = join(dir, 'big.log');
+  const attack = demoLines.filter((l) => l.includes('failed for')).join('\n') + '\n';
+  writeFileSync(log, attack.repeat(Math.ceil(4_000_000 / attack.length)));
+  // pipefail: the pipeline fails when pbxguard does
+  const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" --import tsx src/bin/pbxguard.ts replay --format jsonl "${log}" | head -n 1`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('{')).length, 1);
+  assert.equal(r.stderr, '', 'no stack trace');
+});
