@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -15,6 +15,7 @@ import { BufferedOutput } from '../src/act/report/output.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { loadRulePack } from '../src/parse/rules/load.js';
 import { runReplay } from '../src/replay/run-replay.js';
+import { ParsePool } from '../src/replay/parallel/parse-pool.js';
 
 const pack = await loadRulePack();
 const dir = mkdtempSync(join(tmpdir(), 'pbxguard-parallel-'));
@@ -415,6 +416,25 @@ test('workers give the same bytes, events, decisions and summary as the single-t
   // two files in one run: the pool and the encoders carry over, the sshd sessions must not
   const both = [finalNewline, noFinalNewline];
   assertSame(await replay(both, 0, SMALL_BLOCK, true), await replay(both, 2, BLOCKS[1]!, true), 'two files, 2 workers');
+});
+
+test('blocks are parsed both by the worker and by the main thread while it waits, and come out in order', async () => {
+  const pool = new ParsePool(1, pack, pack.ruleSet!);
+  const fd = openSync(noFinalNewline, 'r');
+  const lines: number[] = [];
+  try {
+    await pool.replay(fd, 'log', Date.now(), SMALL_BLOCK, { event: (e) => lines.push(e.line!) });
+  } finally {
+    closeSync(fd);
+    await pool.close();
+  }
+  // the worker needs tens of ms to start: the main thread parses the first blocks it would wait for
+  assert.ok(pool.inlineBlocks > 0, 'the main thread parsed none');
+  assert.ok(pool.inlineBlocks < pool.blocks, `the worker parsed none of ${pool.blocks} blocks`);
+  assert.ok(
+    lines.every((n, i) => i === 0 || n > lines[i - 1]!),
+    'events out of line order',
+  );
 });
 
 test('--workers takes a whole number from 0 and rejects -1 and x with status 2', () => {

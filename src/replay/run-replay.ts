@@ -100,7 +100,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       let stats: ReadStats;
       if (fd !== undefined) {
         if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
-        pool ??= new ParsePool(workers, opts.pack, { rules: opts.pack.ruleSet });
+        pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
             event: (ev) => pipeline.handleEvent(ev),

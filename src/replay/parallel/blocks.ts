@@ -33,7 +33,7 @@ export class BlockReader {
   private readonly spare: ArrayBuffer[] = [];
 
   recycle(buffer: ArrayBuffer): void {
-    if (buffer.byteLength === this.blockBytes && this.spare.length < 16) this.spare.push(buffer);
+    if (buffer.byteLength === this.blockBytes && this.spare.length < 4) this.spare.push(buffer);
   }
 
   next(): Block | undefined {

@@ -3,17 +3,21 @@
  * order, on what they send back. Blocks go to the workers in turn and are taken back in order, so
  * every event, decision and JSON line comes out exactly as the single-threaded replay writes them.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
 import { LineParser, MAX_SESSIONS } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
+import type { RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
+import { BlockParser } from './parse-block.js';
 import type { WorkerOptions } from './parse-worker.js';
 
 /** Blocks handed out and not yet taken back, per worker: enough to keep each busy, bounded in memory. */
 const IN_FLIGHT_PER_WORKER = 3;
+/** Blocks parsed and not yet consumed, at most (the main thread's own ones included). */
+const MAX_AHEAD_EXTRA = 4;
 
 /** What the pool feeds: events in file order. */
 export interface BatchConsumer {
@@ -23,57 +27,96 @@ export interface BatchConsumer {
   onProgress?(bytes: number): void;
 }
 
+interface PoolWorker {
+  worker: Worker;
+  /** the main thread's end of the worker's channel: polled with receiveMessageOnPort */
+  port: MessagePort;
+  inFlight: number;
+}
+
 export class ParsePool {
-  private readonly workers: Worker[];
+  private readonly workers: PoolWorker[];
   private readonly results = new Map<number, BatchResult>();
-  private waiting: { id: number; resolve: (r: BatchResult) => void; reject: (e: Error) => void } | undefined;
+  /** bumped by a worker after each message it posts, so the main thread can sleep until one comes */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(4));
+  private readonly inline: BlockParser;
   private failure: Error | undefined;
 
   constructor(
     size: number,
     private readonly pack: RulePack,
-    opts: WorkerOptions,
+    rules: RuleSet,
   ) {
+    this.inline = new BlockParser(pack);
     const fromSource = import.meta.url.endsWith('.ts');
     const script = new URL(`./parse-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
     // run from TypeScript sources (tests, `node --import tsx`), a worker needs tsx registered in it
     // too: Node 20 does not pass module hooks on to worker threads
     const execArgv = fromSource ? [...process.execArgv, '--import', tsxRegistration()] : undefined;
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(script, { workerData: opts, execArgv });
-      w.on('message', (m: BatchResult | WorkerFailure) => (m.type === 'error' ? this.fail(new Error(`parse worker: ${m.message}`)) : this.arrived(m)));
-      w.on('error', (e) => this.fail(e));
-      w.on('exit', (code) => {
+      const { port1, port2 } = new MessageChannel();
+      const workerData: WorkerOptions = { rules, port: port2, signal: this.signal };
+      const worker = new Worker(script, { workerData, transferList: [port2], execArgv });
+      worker.on('error', (e) => this.fail(e));
+      worker.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
       });
-      return w;
+      return { worker, port: port1, inFlight: 0 };
     });
   }
 
-  /** Replays one plain file (an open descriptor) through `consumer`; returns its read statistics. */
+  /** Blocks read, and those the main thread parsed itself (see `replay`). */
+  blocks = 0;
+  inlineBlocks = 0;
+
+  /**
+   * Replays one plain file (an open descriptor) through `consumer`; returns its read statistics.
+   * While the next block in order is not back from a worker, the main thread parses a later block
+   * itself: it also runs detection and output, so on few CPUs it would otherwise wait or the
+   * workers would, and every thread more than CPUs slows all of them.
+   */
   async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<ReadStats> {
     const fileMsg: FileRequest = { type: 'file', name, reference };
-    for (const w of this.workers) w.postMessage(fileMsg);
+    for (const w of this.workers) w.port.postMessage(fileMsg);
     // the main thread's own parser answers the lines a worker could not (sshd sessions across blocks)
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
+    const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
     let done = false;
+    const request = (): BlockRequest | undefined => {
+      const b = done ? undefined : blocks.next();
+      if (b === undefined) {
+        done = true;
+        return undefined;
+      }
+      this.blocks++;
+      return { type: 'block', id: sent++, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last };
+    };
     for (;;) {
-      while (!done && sent - taken < IN_FLIGHT_PER_WORKER * this.workers.length) {
-        const b = blocks.next();
-        if (b === undefined) {
-          done = true;
-          break;
+      for (const w of this.workers) {
+        while (w.inFlight < IN_FLIGHT_PER_WORKER && sent - taken < maxAhead) {
+          const req = request();
+          if (req === undefined) break;
+          w.port.postMessage(req, [req.bytes.buffer as ArrayBuffer]);
+          w.inFlight++;
         }
-        const req: BlockRequest = { type: 'block', id: sent, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last };
-        this.workers[sent % this.workers.length]!.postMessage(req, [b.bytes.buffer as ArrayBuffer]);
-        sent++;
       }
       if (taken === sent) break;
-      const r = await this.take(taken++);
+      this.poll();
+      let r = this.results.get(taken);
+      if (r === undefined && sent - taken < maxAhead) {
+        const req = request();
+        if (req !== undefined) {
+          this.results.set(req.id, this.inline.parse(req, fileMsg).result);
+          this.inlineBlocks++;
+          continue;
+        }
+      }
+      r ??= await this.wait(taken);
+      this.results.delete(taken++);
       if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) this.redo(r, parser, consumer);
       else this.consume(r, name, parser, consumer);
       blocks.recycle(r.spent);
@@ -121,36 +164,43 @@ export class ParsePool {
     if (r.last) splitter.finish();
   }
 
-  private take(id: number): Promise<BatchResult> {
-    if (this.failure) return Promise.reject(this.failure);
-    const r = this.results.get(id);
-    if (r !== undefined) {
-      this.results.delete(id);
-      return Promise.resolve(r);
+  /** Takes every result the workers have posted, without the event loop. */
+  private poll(): void {
+    for (const w of this.workers) {
+      for (let m = receiveMessageOnPort(w.port); m !== undefined; m = receiveMessageOnPort(w.port)) {
+        const msg = m.message as BatchResult | WorkerFailure;
+        if (msg.type === 'error') {
+          this.fail(new Error(`parse worker: ${msg.message}`));
+        } else {
+          w.inFlight--;
+          this.results.set(msg.id, msg);
+        }
+      }
     }
-    return new Promise((resolve, reject) => (this.waiting = { id, resolve, reject }));
   }
 
-  private arrived(r: BatchResult): void {
-    if (this.waiting?.id === r.id) {
-      const w = this.waiting;
-      this.waiting = undefined;
-      w.resolve(r);
-    } else {
-      this.results.set(r.id, r);
+  /** Sleeps until block `id` is back; lets the event loop run now and then, for worker errors and exits. */
+  private async wait(id: number): Promise<BatchResult> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const seen = Atomics.load(this.signal, 0);
+      this.poll();
+      const r = this.results.get(id);
+      if (r !== undefined) return r;
+      if (Atomics.wait(this.signal, 0, seen, 20) === 'timed-out') await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   private fail(e: Error): void {
     this.failure ??= e;
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.reject(e);
   }
 
   async close(): Promise<void> {
-    for (const w of this.workers) w.removeAllListeners('exit');
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const w of this.workers) {
+      w.worker.removeAllListeners('exit');
+      w.port.close();
+    }
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
   }
 }
 

@@ -5,66 +5,36 @@
  * the same process: the worker answers that from its own block only, and hands a line it cannot
  * answer back to the main thread (DEFERRED), which knows every earlier block.
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { LineParser } from '../../parse/line-parser.js';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
-import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
-import { BatchWriter, REC, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import type { BlockRequest, FileRequest, WorkerFailure } from './batch.js';
+import { BlockParser } from './parse-block.js';
 
 export interface WorkerOptions {
   /** the rule set the main thread loaded */
   rules: RuleSet;
+  /** requests come in and results go out here; the main thread polls it without the event loop */
+  port: MessagePort;
+  /** slot 0 is bumped and notified after each result, for the main thread's Atomics.wait */
+  signal: Int32Array;
 }
 
-const port = parentPort!;
 const opts = workerData as WorkerOptions;
-const pack = rulePackOf(opts.rules);
-const ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
+const blocks = new BlockParser(rulePackOf(opts.rules));
 let file: FileRequest | undefined;
 
-port.on('message', (msg: FileRequest | BlockRequest) => {
+opts.port.on('message', (msg: FileRequest | BlockRequest) => {
   try {
-    if (msg.type === 'file') file = msg;
-    else {
-      const { result, transfer } = parseBlock(msg, file!);
-      port.postMessage(result, transfer);
+    if (msg.type === 'file') {
+      file = msg;
+      return;
     }
+    const { result, transfer } = blocks.parse(msg, file!);
+    opts.port.postMessage(result, transfer);
   } catch (e) {
     const failure: WorkerFailure = { type: 'error', message: (e as Error).stack ?? String(e) };
-    port.postMessage(failure);
+    opts.port.postMessage(failure);
   }
+  Atomics.add(opts.signal, 0, 1);
+  Atomics.notify(opts.signal, 0);
 });
-
-function parseBlock(req: BlockRequest, f: FileRequest): { result: BatchResult; transfer: ArrayBuffer[] } {
-  // a new parser per block: what it remembers of sshd processes must come from this block only
-  const parser = new LineParser(pack, f.reference, f.name, true);
-  const batch = new BatchWriter(ruleIndex);
-  const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
-  const splitter = new LineSplitter((line, lineNo) => {
-    const ev = parser.event(line, lineNo);
-    if (ev !== undefined) batch.event(ev);
-    else if (parser.missedSession) batch.deferred(line, lineNo);
-  }, stats);
-  splitBytes(req.bytes, splitter);
-  if (req.last) splitter.finish();
-  const result: BatchResult = {
-    type: 'batch',
-    id: req.id,
-    lines: stats.lines - req.lineBefore,
-    oversized: stats.oversized,
-    count: batch.count,
-    ints: batch.ints.subarray(0, batch.count * REC),
-    ats: batch.ats.subarray(0, batch.count),
-    text: batch.text(),
-    sessions: parser.sessions.entries(),
-    spent: req.bytes.buffer as ArrayBuffer,
-    blockOffset: req.bytes.byteOffset,
-    blockLength: req.bytes.length,
-    lineBefore: req.lineBefore,
-    last: req.last,
-    deferred: batch.deferredCount,
-    remembered: parser.sessions.remembered,
-  };
-  const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
-  return { result, transfer };
-}

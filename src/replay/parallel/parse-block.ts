@@ -1,0 +1,50 @@
+/**
+ * @module One block of whole lines parsed into a packed batch: what a parse worker does, and what
+ * the main thread does itself while no worker's block is ready (so on two CPUs neither idles).
+ */
+import { LineParser } from '../../parse/line-parser.js';
+import type { RulePack } from '../../parse/matcher.js';
+import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
+import { BatchWriter, REC, type BatchResult, type BlockRequest, type FileRequest } from './batch.js';
+
+export class BlockParser {
+  private readonly ruleIndex: Map<string, number>;
+
+  constructor(private readonly pack: RulePack) {
+    this.ruleIndex = new Map(pack.rules.map((r, i) => [r.id, i]));
+  }
+
+  parse(req: BlockRequest, f: FileRequest): { result: BatchResult; transfer: ArrayBuffer[] } {
+    // a new parser per block: what it remembers of sshd processes must come from this block only
+    const parser = new LineParser(this.pack, f.reference, f.name, true);
+    const batch = new BatchWriter(this.ruleIndex);
+    const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
+    const splitter = new LineSplitter((line, lineNo) => {
+      const ev = parser.event(line, lineNo);
+      if (ev !== undefined) batch.event(ev);
+      else if (parser.missedSession) batch.deferred(line, lineNo);
+    }, stats);
+    splitBytes(req.bytes, splitter);
+    if (req.last) splitter.finish();
+    const result: BatchResult = {
+      type: 'batch',
+      id: req.id,
+      lines: stats.lines - req.lineBefore,
+      oversized: stats.oversized,
+      count: batch.count,
+      ints: batch.ints.subarray(0, batch.count * REC),
+      ats: batch.ats.subarray(0, batch.count),
+      text: batch.text(),
+      sessions: parser.sessions.entries(),
+      spent: req.bytes.buffer as ArrayBuffer,
+      blockOffset: req.bytes.byteOffset,
+      blockLength: req.bytes.length,
+      lineBefore: req.lineBefore,
+      last: req.last,
+      deferred: batch.deferredCount,
+      remembered: parser.sessions.remembered,
+    };
+    const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
+    return { result, transfer };
+  }
+}
