@@ -29,9 +29,10 @@ interface ReplayFlags {
 }
 
 /**
- * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (left to the PBX
- * itself). On 2 CPUs they made an all-attack replay 1.35 times faster but a realistic log no faster,
- * for 80-110 MB more and both CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
+ * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (the main thread
+ * parses too while it waits for them). On 2 CPUs one worker made an all-attack replay 1.5 times
+ * faster (2.55 -> 1.70 s) but a realistic log no faster, for ~60 MB more (~200 MB in all) and both
+ * CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
  */
 function defaultWorkers(): number {
   const cpus = availableParallelism();
