@@ -5,6 +5,7 @@ import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import type { SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
 import { detach } from '../core/detach.js';
+import { RulelessLines } from './ruleless-lines.js';
 
 /**
  * The address each process's lines named last, for lines that carry none (sshd's `Disconnecting:
@@ -88,11 +89,16 @@ export class LineParser {
     // most lines of an Asterisk log come from source files no rule reads: drop them unparsed
     const file = asteriskFileOf(line);
     if (file !== undefined && this.pack.rulesFor('asterisk', file).all.length === 0) {
+      this.ruleless.learn(file);
       this.missedSession = false;
       return undefined;
     }
     return this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
   }
+
+  /** Lines `event` would drop unread, told from their bytes (give `skip` to the line reader). */
+  private readonly ruleless = new RulelessLines();
+  readonly skip = (b: Uint8Array, start: number, end: number): boolean => this.ruleless.drops(b, start, end);
 
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,

@@ -123,7 +123,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
               const ev = parser.event(text, lineNo);
               if (ev !== undefined) pipeline.handleEvent(ev);
             };
-        stats = await readLines(file, onLine, { afterChunk: opts.backpressure, onProgress });
+        // per-line sinks see every line; otherwise lines the parser drops unread are not decoded
+        stats = await readLines(file, onLine, { afterChunk: opts.backpressure, onProgress, skip: perLine ? undefined : parser.skip });
       }
       doneBytes += stats.bytes;
       summary.files.push({ name, ...stats });

@@ -30,7 +30,11 @@ export class InputError extends Error {
 /** Called per line; may return a promise to hold reading (output back-pressure). */
 export type LineHandler = (line: string, lineNo: number) => void;
 
+/** Tells from its bytes `b[start, end)` that a line needs no handling (it is counted, never decoded). */
+export type LineSkip = (b: Uint8Array, start: number, end: number) => boolean;
+
 export interface ReadOptions {
+  skip?: LineSkip;
   /** called after each chunk; a returned promise pauses reading until it settles */
   afterChunk?: () => Promise<void> | undefined;
   /** bytes read so far, for progress bars */
@@ -66,6 +70,7 @@ export class LineSplitter {
   constructor(
     private readonly onLine: LineHandler,
     readonly stats: ReadStats,
+    private readonly skip?: LineSkip,
   ) {}
 
   /** Feeds `bytes[from, to)`. */
@@ -103,7 +108,7 @@ export class LineSplitter {
     if (end > start && bytes[end - 1] === 13) end--;
     this.stats.lines++;
     if (end - start > MAX_LINE_CHARS) this.stats.oversized++;
-    else this.onLine(bytes.toString('latin1', start, end), this.stats.lines);
+    else if (this.skip === undefined || !this.skip(bytes, start, end)) this.onLine(bytes.toString('latin1', start, end), this.stats.lines);
   }
 
   /** Keeps (a copy of) the unfinished line's next piece, or drops the line once it is too long. */
@@ -143,7 +148,7 @@ function newlineIn(bytes: Buffer, from: number, to: number): number {
 
 export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
   const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  const splitter = new LineSplitter(onLine, stats);
+  const splitter = new LineSplitter(onLine, stats, opts.skip);
 
   const take = async (bytes: Buffer, from: number, to: number): Promise<void> => {
     stats.bytes += to - from;

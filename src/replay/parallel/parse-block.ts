@@ -23,7 +23,7 @@ export class BlockParser {
       const ev = parser.event(line, lineNo);
       if (ev !== undefined) batch.event(ev);
       else if (parser.missedSession) batch.deferred(line, lineNo);
-    }, stats);
+    }, stats, parser.skip);
     splitBytes(req.bytes, splitter);
     if (req.last) splitter.finish();
     const result: BatchResult = {

@@ -159,7 +159,7 @@ export class ParsePool {
     const splitter = new LineSplitter((line, lineNo) => {
       const ev = parser.event(line, lineNo);
       if (ev !== undefined) consumer.event(ev);
-    }, stats);
+    }, stats, parser.skip);
     splitBytes(new Uint8Array(r.spent, r.blockOffset, r.blockLength), splitter);
     if (r.last) splitter.finish();
   }
