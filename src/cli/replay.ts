@@ -7,7 +7,7 @@ import { parseDuration } from '../core/duration.js';
 import { AddressSet } from '../core/ip.js';
 import { ConfigError } from '../core/config-error.js';
 import { explainLine } from '../act/report/explain.js';
-import { decisionObject, JsonlFormatter } from '../act/report/jsonl.js';
+import { decisionObject, JsonlEncoder } from '../act/report/jsonl.js';
 import { BufferedOutput } from '../act/report/output.js';
 import { renderText } from '../act/report/text.js';
 import { loadRulePack } from '../parse/rules/load.js';
@@ -111,12 +111,13 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   const sinks: PipelineSink[] = [];
   if (flags.format === 'json') {
     // one document, streamed: events as they come, decisions and summary at the end
-    const fmt = new JsonlFormatter();
+    const enc = new JsonlEncoder();
     let first = true;
     out.write('{"events":[');
     sinks.push({
       event: (e) => {
-        out.write((first ? '\n' : ',\n') + fmt.event(e).slice(0, -1));
+        out.write(first ? '\n' : ',\n');
+        enc.event(e, out, false);
         first = false;
       },
     });

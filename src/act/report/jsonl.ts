@@ -1,70 +1,103 @@
 /**
- * @module JSON Lines for events and decisions. Built by hand: this runs once per event, and the
- * fields are either validated (addresses, ids) or escaped with JSON.stringify (attacker text).
+ * @module JSON Lines for events and decisions. Event lines are written as bytes straight into the
+ * output buffer: this runs once per event, and building each line as a string, then joining and
+ * encoding it, cost ~600 ns per event on the all-attack log (~500 ns this way, and no garbage).
+ * Fields are either validated (addresses, ports, times) or escaped with JSON.stringify (attacker text).
  */
 import type { Decision, SecurityEvent } from '../../core/events.js';
+import type { ByteRoom } from './output.js';
 
-export class JsonlFormatter {
+const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
+const LINE = ascii('"line":');
+const AT = ascii('"at":"');
+const IP = ascii(',"ip":');
+const PORT = ascii(',"port":');
+const ACCOUNT = ascii(',"account":');
+const USER_AGENT = ascii(',"userAgent":');
+const SCANNER = ascii(',"scanner":');
+/** bytes a JSON string literal may take per UTF-16 unit of its text (`\u001b`) */
+const MAX_BYTES_PER_UNIT = 6;
+/** every fixed piece of an event line together, with room to spare */
+const FIXED_BYTES = 256;
+
+export class JsonlEncoder {
   private minuteStart = NaN;
   /** `2026-11-25T10:00:` of the last minute seen: consecutive events share it */
-  private minutePrefix = '';
+  private minutePrefix: Buffer = Buffer.alloc(0);
   private lastFile: string | undefined;
-  private lastFileJson = '';
+  private fileJson: Buffer = Buffer.alloc(0);
+  // the constant parts of a line, built once
+  private readonly ruleEnds = new Map<string, Buffer>();
+  private readonly serviceKinds = new Map<string, Map<string, Buffer>>();
 
-  private iso(at: number): string {
-    const inMinute = at - this.minuteStart;
+  /** Writes the event as one JSON object, and a newline after it if asked. */
+  event(ev: SecurityEvent, out: ByteRoom, newline: boolean): void {
+    if (ev.file !== undefined && ev.file !== this.lastFile) {
+      this.lastFile = ev.file;
+      this.fileJson = Buffer.from(`"file":${JSON.stringify(ev.file)},`, 'utf8');
+    }
+    const ruleEnd = this.ruleEnd(ev.ruleId);
+    const text = (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0);
+    const b = out.room(FIXED_BYTES + this.fileJson.length + ruleEnd.length + MAX_BYTES_PER_UNIT * text);
+    let p = out.used;
+    b[p++] = 0x7b; // {
+    if (ev.file !== undefined) p = copy(b, p, this.fileJson);
+    if (ev.line !== undefined) {
+      p = copy(b, p, LINE);
+      p = decimal(b, p, ev.line);
+      b[p++] = 0x2c; // ,
+    }
+    p = copy(b, p, AT);
+    p = this.iso(b, p, ev.at);
+    p = copy(b, p, this.serviceKind(ev));
+    if (ev.ip !== undefined) p = jsonString(b, copy(b, p, IP), ev.ip);
+    if (ev.port !== undefined) {
+      p = copy(b, p, PORT);
+      p = decimal(b, p, ev.port);
+    }
+    if (ev.account !== undefined) p = jsonString(b, copy(b, p, ACCOUNT), ev.account);
+    if (ev.userAgent !== undefined) p = jsonString(b, copy(b, p, USER_AGENT), ev.userAgent);
+    if (ev.scanner !== undefined) p = jsonString(b, copy(b, p, SCANNER), ev.scanner);
+    p = copy(b, p, ruleEnd);
+    if (newline) b[p++] = 0x0a;
+    out.used = p;
+  }
+
+  /** The ISO time (`2026-11-25T10:00:01.123Z`): within the last minute seen, only `ss.mmmZ` is formatted. */
+  private iso(b: Buffer, p: number, at: number): number {
+    let inMinute = at - this.minuteStart;
     if (!(inMinute >= 0 && inMinute < 60_000)) {
       const full = new Date(at).toISOString();
       // years before 0 or after 9999 have a longer form: no shortcut for them
-      if (at < 0 || full.length !== 24) return full;
+      if (at < 0 || full.length !== 24) return p + b.write(full, p, 'latin1');
       this.minuteStart = at - (at % 60_000);
-      this.minutePrefix = full.slice(0, 17);
-      return full;
+      this.minutePrefix = ascii(full.slice(0, 17));
+      inMinute = at - this.minuteStart;
     }
-    let tail = this.inMinute[inMinute];
-    if (tail === undefined) {
-      const sec = Math.floor(inMinute / 1000);
-      const ms = inMinute % 1000;
-      this.inMinute[inMinute] = tail = `${sec < 10 ? '0' : ''}${sec}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
-    }
-    return this.minutePrefix + tail;
+    p = copy(b, p, this.minutePrefix);
+    const sec = Math.floor(inMinute / 1000);
+    const ms = inMinute % 1000;
+    b[p++] = 0x30 + Math.floor(sec / 10);
+    b[p++] = 0x30 + (sec % 10);
+    b[p++] = 0x2e; // .
+    b[p++] = 0x30 + Math.floor(ms / 100);
+    b[p++] = 0x30 + (Math.floor(ms / 10) % 10);
+    b[p++] = 0x30 + (ms % 10);
+    b[p++] = 0x5a; // Z
+    return p;
   }
 
-  // `ss.mmmZ` by ms within the minute, and `,"port":n` by port: formatted once each (number to
-  // text conversions were a third of the formatting time)
-  private readonly inMinute = new Array<string | undefined>(60_000);
-  private readonly ports = new Array<string | undefined>(65_536);
-
-  event(ev: SecurityEvent): string {
-    let s = '{';
-    if (ev.file !== undefined) {
-      if (ev.file !== this.lastFile) {
-        this.lastFile = ev.file;
-        this.lastFileJson = `"file":${JSON.stringify(ev.file)},`;
-      }
-      s += this.lastFileJson;
-    }
-    if (ev.line !== undefined) s += `"line":${ev.line},`;
-    s += `"at":"${this.iso(ev.at)}${this.serviceKind(ev)}`;
-    if (ev.ip !== undefined) s += `,"ip":"${ev.ip}"`;
-    if (ev.port !== undefined) s += this.ports[ev.port] ?? (this.ports[ev.port] = `,"port":${ev.port}`);
-    if (ev.account !== undefined) s += `,"account":${jsonString(ev.account)}`;
-    if (ev.userAgent !== undefined) s += `,"userAgent":${JSON.stringify(ev.userAgent)}`;
-    if (ev.scanner !== undefined) s += `,"scanner":"${ev.scanner}"`;
-    let end = this.ruleEnds.get(ev.ruleId);
-    if (end === undefined) this.ruleEnds.set(ev.ruleId, (end = `,"rule":"${ev.ruleId}"}\n`));
-    return s + end;
+  private ruleEnd(id: string): Buffer {
+    let end = this.ruleEnds.get(id);
+    if (end === undefined) this.ruleEnds.set(id, (end = Buffer.from(`,"rule":${JSON.stringify(id)}}`, 'utf8')));
+    return end;
   }
 
-  // the constant parts of a line, built once: fewer pieces to join per event
-  private readonly ruleEnds = new Map<string, string>();
-  private readonly serviceKinds = new Map<string, Map<string, string>>();
-
-  private serviceKind(ev: SecurityEvent): string {
+  private serviceKind(ev: SecurityEvent): Buffer {
     let byKind = this.serviceKinds.get(ev.service);
-    if (byKind === undefined) this.serviceKinds.set(ev.service, (byKind = new Map<string, string>()));
+    if (byKind === undefined) this.serviceKinds.set(ev.service, (byKind = new Map<string, Buffer>()));
     let s = byKind.get(ev.kind);
-    if (s === undefined) byKind.set(ev.kind, (s = `","service":"${ev.service}","kind":"${ev.kind}"`));
+    if (s === undefined) byKind.set(ev.kind, (s = ascii(`","service":"${ev.service}","kind":"${ev.kind}"`)));
     return s;
   }
 
@@ -73,13 +106,35 @@ export class JsonlFormatter {
   }
 }
 
-/** A JSON string literal; plain printable ASCII (most accounts) needs no escaping pass. */
-function jsonString(s: string): string {
+/** Copies small pieces by hand: a native call per piece cost more than the loop. */
+function copy(b: Buffer, p: number, piece: Buffer): number {
+  for (let i = 0; i < piece.length; i++) b[p++] = piece[i]!;
+  return p;
+}
+
+function decimal(b: Buffer, p: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) return p + b.write(String(n), p, 'latin1');
+  let div = 1;
+  while (div * 10 <= n) div *= 10;
+  for (; div >= 1; div /= 10) {
+    const d = Math.floor(n / div);
+    b[p++] = 0x30 + d;
+    n -= d * div;
+  }
+  return p;
+}
+
+/** A JSON string literal; plain printable ASCII (most accounts) is copied, anything else escaped and encoded as UTF-8. */
+function jsonString(b: Buffer, p: number, s: string): number {
+  const start = p;
+  b[p++] = 0x22;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return JSON.stringify(s);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return start + b.write(JSON.stringify(s), start, 'utf8');
+    b[p++] = c;
   }
-  return `"${s}"`;
+  b[p++] = 0x22;
+  return p;
 }
 
 /** A decision as JSON output shows it (`decision` first, times as ISO strings). */

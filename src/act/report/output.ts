@@ -2,7 +2,8 @@
  * @module Buffered writing to stdout (or any stream) in large pieces, with back-pressure. Small
  * strings are gathered in groups and each group is encoded into a byte buffer with one call:
  * joining everything at once was the hottest line of the all-attack benchmark, and one encode
- * call per event line was the next (8% of samples).
+ * call per event line was the next (8% of samples). Writers of bytes (event lines, see jsonl.ts)
+ * write straight into the buffer.
  */
 import type { Writable } from 'node:stream';
 
@@ -10,9 +11,15 @@ const BUFFER_BYTES = 256 * 1024;
 // strings gathered before one encode call; small enough that joining them is cheap
 const GROUP = 64;
 
-export class BufferedOutput {
+/** Where a writer of bytes writes: `room(n)` gives a buffer with `n` bytes free from `used` on. */
+export interface ByteRoom {
+  room(n: number): Buffer;
+  used: number;
+}
+
+export class BufferedOutput implements ByteRoom {
   private buf = Buffer.allocUnsafe(BUFFER_BYTES);
-  private used = 0;
+  used = 0;
   private group: string[] = [];
   private blocked: Promise<void> | undefined;
 
@@ -21,6 +28,16 @@ export class BufferedOutput {
   write(s: string): void {
     this.group.push(s);
     if (this.group.length >= GROUP) this.encodeGroup();
+  }
+
+  room(n: number): Buffer {
+    // strings written before go first
+    if (this.group.length > 0) this.encodeGroup();
+    if (this.used + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n);
+    }
+    return this.buf;
   }
 
   private encodeGroup(): void {
