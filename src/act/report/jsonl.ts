@@ -106,9 +106,14 @@ export class JsonlEncoder {
   }
 }
 
-/** Copies small pieces by hand: a native call per piece cost more than the loop. */
+/** Copies a constant piece: short ones by hand (a native call costs more), longer ones with one. */
 function copy(b: Buffer, p: number, piece: Buffer): number {
-  for (let i = 0; i < piece.length; i++) b[p++] = piece[i]!;
+  const n = piece.length;
+  if (n > 16) {
+    b.set(piece, p);
+    return p + n;
+  }
+  for (let i = 0; i < n; i++) b[p++] = piece[i]!;
   return p;
 }
 
