@@ -9,6 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, utimesSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { Worker } from 'node:worker_threads';
 import { test } from 'node:test';
 import type { SecurityEvent } from '../src/core/events.js';
 import { BufferedOutput } from '../src/act/report/output.js';
@@ -435,6 +436,24 @@ test('blocks are parsed both by the worker and by the main thread while it waits
     lines.every((n, i) => i === 0 || n > lines[i - 1]!),
     'events out of line order',
   );
+});
+
+// a timeout: before the fix this waited forever
+test('a worker that stops before the end fails the replay instead of leaving it waiting', { timeout: 20_000 }, async () => {
+  const pool = new ParsePool(1, pack, pack.ruleSet!);
+  // stopped from outside before it even starts: it exits with code 0, and its blocks never come back
+  const { workers } = pool as unknown as { workers: Array<{ worker: Worker }> };
+  await workers[0]!.worker.terminate();
+  const fd = openSync(noFinalNewline, 'r');
+  try {
+    await assert.rejects(
+      pool.replay(fd, 'log', Date.now(), SMALL_BLOCK, { event: () => undefined }),
+      /parse worker exited/,
+    );
+  } finally {
+    closeSync(fd);
+    await pool.close();
+  }
 });
 
 test('--workers takes a whole number from 0 and rejects -1 and x with status 2', () => {

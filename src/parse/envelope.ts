@@ -249,7 +249,8 @@ function scanAsteriskBody(line: string, from: number): boolean {
  * read exactly as `parseEnvelope` reads it, or undefined for any other line. Builds nothing:
  * most lines of a busy PBX's log come from files no rule reads (pbx.c, app_dial.c), and the
  * replay hot path drops them with this alone. `asteriskEnvelope` then builds the envelope of a
- * line this accepted, without reading it again.
+ * line this accepted, without reading it again. ruleless-lines.ts reads the same envelope from
+ * bytes: a change here is a change there (its test checks the two agree).
  */
 export function asteriskFileOf(line: string): string | undefined {
   if (line.charCodeAt(0) !== 0x5b /* [ */) return undefined;
@@ -267,8 +268,8 @@ export function asteriskEnvelope(line: string, file: string): Envelope {
 // Asterisk source file names seen recently, so a line's file is one shared string: rule lookup by
 // file then hashes nothing, and no name is cut from the line (a log has a few dozen files)
 const recentFiles: string[] = [];
-const MAX_RECENT_FILES = 64;
-const MAX_CACHED_NAME = 64;
+export const MAX_RECENT_FILES = 64;
+export const MAX_CACHED_NAME = 64;
 
 function fileName(line: string, start: number, end: number): string {
   const length = end - start;

@@ -103,6 +103,7 @@ export class LineParser {
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
    * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
+   * Read right after `event` only: a line the reader skipped (see `skip`) leaves it as it was.
    */
   missedSession = false;
 

@@ -6,22 +6,23 @@
  *
  * Only the common shape is recognised, and only files the parser itself has dropped a line of: a
  * line this takes is one the parser drops (a test checks it on generated envelopes); any other
- * line goes to the parser as before.
+ * line goes to the parser as before. It reads the envelope as `asteriskFileOf` does (envelope.ts):
+ * a change to one is a change to the other.
  */
-
-/** Longest file name, and most names, kept (names come from log text). */
-const MAX_NAME = 64;
-const MAX_NAMES = 64;
+import { MAX_CACHED_NAME, MAX_RECENT_FILES } from './envelope.js';
 
 export class RulelessLines {
   /** files no rule reads, as bytes; the busiest move to the front */
   private readonly names: Buffer[] = [];
+  /** the same names as strings: `learn` runs for every line dropped in a shape `drops` does not take */
+  private readonly known = new Set<string>();
 
   /** The parser dropped a line of `file` (an Asterisk source file) because no rule reads it. */
   learn(file: string): void {
-    if (file.length > MAX_NAME || this.names.length >= MAX_NAMES) return;
-    const bytes = Buffer.from(file, 'latin1');
-    if (!this.names.some((n) => n.equals(bytes))) this.names.push(bytes);
+    // names come from log text: as few and as short as the envelope's own cache of them
+    if (this.known.has(file) || file.length > MAX_CACHED_NAME || this.names.length >= MAX_RECENT_FILES) return;
+    this.known.add(file);
+    this.names.push(Buffer.from(file, 'latin1'));
   }
 
   /**

@@ -13,6 +13,8 @@ function split(text: Buffer, sizes: readonly number[]): { lines: Array<[number, 
   for (let k = 0; at < 2 + text.length; k++) {
     const to = Math.min(2 + text.length, at + sizes[k % sizes.length]!);
     splitter.push(padded, at, to);
+    // an empty piece between any two (a stream may give one), of another buffer
+    splitter.push(Buffer.alloc(0));
     at = to;
   }
   splitter.finish();

@@ -11,6 +11,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 
+/** Longest line read, in bytes (one char per byte: see above). */
 export const MAX_LINE_CHARS = 64 * 1024;
 // stream and gunzip chunk size
 const CHUNK = 1 << 16;
@@ -75,6 +76,8 @@ export class LineSplitter {
 
   /** Feeds `bytes[from, to)`. */
   push(bytes: Buffer, from = 0, to = bytes.length): void {
+    // an empty piece changes nothing (and `hold` reads its last byte)
+    if (from >= to) return;
     let start = from;
     if (this.carryLength > 0 || this.skipping) {
       const nl = newlineIn(bytes, from, to);
@@ -161,8 +164,8 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
   try {
     const fd = path === '-' ? undefined : openPlainFile(path);
     if (fd !== undefined) {
-      // a plain file: synchronous reads into one reused buffer, cut into young-generation-sized
-      // strings; the stream path's per-chunk async reads cost ~10% of a replay when profiled
+      // a plain file: synchronous reads into one reused buffer (the stream path's per-chunk async
+      // reads cost ~10% of a replay when profiled)
       const buf = Buffer.allocUnsafe(READ_BYTES);
       try {
         for (;;) {

@@ -2,7 +2,8 @@
  * @module JSON Lines for events and decisions. Event lines are written as bytes straight into the
  * output buffer: this runs once per event, and building each line as a string, then joining and
  * encoding it, cost ~600 ns per event on the all-attack log (~500 ns this way, and no garbage).
- * Fields are either validated (addresses, ports, times) or escaped with JSON.stringify (attacker text).
+ * Numbers and times are formatted by hand; text fields are copied when plain printable ASCII and
+ * escaped with JSON.stringify otherwise (attacker text), so a line is what JSON.stringify writes.
  */
 import type { Decision, SecurityEvent } from '../../core/events.js';
 import type { ByteRoom } from './output.js';
@@ -37,8 +38,9 @@ export class JsonlEncoder {
       this.fileJson = Buffer.from(`"file":${JSON.stringify(ev.file)},`, 'utf8');
     }
     const ruleEnd = this.ruleEnd(ev.ruleId);
+    const serviceKind = this.serviceKind(ev);
     const text = (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0);
-    const b = out.room(FIXED_BYTES + this.fileJson.length + ruleEnd.length + MAX_BYTES_PER_UNIT * text);
+    const b = out.room(FIXED_BYTES + this.fileJson.length + serviceKind.length + ruleEnd.length + MAX_BYTES_PER_UNIT * text);
     let p = out.used;
     b[p++] = 0x7b; // {
     if (ev.file !== undefined) p = copy(b, p, this.fileJson);
@@ -49,7 +51,7 @@ export class JsonlEncoder {
     }
     p = copy(b, p, AT);
     p = this.iso(b, p, ev.at);
-    p = copy(b, p, this.serviceKind(ev));
+    p = copy(b, p, serviceKind);
     if (ev.ip !== undefined) p = jsonString(b, copy(b, p, IP), ev.ip);
     if (ev.port !== undefined) {
       p = copy(b, p, PORT);
@@ -97,7 +99,7 @@ export class JsonlEncoder {
     let byKind = this.serviceKinds.get(ev.service);
     if (byKind === undefined) this.serviceKinds.set(ev.service, (byKind = new Map<string, Buffer>()));
     let s = byKind.get(ev.kind);
-    if (s === undefined) byKind.set(ev.kind, (s = ascii(`","service":"${ev.service}","kind":"${ev.kind}"`)));
+    if (s === undefined) byKind.set(ev.kind, (s = Buffer.from(`","service":${JSON.stringify(ev.service)},"kind":${JSON.stringify(ev.kind)}`, 'utf8')));
     return s;
   }
 

@@ -1,7 +1,8 @@
 /**
  * @module Parses a large plain file on worker threads while the main thread runs detection, in file
- * order, on what they send back. Blocks go to the workers in turn and are taken back in order, so
- * every event, decision and JSON line comes out exactly as the single-threaded replay writes them.
+ * order, on what they send back; the main thread parses blocks too while it would wait. Blocks are
+ * numbered as read and taken back in that order, so every event, decision and JSON line comes out
+ * exactly as the single-threaded replay writes them.
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
@@ -41,6 +42,17 @@ export class ParsePool {
   private readonly signal = new Int32Array(new SharedArrayBuffer(4));
   private readonly inline: BlockParser;
   private failure: Error | undefined;
+  /** Blocks read so far, and those of them the main thread parsed itself (see `replay`). */
+  private blockCount = 0;
+  private inlineCount = 0;
+
+  get blocks(): number {
+    return this.blockCount;
+  }
+
+  get inlineBlocks(): number {
+    return this.inlineCount;
+  }
 
   constructor(
     size: number,
@@ -58,16 +70,11 @@ export class ParsePool {
       const workerData: WorkerOptions = { rules, port: port2, signal: this.signal };
       const worker = new Worker(script, { workerData, transferList: [port2], execArgv });
       worker.on('error', (e) => this.fail(e));
-      worker.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`parse worker exited with code ${code}`));
-      });
+      // any exit before close() is a failure: the blocks it held would never come back
+      worker.on('exit', (code) => this.fail(new Error(`parse worker exited with code ${code}`)));
       return { worker, port: port1, inFlight: 0 };
     });
   }
-
-  /** Blocks read, and those the main thread parsed itself (see `replay`). */
-  blocks = 0;
-  inlineBlocks = 0;
 
   /**
    * Replays one plain file (an open descriptor) through `consumer`; returns its read statistics.
@@ -92,7 +99,7 @@ export class ParsePool {
         done = true;
         return undefined;
       }
-      this.blocks++;
+      this.blockCount++;
       return { type: 'block', id: sent++, bytes: b.bytes, lineBefore: b.lineBefore, last: b.last };
     };
     for (;;) {
@@ -111,7 +118,7 @@ export class ParsePool {
         const req = request();
         if (req !== undefined) {
           this.results.set(req.id, this.inline.parse(req, fileMsg).result);
-          this.inlineBlocks++;
+          this.inlineCount++;
           continue;
         }
       }
@@ -198,6 +205,7 @@ export class ParsePool {
   async close(): Promise<void> {
     for (const w of this.workers) {
       w.worker.removeAllListeners('exit');
+      w.worker.removeAllListeners('error');
       w.port.close();
     }
     await Promise.all(this.workers.map((w) => w.worker.terminate()));
