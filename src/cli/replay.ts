@@ -30,8 +30,8 @@ interface ReplayFlags {
 
 /**
  * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (the main thread
- * parses too while it waits for them). On 2 CPUs one worker made an all-attack replay 1.5 times
- * faster (2.55 -> 1.70 s) but a realistic log no faster, for ~60 MB more (~200 MB in all) and both
+ * parses too while it waits for them). On 2 CPUs one worker made an all-attack replay 1.4 times
+ * faster (2.24 -> 1.57 s) but a realistic log no faster, for ~90 MB more (~190 MB in all) and both
  * CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
  */
 function defaultWorkers(): number {
