@@ -116,3 +116,43 @@ test('a reader that closes the pipe early (| head) stops the replay quietly', ()
   assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('{')).length, 1);
   assert.equal(r.stderr, '', 'no stack trace');
 });
+
+test('a pipe (process substitution) is read like a file, gzip or not', () => {
+  const plain = pbxguard(['replay', '--format', 'jsonl', DEMO]);
+  for (const producer of [`cat ${DEMO}`, `gzip -c ${DEMO}`]) {
+    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import tsx src/bin/pbxguard.ts replay --format jsonl <(${producer})`], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    // the same events and decisions; only the file name differs (/dev/fd/N)
+    const strip = (s: string) => s.replace(/"file":"[^"]*",/g, '');
+    assert.equal(strip(r.stdout), strip(plain.out), producer);
+  }
+});
+
+test('a file or stdin given twice is a usage error, not counted twice', () => {
+  for (const args of [[DEMO, `./${DEMO}`], ['-', '-']]) {
+    const r = pbxguard(['replay', ...args], '');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /given twice/);
+  }
+  const dir = pbxguard(['replay', 'demo']);
+  assert.equal(dir.code, 2);
+  assert.match(dir.err, /demo: a directory/);
+});
+
+test('--format json stays one valid document when an input fails, and says why', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-json-error-'));
+  const bad = join(dir, 'cut.gz');
+  writeFileSync(bad, gzipSync(Buffer.from(demoLines.join('\n'))).subarray(0, 40));
+  const r = pbxguard(['replay', '--format', 'json', DEMO, bad]);
+  assert.equal(r.code, 2);
+  const doc = JSON.parse(r.out) as { events: unknown[]; error: string };
+  assert.ok(doc.events.length > 40);
+  assert.match(doc.error, /cut\.gz/);
+});
+
+test('an allowlisted address that cracks an account is still reported, only not banned', () => {
+  const r = pbxguard(['replay', '--allow', '2001:db8:bad::/48', DEMO]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Alerts \(1\)[\s\S]*2001:db8:bad::9 {2}pjsip: account 1004 logged in after 8 failures.*\(allowlisted address: not banned\)/);
+  assert.ok(!/Bans it would issue[\s\S]*2001:db8:bad::9\s+1d/.test(r.out), 'no ban for the allowlisted address');
+});

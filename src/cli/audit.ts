@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Finding, Severity } from '../audit/finding.js';
 import type { ReportFormat } from '../audit/report/render.js';
+import { wantsColour } from '../act/report/paint.js';
 import { UsageError } from './usage-error.js';
 
 interface AuditFlags {
@@ -88,7 +89,7 @@ async function auditOrThrow(flags: AuditFlags, { auditSshd, diskSource, effectiv
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
   });
-  process.stdout.write(renderReport(flags.format, result, { color: flags.color && flags.format === 'text' && process.stdout.isTTY === true, auditedDir: dir }));
+  process.stdout.write(renderReport(flags.format, result, { color: flags.format === 'text' && wantsColour(process.stdout, flags.color), auditedDir: dir }));
   return failsAt(result.findings, flags.failOn) ? 1 : 0;
 }
 

@@ -1,5 +1,5 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -10,6 +10,7 @@ import { explainLine } from '../act/report/explain.js';
 import { decisionObject, JsonlEncoder } from '../act/report/jsonl.js';
 import { BufferedOutput } from '../act/report/output.js';
 import { renderText } from '../act/report/text.js';
+import { wantsColour } from '../act/report/paint.js';
 import { loadRulePack } from '../parse/rules/load.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { runReplay } from '../replay/run-replay.js';
@@ -25,6 +26,7 @@ interface ReplayFlags {
   findtime?: number;
   bantime?: number;
   progress: boolean;
+  color: boolean;
   workers?: number;
 }
 
@@ -62,12 +64,13 @@ export function replayCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl', 'json']).default('text'))
     .option('--explain', 'print, for each line, which rule took it or why none did')
     .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
-    .option('--allow <cidr>', 'never ban this address or network (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--allow <cidr>', 'never ban this address or network (repeatable; loopback never is)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
-    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: CPUs - 1 from 4 CPUs, else 0)', nonNegativeInt)
+    .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: with 4 or more CPUs, one per CPU but one, at most 8; else none)', nonNegativeInt)
     .addHelpText(
       'after',
       [
@@ -85,10 +88,17 @@ export function replayCommand(): Command {
 }
 
 async function replay(files: string[], flags: ReplayFlags): Promise<number> {
+  const seen = new Set<string>();
   for (const f of files) {
+    // a file read twice counts its attacks twice; stdin cannot be read twice
+    const key = f === '-' ? '-' : existsSync(f) ? realpathSync(f) : f;
+    if (seen.has(key)) throw new UsageError(`${f === '-' ? 'stdin (-)' : f}: given twice`);
+    seen.add(key);
     if (f === '-') continue;
     if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-    if (!statSync(f).isFile()) throw new UsageError(`${f}: not a regular file`);
+    const st = statSync(f);
+    // a pipe (`<(zcat x.gz)`, /dev/stdin) is read like stdin
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`${f}: ${st.isDirectory() ? 'a directory' : 'not a file or a pipe'}`);
   }
   if (flags.explain && flags.format !== 'text') throw new UsageError('--explain prints text; use it with --format text');
   const allowlist = new AddressSet();
@@ -150,6 +160,8 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     });
   } catch (e) {
     bar?.stop();
+    // the events already written stay a valid document, which says why it ends there
+    if (flags.format === 'json') out.write(`\n],"error":${JSON.stringify(e instanceof Error ? e.message : String(e))}}\n`);
     await out.end();
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
@@ -158,7 +170,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   }
 
   if (flags.format === 'text') {
-    out.write(renderText(summary, process.stdout.isTTY === true));
+    out.write(renderText(summary, wantsColour(process.stdout, flags.color)));
   } else if (flags.format === 'json') {
     out.write(`\n],"decisions":${JSON.stringify(summary.decisions.map(decisionObject))},"summary":${JSON.stringify(summary)}}\n`);
   }

@@ -36,6 +36,24 @@ test('an allowlisted network is never banned', () => {
   assert.equal(p.decide(alert({ ip: '2001:db8::1' })).kind, 'decisions');
 });
 
+test('loopback addresses are never banned, with or without an allowlist', () => {
+  const p = new BanPolicy();
+  for (const ip of ['127.0.0.1', '127.8.9.10', '::1']) assert.equal(p.decide(alert({ ip })).kind, 'allowlisted', ip);
+  assert.equal(p.decide(alert({ ip: '128.0.0.1' })).kind, 'decisions');
+});
+
+test('a cracked account on an allowlisted network is still an alert, only not banned', () => {
+  const allow = new AddressSet();
+  allow.add('203.0.113.0/24');
+  const p = new BanPolicy({ ...DEFAULT_BAN_POLICY, allowlist: allow });
+  const out = bans(p, alert({ detector: 'compromise', reason: 'pjsip: account 1001 logged in after 8 failures' }));
+  assert.deepEqual(
+    out.map((d) => d.action),
+    ['alert'],
+  );
+  assert.match(out[0]!.reason, /logged in after 8 failures \(allowlisted address: not banned\)/);
+});
+
 test('an address is not banned again while its ban runs', () => {
   const p = new BanPolicy();
   bans(p, alert());

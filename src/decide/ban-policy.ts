@@ -1,9 +1,10 @@
 /**
- * @module Turns alerts into decisions: never bans allowlisted networks, does not ban an address
- * twice while its ban runs, lengthens the ban for repeat offenders (recidive) up to permanent.
+ * @module Turns alerts into decisions: never bans allowlisted networks nor loopback (a cracked
+ * account there is still an alert), does not ban an address twice while its ban runs, lengthens the ban for repeat
+ * offenders (recidive) up to permanent.
  */
 import type { Decision } from '../core/events.js';
-import type { AddressSet } from '../core/ip.js';
+import { AddressSet } from '../core/ip.js';
 import type { Alert } from '../detect/alerts.js';
 import { fmtDuration } from '../detect/attack-windows.js';
 import { detach } from '../core/detach.js';
@@ -32,6 +33,15 @@ export const DEFAULT_BAN_POLICY: BanPolicyConfig = {
   maxTrackedAddresses: 100_000,
 };
 
+/**
+ * The host itself, never banned whatever the allowlist says (fail2ban's default `ignoreip` too): a
+ * loopback address in a log is a local client (FreePBX talks to the AMI and its web UI this way),
+ * and a firewall rule against it cuts the PBX off from itself.
+ */
+const LOOPBACK = new AddressSet();
+LOOPBACK.add('127.0.0.0/8');
+LOOPBACK.add('::1');
+
 interface BanRecord {
   count: number;
   until: number;
@@ -52,7 +62,9 @@ export class BanPolicy {
     const prev = this.bans.get(alert.ip);
     // checked first: a banned address keeps alerting on every event while replay runs
     if (prev !== undefined && prev.until > alert.at && alert.detector !== 'compromise') return { kind: 'already-banned', alert };
-    if (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip)) return { kind: 'allowlisted', alert };
+    const allowlisted = LOOPBACK.has(alert.ip) || (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip));
+    // a cracked secret is news wherever the login came from: only the ban is left out
+    if (allowlisted && alert.detector !== 'compromise') return { kind: 'allowlisted', alert };
     const decisions: Decision[] = [];
     const base = {
       target: detach(alert.ip),
@@ -64,7 +76,8 @@ export class BanPolicy {
       accounts: alert.accounts.map(detach),
     };
     if (alert.detector === 'compromise') {
-      decisions.push({ ...base, action: 'alert', reason: alert.reason });
+      decisions.push({ ...base, action: 'alert', reason: allowlisted ? `${alert.reason} (allowlisted address: not banned)` : alert.reason });
+      if (allowlisted) return { kind: 'decisions', decisions };
     }
     const running = prev !== undefined && prev.until > alert.at;
     // a running ban is replaced only to lengthen it (a cracked account found while its address is banned)

@@ -92,7 +92,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   try {
     for (const file of opts.files) {
       const st = file === '-' ? undefined : statSync(file);
-      const reference = st?.mtimeMs ?? opts.now ?? Date.now();
+      // a pipe's mtime says nothing of its lines: like stdin, it is read now
+      const reference = st?.isFile() === true ? st.mtimeMs : (opts.now ?? Date.now());
       const name = file === '-' ? 'stdin' : file;
       const base = doneBytes;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;

@@ -162,7 +162,8 @@ export async function readLines(path: string, onLine: LineHandler, opts: ReadOpt
   };
 
   try {
-    const fd = path === '-' ? undefined : openPlainFile(path);
+    // pipes and devices (`<(zcat x.gz)`, /dev/stdin) are streamed like stdin: they cannot be read at an offset
+    const fd = path === '-' || !statSync(path).isFile() ? undefined : openPlainFile(path);
     if (fd !== undefined) {
       // a plain file: synchronous reads into one reused buffer (the stream path's per-chunk async
       // reads cost ~10% of a replay when profiled)

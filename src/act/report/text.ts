@@ -1,11 +1,9 @@
 /** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
-import { styleText } from 'node:util';
 import type { Decision } from '../../core/events.js';
 import { BanPolicy } from '../../decide/ban-policy.js';
 import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
+import { painter, type Paint } from './paint.js';
 import { safeText } from './safe-text.js';
-
-type Style = Parameters<typeof styleText>[0];
 
 // made on first use: creating it costs ~8 ms of start-up (ICU), which jsonl runs never need
 let int: Intl.NumberFormat | undefined;
@@ -27,7 +25,7 @@ function mb(bytes: number): string {
 }
 
 export function renderText(s: RunSummary, colour: boolean): string {
-  const c = (style: Style, t: string) => (colour ? styleText(style, t) : t);
+  const c = painter(colour);
   const out: string[] = [];
   const bytes = s.files.reduce((n, f) => n + f.bytes, 0);
   const secs = s.elapsedMs / 1000;
@@ -95,7 +93,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   return out.join('\n') + '\n';
 }
 
-function formatBan(d: Decision, c: (s: Style, t: string) => string): string {
+function formatBan(d: Decision, c: Paint): string {
   const acc = d.accounts.length > 0 ? `; accounts ${d.accounts.slice(0, 5).map((a) => safeText(a, 20)).join(', ')}${d.accounts.length > 5 ? ', …' : ''}` : '';
   return `  ${localTime(d.at)}  ${c('yellow', d.target.padEnd(39))} ${BanPolicy.describeLength(d).padEnd(10)}${d.detector.padEnd(12)}${safeText(d.reason, 160)}${acc}`;
 }

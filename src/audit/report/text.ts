@@ -1,16 +1,13 @@
 /** @module The text report: findings grouped by severity, worst first, each with its place, evidence and fix. */
-import * as util from 'node:util';
+import { painter, type Style } from '../../act/report/paint.js';
 import type { AuditSummary, Finding, Severity } from '../finding.js';
 import { SEVERITIES } from '../finding.js';
 import { terminalSafe } from './safe-text.js';
 
-type Style = Parameters<typeof util.styleText>[0];
 const STYLE: Record<Severity, Style> = { critical: ['bold', 'red'], high: 'red', medium: 'yellow', low: 'cyan' };
 
 export function renderText(findings: Finding[], summary: AuditSummary, opts: { color: boolean }): string {
-  // util.styleText arrived in Node 20.12; engines allows 20.11, where the report is simply uncoloured
-  const canPaint = opts.color && typeof util.styleText === 'function';
-  const paint = (style: Style, s: string): string => (canPaint ? util.styleText(style, s) : s);
+  const paint = painter(opts.color);
   const lines: string[] = [];
   for (const sev of SEVERITIES) {
     const group = findings.filter((f) => f.severity === sev);
