@@ -156,3 +156,23 @@ test('an allowlisted address that cracks an account is still reported, only not 
   assert.match(r.out, /Alerts \(1\)[\s\S]*2001:db8:bad::9 {2}pjsip: account 1004 logged in after 8 failures.*\(allowlisted address: not banned\)/);
   assert.ok(!/Bans it would issue[\s\S]*2001:db8:bad::9\s+1d/.test(r.out), 'no ban for the allowlisted address');
 });
+
+test('rotated files given newest first are replayed as given, with a warning; other logs overlapping in time are not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-rotated-'));
+  const lines = demoLines.filter((l) => l.startsWith('['));
+  const half = Math.floor(lines.length / 2);
+  const older = join(dir, 'messages.1');
+  const newer = join(dir, 'messages');
+  writeFileSync(older, lines.slice(0, half).join('\n') + '\n');
+  writeFileSync(newer, lines.slice(half).join('\n') + '\n');
+  const wrong = pbxguard(['replay', '--format', 'jsonl', newer, older]);
+  assert.equal(wrong.code, 0, wrong.err);
+  assert.match(wrong.err, /warning: .*messages\.1 starts \(2026-11-25T09:5\d:\d\dZ\) before .*messages ends .*give rotated files oldest first/);
+  assert.match(pbxguard(['replay', newer, older]).out, /warning: .*messages\.1 starts/);
+  const right = pbxguard(['replay', '--format', 'jsonl', older, newer]);
+  assert.equal(right.err, '');
+  // two different logs of the same hours (messages, security): no warning
+  const security = join(dir, 'security');
+  writeFileSync(security, lines.slice(0, half).join('\n') + '\n');
+  assert.equal(pbxguard(['replay', '--format', 'jsonl', newer, security]).err, '');
+});

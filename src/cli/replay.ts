@@ -169,6 +169,8 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     bar?.stop();
   }
 
+  // the text report lists them; other formats keep stdout machine-readable
+  if (flags.format !== 'text') for (const w of summary.warnings) process.stderr.write(`pbxguard: warning: ${w}\n`);
   if (flags.format === 'text') {
     out.write(renderText(summary, wantsColour(process.stdout, flags.color)));
   } else if (flags.format === 'json') {

@@ -36,6 +36,14 @@ test('an allowlisted network is never banned', () => {
   assert.equal(p.decide(alert({ ip: '2001:db8::1' })).kind, 'decisions');
 });
 
+test('a scanner is banned for at least the bantime given, however long that is', () => {
+  const p = new BanPolicy({ ...DEFAULT_BAN_POLICY, bantime: 2 * 86_400_000 });
+  const [scan] = bans(p, alert({ detector: 'scanner' }));
+  assert.equal(scan?.until, T0 + 2 * 86_400_000);
+  const [plain] = bans(new BanPolicy(), alert({ detector: 'scanner' }));
+  assert.equal(plain?.until, T0 + DEFAULT_BAN_POLICY.severeBantime);
+});
+
 test('loopback addresses are never banned, with or without an allowlist', () => {
   const p = new BanPolicy();
   for (const ip of ['127.0.0.1', '127.8.9.10', '::1']) assert.equal(p.decide(alert({ ip })).kind, 'allowlisted', ip);

@@ -82,7 +82,8 @@ export class BanPolicy {
     const running = prev !== undefined && prev.until > alert.at;
     // a running ban is replaced only to lengthen it (a cracked account found while its address is banned)
     const count = prev !== undefined && alert.at - prev.lastBan < this.cfg.memory ? prev.count + (running ? 0 : 1) : 1;
-    const first = alert.detector === 'scanner' || alert.detector === 'compromise' ? this.cfg.severeBantime : this.cfg.bantime;
+    // a scanner or a cracked secret is never banned for less than a plain run of failures
+    const first = alert.detector === 'scanner' || alert.detector === 'compromise' ? Math.max(this.cfg.severeBantime, this.cfg.bantime) : this.cfg.bantime;
     const length = first * this.cfg.increment ** (count - 1);
     const permanent = length > this.cfg.maxBantime;
     const until = permanent ? Number.POSITIVE_INFINITY : alert.at + length;

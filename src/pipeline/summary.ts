@@ -48,6 +48,8 @@ export class RunSummary implements PipelineSink {
   constructor(readonly perAddress = true) {}
 
   readonly files: FileStats[] = [];
+  /** things the reader should know about the run itself (files given out of order) */
+  readonly warnings: string[] = [];
   /** service → kind → count; nested so no key string is built per event */
   readonly byServiceKind = new Map<Service, Map<EventKind, number>>();
   readonly addresses = new Map<string, AddressStats>();
@@ -157,6 +159,7 @@ export class RunSummary implements PipelineSink {
   toJSON(): object {
     return {
       files: this.files,
+      warnings: this.warnings,
       lines: this.lines,
       elapsedMs: Math.round(this.elapsedMs),
       attackEvents: this.attackEvents,

@@ -14,6 +14,7 @@ import { inputError, openPlainFile, readLines, type ReadStats } from '../sources
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
+import type { SecurityEvent } from '../core/events.js';
 
 export interface ReplayOptions {
   files: string[];
@@ -89,6 +90,11 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   let pool: ParsePool | undefined;
   const started = performance.now();
   let doneBytes = 0;
+  const order = new RotationOrder();
+  const handleEvent = (ev: SecurityEvent): void => {
+    order.saw(ev.at);
+    pipeline.handleEvent(ev);
+  };
   try {
     for (const file of opts.files) {
       const st = file === '-' ? undefined : statSync(file);
@@ -104,7 +110,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
-            event: (ev) => pipeline.handleEvent(ev),
+            event: handleEvent,
             afterBatch: opts.backpressure,
             onProgress,
           });
@@ -119,22 +125,73 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         const parser = new LineParser(opts.pack, reference, name, true);
         // per-line sinks (--explain) need the parse details; otherwise only events go on
         const onLine = perLine
-          ? (text: string, lineNo: number) => pipeline.handle(parser.parse(text, lineNo), text, lineNo)
+          ? (text: string, lineNo: number) => {
+              const parsed = parser.parse(text, lineNo);
+              const r = parsed.result;
+              if (r.status === 'event' || r.status === 'ambiguous') order.saw(r.event.at);
+              pipeline.handle(parsed, text, lineNo);
+            }
           : (text: string, lineNo: number) => {
               const ev = parser.event(text, lineNo);
-              if (ev !== undefined) pipeline.handleEvent(ev);
+              if (ev !== undefined) handleEvent(ev);
             };
         // per-line sinks see every line; otherwise lines the parser drops unread are not decoded
         stats = await readLines(file, onLine, { afterChunk: opts.backpressure, onProgress, skip: perLine ? undefined : parser.skip });
       }
       doneBytes += stats.bytes;
       summary.files.push({ name, ...stats });
+      const warning = order.fileDone(name);
+      if (warning !== undefined) summary.warnings.push(warning);
     }
   } finally {
     await pool?.close();
   }
   summary.elapsedMs = performance.now() - started;
   return summary;
+}
+
+/**
+ * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
+ * messages.1`): windows and ban times run on the lines' own times in the order read, so such a run
+ * counts an old burst after a newer one. Files of different logs (messages, security) overlap in
+ * time by nature and are not compared.
+ */
+class RotationOrder {
+  private first = Infinity;
+  private last = -Infinity;
+  /** latest event time of each log read so far (by name without rotation suffixes) */
+  private readonly lastByLog = new Map<string, { at: number; file: string }>();
+
+  saw(at: number): void {
+    if (at < this.first) this.first = at;
+    if (at > this.last) this.last = at;
+  }
+
+  /** Ends a file; returns a warning when it starts before an earlier file of the same log ended. */
+  fileDone(name: string): string | undefined {
+    const log = logOf(name);
+    const prev = this.lastByLog.get(log);
+    let warning: string | undefined;
+    if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
+      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (messages.2.gz messages.1 messages); the windows ran in the order given`;
+    }
+    if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
+    this.first = Infinity;
+    this.last = -Infinity;
+    return warning;
+  }
+}
+
+// lines of one file are not strictly in order either (threads log late)
+const ORDER_SLACK_MS = 60_000;
+
+/** `/var/log/asterisk/messages.2.gz`, `messages-20261120` → `/var/log/asterisk/messages`. */
+function logOf(name: string): string {
+  return name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, '');
+}
+
+function isoTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '?';
 }
 
 /** An open descriptor when `file` can be cut into blocks (not gzip), else undefined. */

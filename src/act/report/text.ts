@@ -51,10 +51,11 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted address', 'allowlisted addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
   if (s.dropped > 0) notes.push(`${thousands(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
+  for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 300)}`));
 
   const kinds = s.serviceKindCounts();
   if (kinds.length > 0) {
-    out.push('', c('bold', 'Events by service and kind'));
+    out.push('', c('bold', 'All events by service and kind'));
     for (const k of kinds) out.push(`  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${thousands(k.count).padStart(10)}`);
   }
 
