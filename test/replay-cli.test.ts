@@ -74,6 +74,24 @@ test('--explain accounts for every line', () => {
   assert.equal(explained.length, demoLines.length - 1);
   assert.ok(explained.some((l) => / AMBIGUOUS: the line reads as /.test(l)));
   assert.ok(explained.some((l) => /no rules for asterisk app_dial\.c/.test(l)));
+  // an IPv6 address with a port reads unambiguously
+  assert.ok(explained.some((l) => /→ pjsip auth_failure \[2001:db8:bad::9\]:5070/.test(l)));
+});
+
+test('--explain also accounts for lines too long to read, in place', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-explain-long-'));
+  const log = join(dir, 'x.log');
+  const lines = [demoLines[1]!, 'x'.repeat(70_000), demoLines[2]!, 'y'.repeat(200_000)];
+  writeFileSync(log, lines.join('\n'));
+  const r = pbxguard(['replay', '--explain', log]);
+  assert.equal(r.code, 0, r.err);
+  const explained = r.out.split('\n').filter((l) => l.startsWith(`${log}:`));
+  assert.deepEqual(
+    explained.map((l) => Number(/:(\d+) /.exec(l)![1])),
+    [1, 2, 3, 4],
+  );
+  assert.match(explained[1]!, /:2 {2}not read: longer than 64 KiB$/);
+  assert.match(explained[3]!, /:4 {2}not read: longer than 64 KiB$/);
 });
 
 test('--allow spares an address the log would get banned', () => {

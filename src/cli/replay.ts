@@ -14,7 +14,8 @@ import { wantsColour } from '../act/report/paint.js';
 import { loadRulePack } from '../parse/rules/load.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { runReplay } from '../replay/run-replay.js';
-import { InputError, inputSize } from '../sources/line-reader.js';
+import { InputError, inputSize, MAX_LINE_CHARS } from '../sources/line-reader.js';
+import { safeText } from '../act/report/safe-text.js';
 import { UsageError } from './usage-error.js';
 
 interface ReplayFlags {
@@ -133,7 +134,10 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     });
   }
   if (flags.explain) {
-    sinks.push({ line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`, pack)) });
+    sinks.push({
+      line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`, pack)),
+      oversized: (file, n) => out.write(`${safeText(file, 200)}:${n}  not read: longer than ${MAX_LINE_CHARS / 1024} KiB\n`),
+    });
   }
 
   const total = files.reduce((n, f) => n + (inputSize(f) ?? 0), 0);

@@ -17,6 +17,8 @@ export interface PipelineSink {
   suppressed?(alert: Alert, why: 'allowlisted' | 'already-banned'): void;
   /** every parsed line; only wire this for `--explain`, it is called per line */
   line?(parsed: ParsedLine, text: string, lineNo: number): void;
+  /** with `line`: a line too long to read (MAX_LINE_CHARS), skipped unparsed */
+  oversized?(file: string, lineNo: number): void;
 }
 
 export class Pipeline {

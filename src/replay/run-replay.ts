@@ -65,6 +65,9 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
     out.line = (p, t, n) => {
       for (let i = 0; i < withLine.length; i++) withLine[i]!.line!(p, t, n);
     };
+    out.oversized = (f, n) => {
+      for (const s of withLine) s.oversized?.(f, n);
+    };
   }
   return out;
 }
@@ -84,7 +87,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const jsonl = opts.jsonl !== undefined ? new JsonlWriter(opts.jsonl) : undefined;
   const sinks: PipelineSink[] = [summary, ...(opts.sinks ?? [])];
   if (jsonl !== undefined) sinks.push(jsonl);
-  const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanOut(sinks));
+  const fanned = fanOut(sinks);
+  const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanned);
   const perLine = sinks.some((s) => s.line !== undefined);
   const workers = perLine ? 0 : (opts.workers ?? 0);
   let pool: ParsePool | undefined;
@@ -136,7 +140,12 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
               if (ev !== undefined) handleEvent(ev);
             };
         // per-line sinks see every line; otherwise lines the parser drops unread are not decoded
-        stats = await readLines(file, onLine, { afterChunk: opts.backpressure, onProgress, skip: perLine ? undefined : parser.skip });
+        stats = await readLines(file, onLine, {
+          afterChunk: opts.backpressure,
+          onProgress,
+          skip: perLine ? undefined : parser.skip,
+          onOversized: perLine ? (n) => fanned.oversized?.(name, n) : undefined,
+        });
       }
       doneBytes += stats.bytes;
       summary.files.push({ name, ...stats });

@@ -36,6 +36,8 @@ export type LineSkip = (b: Uint8Array, start: number, end: number) => boolean;
 
 export interface ReadOptions {
   skip?: LineSkip;
+  /** called with the number of each line skipped for being longer than MAX_LINE_CHARS */
+  onOversized?: (lineNo: number) => void;
   /** called after each chunk; a returned promise pauses reading until it settles */
   afterChunk?: () => Promise<void> | undefined;
   /** bytes read so far, for progress bars */
@@ -72,6 +74,7 @@ export class LineSplitter {
     private readonly onLine: LineHandler,
     readonly stats: ReadStats,
     private readonly skip?: LineSkip,
+    private readonly onOversized?: (lineNo: number) => void,
   ) {}
 
   /** Feeds `bytes[from, to)`. */
@@ -110,7 +113,7 @@ export class LineSplitter {
     let end = nl;
     if (end > start && bytes[end - 1] === 13) end--;
     this.stats.lines++;
-    if (end - start > MAX_LINE_CHARS) this.stats.oversized++;
+    if (end - start > MAX_LINE_CHARS) this.oversized();
     else if (this.skip === undefined || !this.skip(bytes, start, end)) this.onLine(bytes.toString('latin1', start, end), this.stats.lines);
   }
 
@@ -122,7 +125,7 @@ export class LineSplitter {
     if (n > MAX_LINE_CHARS + 1 || (n === MAX_LINE_CHARS + 1 && bytes[to - 1] !== 13)) {
       // drop the over-long line's head now and the rest up to its newline later
       this.stats.lines++;
-      this.stats.oversized++;
+      this.oversized();
       this.skipping = true;
       this.carry = [];
       this.carryLength = 0;
@@ -130,6 +133,11 @@ export class LineSplitter {
     }
     this.carry.push(Buffer.from(bytes.subarray(from, to)));
     this.carryLength = n;
+  }
+
+  private oversized(): void {
+    this.stats.oversized++;
+    this.onOversized?.(this.stats.lines);
   }
 
   /** The last line, when the text did not end with a newline. */
@@ -151,7 +159,7 @@ function newlineIn(bytes: Buffer, from: number, to: number): number {
 
 export async function readLines(path: string, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
   const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  const splitter = new LineSplitter(onLine, stats, opts.skip);
+  const splitter = new LineSplitter(onLine, stats, opts.skip, opts.onOversized);
 
   const take = async (bytes: Buffer, from: number, to: number): Promise<void> => {
     stats.bytes += to - from;

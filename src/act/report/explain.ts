@@ -10,9 +10,10 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
   switch (r.status) {
     case 'event': {
       const e = r.event;
-      const port = e.port !== undefined ? `:${e.port}` : '';
+      // an IPv6 address with a port is bracketed, as in a URL: `2001:db8::9:5070` would read as one address
+      const host = e.port === undefined ? e.ip : e.ip!.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
       const extra = [e.account !== undefined ? `account ${safeText(e.account, 40)}` : '', e.scanner !== undefined ? `scanner ${e.scanner}` : ''].filter(Boolean).join(', ');
-      return `${where}  ${r.rule.id} → ${e.service} ${e.kind} ${e.ip}${port}${extra ? ` (${extra})` : ''}\n`;
+      return `${where}  ${r.rule.id} → ${e.service} ${e.kind} ${host}${extra ? ` (${extra})` : ''}\n`;
     }
     case 'ambiguous':
       return `${where}  ${r.rule.id} → AMBIGUOUS: the line reads as ${r.candidates[0]} and as ${safeText(r.candidates[1], 45)}; no address taken\n`;
