@@ -249,7 +249,7 @@ function scanAsteriskBody(line: string, from: number): boolean {
  * read exactly as `parseEnvelope` reads it, or undefined for any other line. Builds nothing:
  * most lines of a busy PBX's log come from files no rule reads (pbx.c, app_dial.c), and the
  * replay hot path drops them with this alone. `asteriskEnvelope` then builds the envelope of a
- * line this accepted, without reading it again. ruleless-lines.ts reads the same envelope from
+ * line this accepted, without reading it again. asterisk-bytes.ts reads the same envelope from
  * bytes: a change here is a change there (its test checks the two agree).
  */
 export function asteriskFileOf(line: string): string | undefined {
@@ -262,7 +262,12 @@ export function asteriskFileOf(line: string): string | undefined {
 
 /** The envelope of the line `asteriskFileOf` just accepted, whose file it returned. */
 export function asteriskEnvelope(line: string, file: string): Envelope {
-  return { family: 'asterisk', file, msg: line.slice(scan.msgStart), ts: line.slice(1, scan.tsEnd) };
+  return asteriskEnvelopeAt(line, file, scan.tsEnd, scan.msgStart);
+}
+
+/** The envelope of an Asterisk line whose parts were found elsewhere (asterisk-bytes.ts). */
+export function asteriskEnvelopeAt(line: string, file: string, tsEnd: number, msgStart: number): Envelope {
+  return { family: 'asterisk', file, msg: line.slice(msgStart), ts: line.slice(1, tsEnd) };
 }
 
 // Asterisk source file names seen recently, so a line's file is one shared string: rule lookup by
@@ -271,7 +276,8 @@ const recentFiles: string[] = [];
 export const MAX_RECENT_FILES = 64;
 export const MAX_CACHED_NAME = 64;
 
-function fileName(line: string, start: number, end: number): string {
+/** The source file name at `line[start, end)`, as one shared string per name (see recentFiles). */
+export function fileName(line: string, start: number, end: number): string {
   const length = end - start;
   for (let k = 0; k < recentFiles.length; k++) {
     const f = recentFiles[k]!;

@@ -1,11 +1,11 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
-import { asteriskEnvelope, asteriskFileOf, parseEnvelope } from './envelope.js';
+import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import type { SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
 import { detach } from '../core/detach.js';
-import { RulelessLines } from './ruleless-lines.js';
+import { AsteriskBytes, RULELESS, SHAPED } from './asterisk-bytes.js';
 
 /**
  * The address each process's lines named last, for lines that carry none (sshd's `Disconnecting:
@@ -88,22 +88,43 @@ export class LineParser {
   event(line: string, lineNo?: number): SecurityEvent | undefined {
     // most lines of an Asterisk log come from source files no rule reads: drop them unparsed
     const file = asteriskFileOf(line);
-    if (file !== undefined && this.pack.rulesFor('asterisk', file).all.length === 0) {
-      this.ruleless.learn(file);
-      this.missedSession = false;
-      return undefined;
-    }
+    if (file !== undefined && this.dropsFile(file)) return undefined;
     return this.eventOf(file !== undefined ? asteriskEnvelope(line, file) : parseEnvelope(line), lineNo);
   }
 
-  /** Lines `event` would drop unread, told from their bytes (give `skip` to the line reader). */
-  private readonly ruleless = new RulelessLines();
-  readonly skip = (b: Uint8Array, start: number, end: number): boolean => this.ruleless.drops(b, start, end);
+  /**
+   * The hot path of file input: `event` of the line `b[start, end)` (latin1), with Asterisk's own
+   * envelope read from the bytes. A line of a file no rule reads is not even decoded, and any other
+   * line of that shape is not scanned again as a string.
+   */
+  eventIn(b: Buffer, start: number, end: number, lineNo: number): SecurityEvent | undefined {
+    const bytes = this.bytes;
+    const shape = bytes.read(b, start, end);
+    if (shape === RULELESS) {
+      this.missedSession = false;
+      return undefined;
+    }
+    const line = b.toString('latin1', start, end);
+    if (shape !== SHAPED) return this.event(line, lineNo);
+    const file = fileName(line, bytes.fileStart, bytes.fileEnd);
+    if (this.dropsFile(file)) return undefined;
+    return this.eventOf(asteriskEnvelopeAt(line, file, bytes.tsEnd, bytes.msgStart), lineNo);
+  }
+
+  /** Whether no rule reads lines of this Asterisk source file (then the line is done with). */
+  private dropsFile(file: string): boolean {
+    if (this.pack.rulesFor('asterisk', file).all.length > 0) return false;
+    this.bytes.learn(file);
+    this.missedSession = false;
+    return true;
+  }
+
+  /** Asterisk envelopes read from bytes, and the files no rule reads (learned from dropped lines). */
+  private readonly bytes = new AsteriskBytes();
 
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
    * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
-   * Read right after `event` only: a line the reader skipped (see `skip`) leaves it as it was.
    */
   missedSession = false;
 

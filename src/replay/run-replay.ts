@@ -10,7 +10,7 @@ import { LineParser } from '../parse/line-parser.js';
 import type { RulePack } from '../parse/matcher.js';
 import { Pipeline, type PipelineSink } from '../pipeline/pipeline.js';
 import { RunSummary } from '../pipeline/summary.js';
-import { inputError, openPlainFile, readLines, type ReadStats } from '../sources/line-reader.js';
+import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, type ReadStats } from '../sources/line-reader.js';
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
@@ -128,22 +128,20 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       } else {
         const parser = new LineParser(opts.pack, reference, name, true);
         // per-line sinks (--explain) need the parse details; otherwise only events go on
-        const onLine = perLine
-          ? (text: string, lineNo: number) => {
+        const onLine: ByteLineHandler = perLine
+          ? decoded((text, lineNo) => {
               const parsed = parser.parse(text, lineNo);
               const r = parsed.result;
               if (r.status === 'event' || r.status === 'ambiguous') order.saw(r.event.at);
               pipeline.handle(parsed, text, lineNo);
-            }
-          : (text: string, lineNo: number) => {
-              const ev = parser.event(text, lineNo);
+            })
+          : (b, start, end, lineNo) => {
+              const ev = parser.eventIn(b, start, end, lineNo);
               if (ev !== undefined) handleEvent(ev);
             };
-        // per-line sinks see every line; otherwise lines the parser drops unread are not decoded
         stats = await readLines(file, onLine, {
           afterChunk: opts.backpressure,
           onProgress,
-          skip: perLine ? undefined : parser.skip,
           onOversized: perLine ? (n) => fanned.oversized?.(name, n) : undefined,
         });
       }

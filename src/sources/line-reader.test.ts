@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LineSplitter, MAX_LINE_CHARS, type ReadStats } from './line-reader.js';
+import { decoded, LineSplitter, MAX_LINE_CHARS, type ReadStats } from './line-reader.js';
 
 /** Every line the splitter gives for `text` fed in pieces of the given sizes (cycled). */
 function split(text: Buffer, sizes: readonly number[]): { lines: Array<[number, string]>; stats: ReadStats } {
   const lines: Array<[number, string]> = [];
   const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  const splitter = new LineSplitter((line, n) => lines.push([n, line]), stats);
+  const splitter = new LineSplitter(decoded((line, n) => lines.push([n, line])), stats);
   // pieces are views of one larger buffer, as the file reader's are: bytes past `to` must be ignored
   const padded = Buffer.concat([Buffer.from('x\n'), text, Buffer.from('\ny\n')]);
   let at = 2;

@@ -19,11 +19,11 @@ export class BlockParser {
     const parser = new LineParser(this.pack, f.reference, f.name, true);
     const batch = new BatchWriter(this.ruleIndex);
     const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
-    const splitter = new LineSplitter((line, lineNo) => {
-      const ev = parser.event(line, lineNo);
+    const splitter = new LineSplitter((b, start, end, lineNo) => {
+      const ev = parser.eventIn(b, start, end, lineNo);
       if (ev !== undefined) batch.event(ev);
-      else if (parser.missedSession) batch.deferred(line, lineNo);
-    }, stats, parser.skip);
+      else if (parser.missedSession) batch.deferred(b.toString('latin1', start, end), lineNo);
+    }, stats);
     splitBytes(req.bytes, splitter);
     if (req.last) splitter.finish();
     const result: BatchResult = {

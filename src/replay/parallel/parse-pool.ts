@@ -163,10 +163,10 @@ export class ParsePool {
    */
   private redo(r: BatchResult, parser: LineParser, consumer: BatchConsumer): void {
     const stats: ReadStats = { lines: r.lineBefore, bytes: 0, oversized: 0 };
-    const splitter = new LineSplitter((line, lineNo) => {
-      const ev = parser.event(line, lineNo);
+    const splitter = new LineSplitter((b, start, end, lineNo) => {
+      const ev = parser.eventIn(b, start, end, lineNo);
       if (ev !== undefined) consumer.event(ev);
-    }, stats, parser.skip);
+    }, stats);
     splitBytes(new Uint8Array(r.spent, r.blockOffset, r.blockLength), splitter);
     if (r.last) splitter.finish();
   }

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { AsteriskBytes, NOT_SHAPED, RULELESS, SHAPED } from './asterisk-bytes.js';
+import { asteriskEnvelope, asteriskFileOf } from './envelope.js';
+import { LineParser } from './line-parser.js';
+import { loadRulePack } from './rules/load.js';
+
+const pack = await loadRulePack();
+
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Envelopes near Asterisk's format, valid and not: every part in its variants (the first ones valid, and more often picked). */
+function envelope(rand: () => number): string {
+  const pick = <T>(xs: readonly T[]): T => xs[rand() < 0.75 ? Math.floor(rand() * 2) : Math.floor(rand() * xs.length)]!;
+  const ts = pick(['2026-11-25 10:00:01', 'Nov 25 10:00:01', '2026-11-25 10:00:01.123', 'x] y', '', 'a'.repeat(47), 'a'.repeat(46)]);
+  const level = pick(['VERBOSE', 'NOTICE', 'WARNING', 'DEBUG', 'SECURITY', 'VE', 'ABCDEFGHIJK', 'ABCDEFGHIJ', 'notice', 'NOTICE ']);
+  const lwp = pick(['[1234]', '[1]', '[12345678901]', '[1234567890]', '[]', '[12a]', '1234]', '[1234']);
+  const call = pick(['', '[C-0000046b]', '[C-00000000000000001]', '[C-0000000000000001]', '[C-]', '[C-0000046B]', '[C-000', '[D-0000046b]', ':']);
+  const file = pick(['pbx.c', 'chan_sip.c', 'app_dial.c', 'res_pjsip/pjsip_distributor.c', 'Ext.', 'Ext. x', 'pbx', 'pbx.c ', 'pb:x.c', '']);
+  const rest = pick([
+    `: Registration from '"1"<sip:1@x>' failed for '192.0.2.7:5060' - Wrong password`,
+    `: Request 'REGISTER' from '<sip:9@x>' failed for '198.51.100.4:5060' (callid: a) - No matching endpoint found`,
+    ': Executing [s@x:1] Set("a")',
+    ':42 in f: msg',
+    ': ',
+    ':',
+    '',
+    ':msg',
+    '::',
+    ' : x',
+  ]);
+  return `[${ts}] ${level}${lwp}${call} ${file}${rest}`;
+}
+
+function mutate(line: string, rand: () => number): string {
+  const chars = [...line];
+  const n = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < n && chars.length > 0; k++) {
+    const at = Math.floor(rand() * chars.length);
+    const op = rand();
+    if (op < 0.4) chars[at] = String.fromCharCode(32 + Math.floor(rand() * 95));
+    else if (op < 0.7) chars.splice(at, 1);
+    else chars.splice(at, 0, ['[', ']', ' ', ':', 'C', '-', '0'][Math.floor(rand() * 7)]!);
+  }
+  return chars.join('');
+}
+
+const REFERENCE = Date.UTC(2026, 10, 25);
+
+test('a line read from its bytes gives what the string parser gives, and its envelope where the string scan finds it', () => {
+  // two parsers fed the same lines, one from bytes and one from text: they learn the same files
+  const fromBytes = new LineParser(pack, REFERENCE, 'x');
+  const fromText = new LineParser(pack, REFERENCE, 'x');
+  const reader = new AsteriskBytes();
+  const rand = prng(11);
+  const seen = [0, 0, 0];
+  for (let k = 0; k < 200_000; k++) {
+    let line = envelope(rand);
+    if (k % 2 === 1) line = mutate(line, rand);
+    // the line sits inside a larger buffer, with bytes that must not be read around it
+    const b = Buffer.from(`\n${line}\n[2026-11-25 10:00:01] NOTICE[1] pbx.c: `, 'latin1');
+    const end = 1 + line.length;
+    const a = fromBytes.eventIn(b, 1, end, k + 1);
+    const t = fromText.event(line, k + 1);
+    assert.deepEqual(a, t, JSON.stringify(line));
+    assert.equal(fromBytes.missedSession, fromText.missedSession);
+    if (k === 100) reader.learn('pbx.c');
+    const shape = reader.read(b, 1, end);
+    seen[shape]!++;
+    if (shape === NOT_SHAPED) continue;
+    const file = asteriskFileOf(line);
+    assert.ok(file !== undefined, `read as Asterisk's, but not by the string scan: ${JSON.stringify(line)}`);
+    if (shape === RULELESS) {
+      assert.equal(file, 'pbx.c', JSON.stringify(line));
+      continue;
+    }
+    const env = asteriskEnvelope(line, file);
+    assert.equal(line.slice(reader.fileStart, reader.fileEnd), file, JSON.stringify(line));
+    assert.equal(line.slice(reader.msgStart), env.msg, JSON.stringify(line));
+    assert.equal(line.slice(1, reader.tsEnd), env.ts, JSON.stringify(line));
+  }
+  // the test means something only when each answer comes up often
+  assert.ok(
+    seen.every((n) => n > 20_000),
+    `not shaped ${seen[NOT_SHAPED]}, rule-less ${seen[RULELESS]}, shaped ${seen[SHAPED]}`,
+  );
+});
+
+test('a file is dropped from its bytes only once the parser has dropped a line of it, and never a file rules read', () => {
+  const reader = new AsteriskBytes();
+  const line = (f: string) => Buffer.from(`[2026-11-25 10:00:00] NOTICE[1] ${f}: Registration from '"1"<sip:1@x>' failed for '192.0.2.7:5060' - Wrong password`, 'latin1');
+  const pbx = line('pbx.c');
+  assert.equal(reader.read(pbx, 0, pbx.length), SHAPED, 'nothing learned yet');
+  const parser = new LineParser(pack, REFERENCE);
+  assert.equal(parser.eventIn(pbx, 0, pbx.length, 1), undefined);
+  const sip = line('chan_sip.c');
+  assert.ok(parser.eventIn(sip, 0, sip.length, 2) !== undefined);
+  reader.learn('pbx.c');
+  assert.equal(reader.read(pbx, 0, pbx.length), RULELESS);
+  assert.equal(reader.read(sip, 0, sip.length), SHAPED);
+});
