@@ -107,8 +107,13 @@ test('usage and input errors exit with status 2 and name the culprit', () => {
   const badAllow = pbxguard(['replay', '--allow', 'office', DEMO]);
   assert.equal(badAllow.code, 2);
   assert.match(badAllow.err, /--allow: .*office/);
-  assert.equal(pbxguard(['replay', '--format', 'xml', DEMO]).code, 2);
+  const xml = pbxguard(['replay', '--format', 'xml', DEMO]);
+  assert.equal(xml.code, 2);
+  // the option parser's messages read like every other error, and point to the help
+  assert.match(xml.err, /^pbxguard: option '-f, --format <format>' argument 'xml' is invalid[\s\S]*\(see: pbxguard replay --help\)/);
   assert.equal(pbxguard(['replay', '--maxretry', 'zero', DEMO]).code, 2);
+  assert.equal(pbxguard(['replay', '--bantime', '1h30', DEMO]).code, 2);
+  assert.match(pbxguard(['replay', '--bantime', '1h30m', DEMO]).out, /\s90m\s+maxretry/);
 });
 
 test('attacker-written terminal escapes are shown escaped in the text report', () => {

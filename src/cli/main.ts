@@ -5,17 +5,21 @@ import { rulesCommand } from './rules.js';
 import { UsageError } from './usage-error.js';
 import { auditCommand } from './audit.js';
 
+/** The option parser's messages in pbxguard's own form (`pbxguard: …`, as every other error). */
+const output = { writeErr: (s: string) => process.stderr.write(s.startsWith('error: ') ? `pbxguard: ${s.slice('error: '.length)}` : s) };
+
 /** Exit status: 0 success, 1 findings/failures reported, 2 usage or input errors. */
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('pbxguard')
     .description('Security guard for Asterisk/FreePBX phone systems')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput(output)
+    .showHelpAfterError('(see: pbxguard --help)');
   program.addCommand(replayCommand());
   program.addCommand(rulesCommand());
   program.addCommand(auditCommand());
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) c.exitOverride().configureOutput(output).showHelpAfterError(`(see: pbxguard ${c.name()} --help)`);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -8,7 +8,8 @@ import { detach } from '../core/detach.js';
 const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
 const MAX_DECISIONS = 100_000;
-const ACCOUNTS_PER_ADDRESS = 8;
+/** accounts kept per address for the report (an enumeration tries hundreds) */
+export const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
  * Per attacking address, kept for the whole run: one small object, because there can be a hundred

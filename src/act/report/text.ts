@@ -1,7 +1,7 @@
 /** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
 import type { Decision } from '../../core/events.js';
 import { BanPolicy } from '../../decide/ban-policy.js';
-import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
+import { ACCOUNTS_PER_ADDRESS, accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
 import { painter, type Paint } from './paint.js';
 import { safeText } from './safe-text.js';
 
@@ -67,9 +67,9 @@ export function renderText(s: RunSummary, colour: boolean): string {
     out.push('', c('bold', 'Top attacking addresses'));
     for (const [ip, n] of top) {
       const a = s.addresses.get(ip)!;
-      const acc = accountsOf(a)
-        .map((x) => safeText(x, 24))
-        .join(', ');
+      const kept = accountsOf(a);
+      // a full list may have been cut: say so
+      const acc = kept.map((x) => safeText(x, 24)).join(', ') + (kept.length >= ACCOUNTS_PER_ADDRESS ? ', …' : '');
       out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
     }
   }
