@@ -68,7 +68,10 @@ export class ParsePool {
     this.workers = Array.from({ length: size }, () => {
       const { port1, port2 } = new MessageChannel();
       const workerData: WorkerOptions = { rules, port: port2, signal: this.signal };
-      const worker = new Worker(script, { workerData, transferList: [port2], execArgv });
+      // a parser's garbage dies young: half the default young generation is as fast (all-attack,
+      // --workers 1: 1.61-1.67 vs 1.65-1.75 s) and keeps ~15 MB less (172-179 vs 190-194 MB)
+      const resourceLimits = { maxYoungGenerationSizeMb: 24 };
+      const worker = new Worker(script, { workerData, transferList: [port2], execArgv, resourceLimits });
       worker.on('error', (e) => this.fail(e));
       // any exit before close() is a failure: the blocks it held would never come back
       worker.on('exit', (code) => this.fail(new Error(`parse worker exited with code ${code}`)));
