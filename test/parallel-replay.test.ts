@@ -15,7 +15,7 @@ import type { SecurityEvent } from '../src/core/events.js';
 import { BufferedOutput } from '../src/act/report/output.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { loadRulePack } from '../src/parse/rules/load.js';
-import { runReplay } from '../src/replay/run-replay.js';
+import { eventShare, runReplay } from '../src/replay/run-replay.js';
 import { ParsePool } from '../src/replay/parallel/parse-pool.js';
 
 const pack = await loadRulePack();
@@ -454,6 +454,26 @@ test('a worker that stops before the end fails the replay instead of leaving it 
     closeSync(fd);
     await pool.close();
   }
+});
+
+test('the share of lines yielding events tells an attack-heavy log from a typical one', () => {
+  const attack = demoLines.filter((l) => l.includes('failed for') || l.includes('failed to authenticate'));
+  const noise = (i: number) => `[2026-11-25 10:00:00] VERBOSE[1][C-0000046b] pbx.c: Executing [${i}@from-internal:1] Set("PJSIP/2-1", "x=${i}") in new stack`;
+  const dense = join(dir, 'dense.log');
+  const typical = join(dir, 'typical.log');
+  // past the 1 MiB sampled, so the sample ends mid-file
+  writeFileSync(dense, Array.from({ length: 12_000 }, (_, i) => (i % 2 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
+  writeFileSync(typical, Array.from({ length: 12_000 }, (_, i) => (i % 10 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
+  const share = (file: string): number => {
+    const fd = openSync(file, 'r');
+    try {
+      return eventShare(fd, pack, Date.now());
+    } finally {
+      closeSync(fd);
+    }
+  };
+  assert.ok(Math.abs(share(dense) - 0.5) < 0.02, `dense ${share(dense)}`);
+  assert.ok(Math.abs(share(typical) - 0.1) < 0.02, `typical ${share(typical)}`);
 });
 
 test('--workers takes a whole number from 0 and rejects -1 and x with status 2', () => {

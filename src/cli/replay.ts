@@ -32,14 +32,14 @@ interface ReplayFlags {
 }
 
 /**
- * Parse workers only where they pay: with 4 or more CPUs, one per CPU but one (the main thread
- * parses too while it waits for them). On 2 CPUs one worker made an all-attack replay 1.4 times
- * faster (2.24 -> 1.57 s) but a realistic log no faster, for ~90 MB more (~190 MB in all) and both
- * CPUs of the machine (bench/RESULTS.md); `--workers N` still asks.
+ * Parse workers where they pay: one per CPU but one (the main thread parses too while it waits for
+ * them), at most 8. Below 4 CPUs only for logs mostly of attack lines: on 2 CPUs one worker made an
+ * all-attack replay 1.4 times faster (2.24 -> 1.6 s, ~170 MB in all) but a realistic log a little
+ * slower (bench/RESULTS.md). `--workers N` asks for N whatever the log.
  */
-function defaultWorkers(): number {
+function defaultWorkers(): { workers: number; workersWhenDense: boolean } {
   const cpus = availableParallelism();
-  return cpus >= 4 ? Math.min(cpus - 1, 8) : 0;
+  return { workers: Math.min(cpus - 1, 8), workersWhenDense: cpus < 4 };
 }
 
 const positiveInt = (v: string): number => {
@@ -71,7 +71,7 @@ export function replayCommand(): Command {
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
     .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
-    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: with 4 or more CPUs, one per CPU but one, at most 8; else none)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only for logs mostly of attack lines)', nonNegativeInt)
     .addHelpText(
       'after',
       [
@@ -152,7 +152,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     summary = await runReplay({
       files,
       pack,
-      workers: flags.workers ?? defaultWorkers(),
+      ...(flags.workers !== undefined ? { workers: flags.workers } : defaultWorkers()),
       jsonl: flags.format === 'jsonl' ? out : undefined,
       allowlist,
       perAddressSummary: flags.format !== 'jsonl',
