@@ -1,7 +1,7 @@
 /** `pbxguard replay` as a user runs it: the real binary entry, real files, stdout and exit status. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -97,7 +97,7 @@ test('--explain also accounts for lines too long to read, in place', () => {
 test('--allow spares an address the log would get banned', () => {
   const r = pbxguard(['replay', '--allow', '198.51.100.0/24', DEMO]);
   assert.match(r.out, /Bans it would issue \(5\)/);
-  assert.match(r.out, /2 allowlisted addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
+  assert.match(r.out, /2 allowlisted or loopback addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
 });
 
 test('usage and input errors exit with status 2 and name the culprit', () => {
@@ -152,7 +152,12 @@ test('a pipe (process substitution) is read like a file, gzip or not', () => {
 });
 
 test('a file or stdin given twice is a usage error, not counted twice', () => {
-  for (const args of [[DEMO, `./${DEMO}`], ['-', '-']]) {
+  const tmp = mkdtempSync(join(tmpdir(), 'pbxguard-twice-'));
+  const copy = join(tmp, 'a.log');
+  const hard = join(tmp, 'hard.log');
+  writeFileSync(copy, readFileSync(DEMO));
+  linkSync(copy, hard);
+  for (const args of [[DEMO, `./${DEMO}`], ['-', '-'], ['-', '/dev/stdin'], [copy, hard]]) {
     const r = pbxguard(['replay', ...args], '');
     assert.equal(r.code, 2);
     assert.match(r.err, /given twice/);
@@ -198,4 +203,29 @@ test('rotated files given newest first are replayed as given, with a warning; ot
   const security = join(dir, 'security');
   writeFileSync(security, lines.slice(0, half).join('\n') + '\n');
   assert.equal(pbxguard(['replay', '--format', 'jsonl', newer, security]).err, '');
+});
+
+test('errors about files and options are shown escaped and point to the help, in every subcommand', () => {
+  const r = pbxguard(['replay', 'no\u001b[31m\u001b]0;pwned\u0007.log']);
+  assert.equal(r.code, 2);
+  assert.ok(!r.err.includes('\u001b'), 'no raw ESC on stderr');
+  assert.match(r.err, /no\\x1b\[31m.*: no such file/);
+  const nested = pbxguard(['rules', 'list', '--bogus']);
+  assert.equal(nested.code, 2);
+  assert.match(nested.err, /^pbxguard: unknown option '--bogus'\n\(see: pbxguard rules list --help\)/);
+});
+
+test('an address\'s account list says it was cut only when more accounts were tried than it shows', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-accounts-'));
+  const line = (i: number, who: string) => `[2026-11-25 10:00:${String(i).padStart(2, '0')}] NOTICE[1] manager.c: 192.0.2.150 failed to authenticate as '${who}'`;
+  for (const [n, cut] of [
+    [8, false],
+    [9, true],
+  ] as const) {
+    const file = join(dir, `${n}.log`);
+    writeFileSync(file, Array.from({ length: n }, (_, i) => line(i, `user${i}`)).join('\n') + '\n');
+    const r = pbxguard(['replay', file]);
+    const row = r.out.split('\n').find((l) => l.includes('192.0.2.150') && l.includes('accounts:'))!;
+    assert.equal(row.endsWith(', …'), cut, row);
+  }
 });

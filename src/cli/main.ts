@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { replayCommand } from './replay.js';
 import { rulesCommand } from './rules.js';
 import { UsageError } from './usage-error.js';
+import { safeText } from '../act/report/safe-text.js';
 import { auditCommand } from './audit.js';
 
 /** The option parser's messages in pbxguard's own form (`pbxguard: …`, as every other error). */
@@ -19,14 +20,19 @@ export async function main(argv: string[]): Promise<number> {
   program.addCommand(replayCommand());
   program.addCommand(rulesCommand());
   program.addCommand(auditCommand());
-  for (const c of program.commands) c.exitOverride().configureOutput(output).showHelpAfterError(`(see: pbxguard ${c.name()} --help)`);
+  const configure = (c: Command, path: string): void => {
+    c.exitOverride().configureOutput(output).showHelpAfterError(`(see: ${path} --help)`);
+    for (const sub of c.commands) configure(sub, `${path} ${sub.name()}`);
+  };
+  for (const c of program.commands) configure(c, `pbxguard ${c.name()}`);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof UsageError) {
-      process.stderr.write(`pbxguard: ${e.message}\n`);
+      // messages name files and quote input: shown escaped, never as terminal controls
+      process.stderr.write(`pbxguard: ${safeText(e.message, 4096)}\n`);
       return 2;
     }
     throw e;

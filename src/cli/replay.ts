@@ -1,5 +1,5 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
-import { existsSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -65,13 +65,13 @@ export function replayCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl', 'json']).default('text'))
     .option('--explain', 'print, for each line, which rule took it or why none did')
     .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
-    .option('--allow <cidr>', 'never ban this address or network (repeatable; loopback never is)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--allow <cidr>', 'never ban this address or network (repeatable); a cracked account there is still an alert; loopback is never banned', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
     .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
-    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only for logs mostly of attack lines)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the first MiB\'s lines are events)', nonNegativeInt)
     .addHelpText(
       'after',
       [
@@ -91,13 +91,14 @@ export function replayCommand(): Command {
 async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   const seen = new Set<string>();
   for (const f of files) {
-    // a file read twice counts its attacks twice; stdin cannot be read twice
-    const key = f === '-' ? '-' : existsSync(f) ? realpathSync(f) : f;
-    if (seen.has(key)) throw new UsageError(`${f === '-' ? 'stdin (-)' : f}: given twice`);
+    if (f !== '-' && !existsSync(f)) throw new UsageError(`${f}: no such file`);
+    // a file read twice counts its attacks twice, and stdin cannot be read twice: the same file by
+    // any name (a link, /dev/stdin for -) is refused
+    const st = f === '-' ? fstatSync(0) : statSync(f);
+    const key = `${st.dev}:${st.ino}`;
+    if (seen.has(key)) throw new UsageError(`${f === '-' ? 'stdin (-)' : f}: given twice (the same file as an earlier argument)`);
     seen.add(key);
     if (f === '-') continue;
-    if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-    const st = statSync(f);
     // a pipe (`<(zcat x.gz)`, /dev/stdin) is read like stdin
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`${f}: ${st.isDirectory() ? 'a directory' : 'not a file or a pipe'}`);
   }
@@ -134,9 +135,11 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     });
   }
   if (flags.explain) {
+    // a file name is shown escaped, the same way on every line, so the output can be searched by it
+    const where = (file: string, n: number) => `${safeText(file, 4096)}:${n}`;
     sinks.push({
-      line: (p, _t, n) => out.write(explainLine(p, `${p.file ?? ''}:${n}`, pack)),
-      oversized: (file, n) => out.write(`${safeText(file, 200)}:${n}  not read: longer than ${MAX_LINE_CHARS / 1024} KiB\n`),
+      line: (p, _t, n) => out.write(explainLine(p, where(p.file ?? '', n), pack)),
+      oversized: (file, n) => out.write(`${where(file, n)}  not read: longer than ${MAX_LINE_CHARS / 1024} KiB\n`),
     });
   }
 
@@ -174,7 +177,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   }
 
   // the text report lists them; other formats keep stdout machine-readable
-  if (flags.format !== 'text') for (const w of summary.warnings) process.stderr.write(`pbxguard: warning: ${w}\n`);
+  if (flags.format !== 'text') for (const w of summary.warnings) process.stderr.write(`pbxguard: warning: ${safeText(w, 4096)}\n`);
   if (flags.format === 'text') {
     out.write(renderText(summary, wantsColour(process.stdout, flags.color)));
   } else if (flags.format === 'json') {

@@ -62,7 +62,8 @@ export class BanPolicy {
     const prev = this.bans.get(alert.ip);
     // checked first: a banned address keeps alerting on every event while replay runs
     if (prev !== undefined && prev.until > alert.at && alert.detector !== 'compromise') return { kind: 'already-banned', alert };
-    const allowlisted = LOOPBACK.has(alert.ip) || (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip));
+    const loopback = LOOPBACK.has(alert.ip);
+    const allowlisted = loopback || (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip));
     // a cracked secret is news wherever the login came from: only the ban is left out
     if (allowlisted && alert.detector !== 'compromise') return { kind: 'allowlisted', alert };
     const decisions: Decision[] = [];
@@ -76,7 +77,8 @@ export class BanPolicy {
       accounts: alert.accounts.map(detach),
     };
     if (alert.detector === 'compromise') {
-      decisions.push({ ...base, action: 'alert', reason: allowlisted ? `${alert.reason} (allowlisted address: not banned)` : alert.reason });
+      const spared = loopback ? ' (loopback address: not banned)' : allowlisted ? ' (allowlisted address: not banned)' : '';
+      decisions.push({ ...base, action: 'alert', reason: alert.reason + spared });
       if (allowlisted) return { kind: 'decisions', decisions };
     }
     const running = prev !== undefined && prev.until > alert.at;

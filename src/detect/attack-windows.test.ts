@@ -67,6 +67,18 @@ test('a scanner fingerprint alerts on the first event', () => {
   assert.match(alert.reason, /sipvicious/);
 });
 
+test('a cracked account is reported once per run of failures, and another account\'s login is no crack', () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 4; i++) w.observe(ev({ at: T0 + i * 1000, account: '1005' }));
+  // a second phone behind the same NAT logs in: not a crack of 1005, and the address earns trust
+  assert.deepEqual(w.observe(ev({ at: T0 + 5000, kind: 'auth_success', account: '1001' })), []);
+  assert.equal(w.observe(ev({ at: T0 + 6000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
+  // the same news again: no second alert until a new run of failures
+  assert.deepEqual(w.observe(ev({ at: T0 + 7000, kind: 'auth_success', account: '1005' })), []);
+  for (let i = 0; i < 3; i++) w.observe(ev({ at: T0 + 8000 + i * 1000, account: '1005' }));
+  assert.equal(w.observe(ev({ at: T0 + 12_000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
+});
+
 test('a login after a run of failures is a cracked account and earns no trust', () => {
   const w = new AttackWindows();
   for (let i = 0; i < 3; i++) w.observe(ev({ at: T0 + i, account: '1004' }));

@@ -75,6 +75,8 @@ interface AddressState {
   /** a ban runs until then: events are still counted, but no alert is built for them */
   quietUntil: number;
   lastSeen: number;
+  /** when a cracked account was last reported for this address: its run of failures is told once */
+  compromisedAt: number;
 }
 
 export class AttackWindows {
@@ -152,8 +154,13 @@ export class AttackWindows {
     const limits = this.limitsOf(ev.service);
     const from = ev.at - limits.findtime;
     const recent = this.failuresSince(st, ev.service, from, ev.at);
-    if (recent >= this.cfg.compromiseFailures) {
-      // a success after a run of failures is a cracked secret, not a real phone: no trust
+    // a success after a run of failures on the same account is a cracked secret, not a real phone:
+    // no trust, and an alert, once per run (more logins after it are the same news); another
+    // account's login (a second phone behind one office NAT) is an ordinary success
+    if (recent >= this.cfg.compromiseFailures && this.failedAs(st, ev.account, from)) {
+      const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
+      if (fresh < this.cfg.compromiseFailures) return NO_ALERTS;
+      st.compromisedAt = ev.at;
       const accounts = this.accountsSince(st, from);
       const who = ev.account !== undefined ? `account ${ev.account}` : 'an account';
       return [this.alert('compromise', ev, recent, accounts, `${who} logged in after ${recent} failures from this address: the secret is probably cracked`)];
@@ -190,13 +197,37 @@ export class AttackWindows {
     return n;
   }
 
+  /** Failures of a service after `after` up to `to` (the largest count of any one source), without dropping any. */
+  private failuresAfter(st: AddressState, service: Service, after: number, to: number): number {
+    let n = 0;
+    for (const f of st.failures) {
+      if (f.service !== service) continue;
+      let k = 0;
+      for (const t of f.times) if (t > after && t <= to) k++;
+      if (k > n) n = k;
+    }
+    return n;
+  }
+
+  /** Whether `account` is one the failures since `from` tried (or they named none, or it is unknown). */
+  private failedAs(st: AddressState, account: string | undefined, from: number): boolean {
+    if (account === undefined) return true;
+    let named = false;
+    for (let i = 0; i < st.accounts.length; i++) {
+      if (st.accountTimes[i]! < from) continue;
+      if (st.accounts[i] === account) return true;
+      named = true;
+    }
+    return !named;
+  }
+
   private touch(ip: string, at: number): AddressState {
     // attacks come in bursts from one address: skip the map for a repeat of the last one
     let st = ip === this.lastIp ? this.lastState : this.state.get(ip);
     if (st === undefined) {
       if (++this.createdSinceSweep >= SWEEP_MIN && this.createdSinceSweep >= this.state.size >> 1) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
-      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at };
+      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at, compromisedAt: -Infinity };
       this.state.set(detach(ip), st);
     } else if (at > st.lastSeen) {
       st.lastSeen = at;

@@ -9,7 +9,7 @@ const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
 const MAX_DECISIONS = 100_000;
 /** accounts kept per address for the report (an enumeration tries hundreds) */
-export const ACCOUNTS_PER_ADDRESS = 8;
+const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
  * Per attacking address, kept for the whole run: one small object, because there can be a hundred
@@ -22,6 +22,8 @@ export interface AddressStats {
   services: number;
   /** the first account, then a list once there are more (up to ACCOUNTS_PER_ADDRESS) */
   accounts: string | string[] | undefined;
+  /** more accounts were tried than the list keeps */
+  moreAccounts: boolean;
 }
 
 const SERVICE_BIT = new Map<Service, number>(SERVICES.map((s, i) => [s, 1 << i]));
@@ -102,7 +104,7 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { events: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined };
+        a = { events: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false };
         this.addresses.set(detach(ip), a);
       }
     }
@@ -190,7 +192,8 @@ function addAccount(a: AddressStats, account: string): void {
   if (acc === undefined) a.accounts = detach(account);
   else if (typeof acc === 'string') {
     if (acc !== account) a.accounts = [acc, detach(account)];
-  } else if (acc.length < ACCOUNTS_PER_ADDRESS && !acc.includes(account)) {
-    a.accounts = [...acc, detach(account)];
+  } else if (!acc.includes(account)) {
+    if (acc.length < ACCOUNTS_PER_ADDRESS) a.accounts = [...acc, detach(account)];
+    else a.moreAccounts = true;
   }
 }

@@ -3,6 +3,7 @@
  * summary and optional streaming sinks. The CLI only parses flags and renders.
  */
 import { closeSync, readSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
 import { AttackWindows, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../detect/attack-windows.js';
@@ -115,7 +116,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const base = doneBytes;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       let fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
-      if (fd !== undefined && opts.workersWhenDense === true && eventShare(fd, opts.pack, reference) < DENSE_SHARE) {
+      if (fd !== undefined && opts.workersWhenDense === true && !denseEnough(fd, file, opts.pack, reference)) {
         closeSync(fd);
         fd = undefined;
       }
@@ -191,7 +192,8 @@ class RotationOrder {
     const prev = this.lastByLog.get(log);
     let warning: string | undefined;
     if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
-      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (messages.2.gz messages.1 messages); the windows ran in the order given`;
+      const base = basename(log);
+      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`;
     }
     if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
     this.first = Infinity;
@@ -203,9 +205,9 @@ class RotationOrder {
 // lines of one file are not strictly in order either (threads log late)
 const ORDER_SLACK_MS = 60_000;
 
-/** `/var/log/asterisk/messages.2.gz`, `messages-20261120` → `/var/log/asterisk/messages`. */
+/** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
 function logOf(name: string): string {
-  return name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, '');
+  return resolve(name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, ''));
 }
 
 function isoTime(ms: number): string {
@@ -220,6 +222,8 @@ const SAMPLE_BYTES = 1 << 20;
 export function eventShare(fd: number, pack: RulePack, reference: number): number {
   const buf = Buffer.allocUnsafe(SAMPLE_BYTES);
   const n = readSync(fd, buf, 0, SAMPLE_BYTES, 0);
+  // the file may have been emptied since it was measured (copytruncate)
+  if (n <= 0) return 0;
   const parser = new LineParser(pack, reference, undefined, true);
   const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
   let events = 0;
@@ -228,6 +232,16 @@ export function eventShare(fd: number, pack: RulePack, reference: number): numbe
   }, stats);
   splitter.push(buf, 0, buf.lastIndexOf(10, n - 1) + 1);
   return stats.lines > 0 ? events / stats.lines : 0;
+}
+
+/** Whether a file is worth the workers under `workersWhenDense`; a failed read closes it and names it. */
+function denseEnough(fd: number, file: string, pack: RulePack, reference: number): boolean {
+  try {
+    return eventShare(fd, pack, reference) >= DENSE_SHARE;
+  } catch (e) {
+    closeSync(fd);
+    throw inputError(file, e);
+  }
 }
 
 /** An open descriptor when `file` can be cut into blocks (not gzip), else undefined. */

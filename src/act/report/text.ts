@@ -1,7 +1,7 @@
 /** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
 import type { Decision } from '../../core/events.js';
 import { BanPolicy } from '../../decide/ban-policy.js';
-import { ACCOUNTS_PER_ADDRESS, accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
+import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
 import { painter, type Paint } from './paint.js';
 import { safeText } from './safe-text.js';
 
@@ -48,10 +48,10 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
-  if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted address', 'allowlisted addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
+  if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted or loopback address', 'allowlisted or loopback addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
   if (s.dropped > 0) notes.push(`${thousands(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
-  for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 300)}`));
+  for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 4096)}`));
 
   const kinds = s.serviceKindCounts();
   if (kinds.length > 0) {
@@ -67,9 +67,11 @@ export function renderText(s: RunSummary, colour: boolean): string {
     out.push('', c('bold', 'Top attacking addresses'));
     for (const [ip, n] of top) {
       const a = s.addresses.get(ip)!;
-      const kept = accountsOf(a);
-      // a full list may have been cut: say so
-      const acc = kept.map((x) => safeText(x, 24)).join(', ') + (kept.length >= ACCOUNTS_PER_ADDRESS ? ', …' : '');
+      // the list keeps the first few accounts: say when there were more
+      const acc =
+        accountsOf(a)
+          .map((x) => safeText(x, 24))
+          .join(', ') + (a.moreAccounts ? ', …' : '');
       out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
     }
   }
