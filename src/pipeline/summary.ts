@@ -24,6 +24,8 @@ export interface AddressStats {
   accounts: string | string[] | undefined;
   /** more accounts were tried than the list keeps */
   moreAccounts: boolean;
+  /** a login succeeded from this address too */
+  loggedIn: boolean;
 }
 
 const SERVICE_BIT = new Map<Service, number>(SERVICES.map((s, i) => [s, 1 << i]));
@@ -66,6 +68,8 @@ export class RunSummary implements PipelineSink {
   attackEvents = 0;
   otherEvents = 0;
   ambiguous = 0;
+  /** addresses that logged in before they failed (bounded): their failures then say so */
+  private readonly loggedIn = new Set<string>();
   /** allowlisted addresses that would have been banned (bounded) */
   readonly allowlisted = new Set<string>();
   /** addresses or accounts not kept because a bound was reached */
@@ -91,6 +95,12 @@ export class RunSummary implements PipelineSink {
     }
     if (!ATTACK_KINDS.has(ev.kind)) {
       this.otherEvents++;
+      // a failing address that also logs in is likely a phone with a stale secret, or a cracked one
+      if (ev.kind === 'auth_success' && this.perAddress && ev.ip !== undefined) {
+        const a = this.addresses.get(ev.ip);
+        if (a !== undefined) a.loggedIn = true;
+        else if (this.loggedIn.size < MAX_ADDRESSES) this.loggedIn.add(detach(ev.ip));
+      }
       return;
     }
     this.attackEvents++;
@@ -104,7 +114,7 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { events: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false };
+        a = { events: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
         this.addresses.set(detach(ip), a);
       }
     }
@@ -177,7 +187,7 @@ export class RunSummary implements PipelineSink {
         20,
       ).map(([ip, events]) => {
         const a = this.addresses.get(ip)!;
-        return { ip, events, services: servicesOf(a), accounts: accountsOf(a) };
+        return { ip, events, services: servicesOf(a), accounts: accountsOf(a), loggedIn: a.loggedIn };
       }),
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, events]) => ({ account, events })),
       bans: this.bansTotal,

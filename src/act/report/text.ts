@@ -72,7 +72,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
         accountsOf(a)
           .map((x) => safeText(x, 24))
           .join(', ') + (a.moreAccounts ? ', …' : '');
-      out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}`);
+      out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}${a.loggedIn ? c('dim', '  (also logged in)') : ''}`);
     }
   }
 
