@@ -119,16 +119,14 @@ function copy(b: Buffer, p: number, piece: Buffer): number {
   return p;
 }
 
+/** A whole number's digits; small ones (line numbers, ports) with integer arithmetic, from the right. */
 function decimal(b: Buffer, p: number, n: number): number {
-  if (!Number.isSafeInteger(n) || n < 0) return p + b.write(String(n), p, 'latin1');
-  let div = 1;
-  while (div * 10 <= n) div *= 10;
-  for (; div >= 1; div /= 10) {
-    const d = Math.floor(n / div);
-    b[p++] = 0x30 + d;
-    n -= d * div;
-  }
-  return p;
+  if (!(n >= 0 && n <= 0x7fffffff && n === Math.floor(n))) return p + b.write(String(n), p, 'latin1');
+  let digits = 1;
+  for (let m = n; m >= 10; m = (m / 10) | 0) digits++;
+  const end = p + digits;
+  for (let i = end - 1, m = n; i >= p; i--, m = (m / 10) | 0) b[i] = 0x30 + (m % 10);
+  return end;
 }
 
 /** A JSON string literal; plain printable ASCII (most accounts) is copied, anything else escaped and encoded as UTF-8. */
