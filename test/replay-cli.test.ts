@@ -232,3 +232,16 @@ test('an address\'s account list says it was cut only when more accounts were tr
     assert.equal(row.endsWith(', …'), cut, row);
   }
 });
+
+test('a file that is not text replays with a warning that says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-binary-'));
+  const bin = join(dir, 'core');
+  // bytes as an executable or a core file holds them, a NUL every few
+  writeFileSync(bin, Buffer.from(Array.from({ length: 20_000 }, (_, i) => (i % 5 === 0 ? 0 : 0x41 + (i % 26)))));
+  const jsonl = pbxguard(['replay', '--format', 'jsonl', bin]);
+  assert.equal(jsonl.code, 0, jsonl.err);
+  assert.match(jsonl.err, /warning: .*core does not look like a log: 820 of its first 4096 bytes are control bytes/);
+  assert.match(pbxguard(['replay', bin]).out, /warning: .*core does not look like a log/);
+  // a log with the odd NUL or escape is no binary
+  assert.equal(pbxguard(['replay', '--format', 'jsonl', DEMO]).err, '');
+});

@@ -2,7 +2,7 @@
  * @module `replay` as a library call: files through the shared pipeline on event time, into a
  * summary and optional streaming sinks. The CLI only parses flags and renders.
  */
-import { closeSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
@@ -159,6 +159,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       }
       doneBytes += stats.bytes;
       summary.files.push({ name, ...stats });
+      const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
+      if (binary !== undefined) summary.warnings.push(binary);
       const warning = order.fileDone(name);
       if (warning !== undefined) summary.warnings.push(warning);
     }
@@ -212,6 +214,33 @@ function logOf(name: string): string {
 
 function isoTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '?';
+}
+
+/**
+ * A warning when a file's first bytes are not text: a binary given by mistake (a core file, a
+ * database) replays as noise and finds nothing, which the summary alone would not tell.
+ */
+function binaryWarning(file: string, name: string): string | undefined {
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  // gzip is read decompressed
+  if (n === 0 || (head[0] === 0x1f && head[1] === 0x8b)) return undefined;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = head[i]!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1b) || c === 0x7f) control++;
+  }
+  return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
 }
 
 /** Share of lines yielding events from which `workersWhenDense` uses the workers. */
