@@ -36,6 +36,12 @@ test('jsonl gives one object per event with its file and line number, then ban d
   const r = pbxguard(['replay', '--format', 'jsonl', DEMO]);
   assert.equal(r.code, 0, r.err);
   const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  // the ambiguous line names no address, but both of its readings, for whoever investigates
+  const ambiguous = objs.filter((o) => o.kind === 'ambiguous');
+  assert.deepEqual(
+    ambiguous.map((o) => [o.ip, o.readings]),
+    [[undefined, ['198.51.100.1', '203.0.113.201']]],
+  );
   const events = objs.filter((o) => !('decision' in o));
   const decisions = objs.filter((o) => o.decision === 'ban');
   assert.equal(decisions.length, 7);

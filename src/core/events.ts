@@ -67,6 +67,8 @@ export interface SecurityEvent {
   userAgent?: string;
   /** id of the scanner fingerprint that matched, if any */
   scanner?: string;
+  /** an `ambiguous` event's two readings of the line (addresses, or the text that was not one); neither is used */
+  readings?: [string, string];
   ruleId: string;
   /** where the event was read: file (or source name) and 1-based line number */
   file?: string;

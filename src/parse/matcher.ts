@@ -222,6 +222,8 @@ export class RulePack {
         event.ip = undefined;
         event.port = undefined;
         event.kind = 'ambiguous';
+        // the other reading may be attacker text (a forged address that is none): bounded, as accounts are
+        event.readings = [ip, clip(other, ctx.latin1)];
         this.lastFirst = ip;
         return event;
       }
@@ -273,6 +275,7 @@ export class RulePack {
       account,
       userAgent,
       scanner: this.fingerprints?.identify(userAgent, from ?? account),
+      readings: undefined,
       ruleId: rule.id,
       file: ctx.file,
       line: ctx.line,

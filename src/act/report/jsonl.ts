@@ -16,6 +16,7 @@ const PORT = ascii(',"port":');
 const ACCOUNT = ascii(',"account":');
 const USER_AGENT = ascii(',"userAgent":');
 const SCANNER = ascii(',"scanner":');
+const READINGS = ascii(',"readings":[');
 /** bytes a JSON string literal may take per UTF-16 unit of its text (`\u001b`) */
 const MAX_BYTES_PER_UNIT = 6;
 /** every fixed piece of an event line together, with room to spare */
@@ -39,7 +40,9 @@ export class JsonlEncoder {
     }
     const ruleEnd = this.ruleEnd(ev.ruleId);
     const serviceKind = this.serviceKind(ev);
-    const text = (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0);
+    const readings = ev.readings;
+    const text =
+      (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0) + (readings !== undefined ? readings[0].length + readings[1].length : 0);
     const b = out.room(FIXED_BYTES + this.fileJson.length + serviceKind.length + ruleEnd.length + MAX_BYTES_PER_UNIT * text);
     let p = out.used;
     b[p++] = 0x7b; // {
@@ -60,6 +63,12 @@ export class JsonlEncoder {
     if (ev.account !== undefined) p = jsonString(b, copy(b, p, ACCOUNT), ev.account);
     if (ev.userAgent !== undefined) p = jsonString(b, copy(b, p, USER_AGENT), ev.userAgent);
     if (ev.scanner !== undefined) p = jsonString(b, copy(b, p, SCANNER), ev.scanner);
+    if (readings !== undefined) {
+      p = jsonString(b, copy(b, p, READINGS), readings[0]);
+      b[p++] = 0x2c; // ,
+      p = jsonString(b, p, readings[1]);
+      b[p++] = 0x5d; // ]
+    }
     p = copy(b, p, ruleEnd);
     if (newline) b[p++] = 0x0a;
     out.used = p;

@@ -7,7 +7,7 @@ import { SERVICES, type SecurityEvent } from '../../core/events.js';
 import type { CompiledRule } from '../../parse/rules/compile.js';
 
 /** Ints per record in `BatchResult.ints`. */
-export const REC = 13;
+export const REC = 17;
 
 /** Record kinds (slot KIND). */
 export const EVENT = 0;
@@ -28,6 +28,9 @@ export const TEXT = 5;
 export const ACCOUNT = 7;
 export const USER_AGENT = 9;
 export const SCANNER = 11;
+/** an ambiguous event's two readings */
+export const READING_A = 13;
+export const READING_B = 15;
 
 export interface BlockRequest {
   type: 'block';
@@ -108,6 +111,8 @@ export class BatchWriter {
     this.str(b + ACCOUNT, ev.account);
     this.str(b + USER_AGENT, ev.userAgent);
     this.str(b + SCANNER, ev.scanner);
+    this.str(b + READING_A, ev.readings?.[0]);
+    this.str(b + READING_B, ev.readings?.[1]);
   }
 
   deferredCount = 0;
@@ -166,6 +171,7 @@ export function eventOf(r: BatchResult, i: number, rules: readonly CompiledRule[
     account: textAt(r, b + ACCOUNT),
     userAgent: textAt(r, b + USER_AGENT),
     scanner: textAt(r, b + SCANNER),
+    readings: ints[b + READING_A + 1]! >= 0 ? [textAt(r, b + READING_A)!, textAt(r, b + READING_B)!] : undefined,
     ruleId: rule.id,
     file,
     line: ints[b + LINE]!,
