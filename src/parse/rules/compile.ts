@@ -170,7 +170,10 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       }
       return compiled;
     } catch (e) {
-      throw new PatternError(`rule ${def.id}: patterns[${i}]: ${(e as Error).message}`, { cause: e });
+      // the pattern as its author wrote it, not the regex its placeholders expand to
+      const m = (e as Error).message;
+      const why = e instanceof SyntaxError ? `not a valid regular expression (${m.slice(m.lastIndexOf('/: ') + 3)})` : m;
+      throw new PatternError(`rule ${def.id}: patterns[${i}] ${JSON.stringify(src)}: ${why}`, { cause: e });
     }
   });
   const rule: CompiledRule = {

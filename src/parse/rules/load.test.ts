@@ -52,5 +52,19 @@ test('a pattern without an anchor before its address is refused when the pack lo
     '',
   ];
   writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
-  await assert.rejects(loadRulePack(dir), /x\/one: patterns\[0\]: the address placeholder must/);
+  await assert.rejects(loadRulePack(dir), /x\/one: patterns\[0\] "\^a \(\?:x\)\?\{IP\}\$": the address placeholder must/);
+});
+
+test('a pattern that is no regular expression is reported as its author wrote it', async () => {
+  const dir = join(tmp, 'badregex');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
+  const rule = ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: auth_failure', '    prefilter: a', '    patterns: ["^a from {IP} ("]', '    samples:', '      - { line: "a", expect: none }', '      - { line: "a from 1.2.3.4 (", expect: { ip: 1.2.3.4 } }', ''];
+  writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
+  const err = await loadRulePack(dir).then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
+  assert.match(err?.message ?? '', /x\/one: patterns\[0\] "\^a from \{IP\} \(": not a valid regular expression \(Unterminated group\)/);
+  assert.ok(!err!.message.includes('\\d{1,3}'), 'no expanded regex in the message');
 });

@@ -43,7 +43,11 @@ function readSources(dir: string): RuleSource[] {
   for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (e.isFile() && /\.ya?ml$/.test(e.name)) paths.push(join(e.parentPath, e.name));
   }
-  return paths.sort().map((p) => ({ name: relative(process.cwd(), p), text: readFileSync(p, 'utf8') }));
+  // named relative to the working directory when below it, else in full (../../x reads badly)
+  return paths.sort().map((p) => {
+    const rel = relative(process.cwd(), p);
+    return { name: rel.startsWith('..') ? p : rel, text: readFileSync(p, 'utf8') };
+  });
 }
 
 function hashOf(dir: string, sources: RuleSource[]): string {
