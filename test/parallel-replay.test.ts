@@ -15,7 +15,8 @@ import type { SecurityEvent } from '../src/core/events.js';
 import { BufferedOutput } from '../src/act/report/output.js';
 import type { RunSummary } from '../src/pipeline/summary.js';
 import { loadRulePack } from '../src/parse/rules/load.js';
-import { eventShare, runReplay } from '../src/replay/run-replay.js';
+import { runReplay } from '../src/replay/run-replay.js';
+import { eventShare } from '../src/replay/parallel/density.js';
 import { ParsePool } from '../src/replay/parallel/parse-pool.js';
 
 const pack = await loadRulePack();

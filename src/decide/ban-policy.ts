@@ -1,7 +1,7 @@
 /**
  * @module Turns alerts into decisions: never bans allowlisted networks nor loopback (a cracked
- * account there is still an alert), does not ban an address twice while its ban runs, lengthens the ban for repeat
- * offenders (recidive) up to permanent.
+ * account there is still an alert), does not ban an address twice while its ban runs, lengthens
+ * the ban for repeat offenders (recidive) up to permanent.
  */
 import type { Decision } from '../core/events.js';
 import { AddressSet } from '../core/ip.js';

@@ -2,8 +2,7 @@
  * @module `replay` as a library call: files through the shared pipeline on event time, into a
  * summary and optional streaming sinks. The CLI only parses flags and renders.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { closeSync, statSync } from 'node:fs';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
 import { AttackWindows, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../detect/attack-windows.js';
@@ -11,11 +10,12 @@ import { LineParser } from '../parse/line-parser.js';
 import type { RulePack } from '../parse/matcher.js';
 import { Pipeline, type PipelineSink } from '../pipeline/pipeline.js';
 import { RunSummary } from '../pipeline/summary.js';
-import { decoded, inputError, LineSplitter, openPlainFile, readLines, type ByteLineHandler, type ReadStats } from '../sources/line-reader.js';
+import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, type ReadStats } from '../sources/line-reader.js';
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import type { SecurityEvent } from '../core/events.js';
+import { binaryWarning, RotationOrder } from './input-notes.js';
+import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
   files: string[];
@@ -37,12 +37,7 @@ export interface ReplayOptions {
    * way; workers only make it faster.
    */
   workers?: number;
-  /**
-   * Use the workers only for a file whose first MiB is mostly lines that yield events, where
-   * parsing is most of the work: on a typical log (~10% such lines) a worker's start-up and
-   * warm-up cost more than its share saves (measured on 2 CPUs: realistic log 0.57 s alone, 0.61 s
-   * with one worker; all-attack 2.24 vs 1.57 s).
-   */
+  /** Use the workers only for a file whose first MiB is mostly lines that yield events (see density.ts). */
   workersWhenDense?: boolean;
   /** ms since epoch used to date year-less timestamps of stdin (files use their mtime) */
   now?: number;
@@ -95,6 +90,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const jsonl = opts.jsonl !== undefined ? new JsonlWriter(opts.jsonl) : undefined;
   const sinks: PipelineSink[] = [summary, ...(opts.sinks ?? [])];
   if (jsonl !== undefined) sinks.push(jsonl);
+  // rotated files given out of order are told from the events' times, whoever parsed them
+  const order = new RotationOrder();
+  sinks.push(order);
   const fanned = fanOut(sinks);
   const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanned);
   const perLine = sinks.some((s) => s.line !== undefined);
@@ -102,11 +100,6 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   let pool: ParsePool | undefined;
   const started = performance.now();
   let doneBytes = 0;
-  const order = new RotationOrder();
-  const handleEvent = (ev: SecurityEvent): void => {
-    order.saw(ev.at);
-    pipeline.handleEvent(ev);
-  };
   try {
     for (const file of opts.files) {
       const st = file === '-' ? undefined : statSync(file);
@@ -126,7 +119,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
-            event: handleEvent,
+            event: (ev) => pipeline.handleEvent(ev),
             afterBatch: opts.backpressure,
             onProgress,
           });
@@ -141,15 +134,10 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         const parser = new LineParser(opts.pack, reference, name, true);
         // per-line sinks (--explain) need the parse details; otherwise only events go on
         const onLine: ByteLineHandler = perLine
-          ? decoded((text, lineNo) => {
-              const parsed = parser.parse(text, lineNo);
-              const r = parsed.result;
-              if (r.status === 'event' || r.status === 'ambiguous') order.saw(r.event.at);
-              pipeline.handle(parsed, text, lineNo);
-            })
+          ? decoded((text, lineNo) => pipeline.handle(parser.parse(text, lineNo), text, lineNo))
           : (b, start, end, lineNo) => {
               const ev = parser.eventIn(b, start, end, lineNo);
-              if (ev !== undefined) handleEvent(ev);
+              if (ev !== undefined) pipeline.handleEvent(ev);
             };
         stats = await readLines(file, onLine, {
           afterChunk: opts.backpressure,
@@ -169,108 +157,6 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   }
   summary.elapsedMs = performance.now() - started;
   return summary;
-}
-
-/**
- * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
- * messages.1`): windows and ban times run on the lines' own times in the order read, so such a run
- * counts an old burst after a newer one. Files of different logs (messages, security) overlap in
- * time by nature and are not compared.
- */
-class RotationOrder {
-  private first = Infinity;
-  private last = -Infinity;
-  /** latest event time of each log read so far (by name without rotation suffixes) */
-  private readonly lastByLog = new Map<string, { at: number; file: string }>();
-
-  saw(at: number): void {
-    if (at < this.first) this.first = at;
-    if (at > this.last) this.last = at;
-  }
-
-  /** Ends a file; returns a warning when it starts before an earlier file of the same log ended. */
-  fileDone(name: string): string | undefined {
-    const log = logOf(name);
-    const prev = this.lastByLog.get(log);
-    let warning: string | undefined;
-    if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
-      const base = basename(log);
-      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`;
-    }
-    if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
-    this.first = Infinity;
-    this.last = -Infinity;
-    return warning;
-  }
-}
-
-// lines of one file are not strictly in order either (threads log late)
-const ORDER_SLACK_MS = 60_000;
-
-/** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
-function logOf(name: string): string {
-  return resolve(name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, ''));
-}
-
-function isoTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '?';
-}
-
-/**
- * A warning when a file's first bytes are not text: a binary given by mistake (a core file, a
- * database) replays as noise and finds nothing, which the summary alone would not tell.
- */
-function binaryWarning(file: string, name: string): string | undefined {
-  const head = Buffer.alloc(4096);
-  let n: number;
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      n = readSync(fd, head, 0, head.length, 0);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return undefined;
-  }
-  // gzip is read decompressed
-  if (n === 0 || (head[0] === 0x1f && head[1] === 0x8b)) return undefined;
-  let control = 0;
-  for (let i = 0; i < n; i++) {
-    const c = head[i]!;
-    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1b) || c === 0x7f) control++;
-  }
-  return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
-}
-
-/** Share of lines yielding events from which `workersWhenDense` uses the workers. */
-const DENSE_SHARE = 0.25;
-const SAMPLE_BYTES = 1 << 20;
-
-/** The share of the whole lines in a file's first MiB that yield an event (read at offset 0: the descriptor's position stays). */
-export function eventShare(fd: number, pack: RulePack, reference: number): number {
-  const buf = Buffer.allocUnsafe(SAMPLE_BYTES);
-  const n = readSync(fd, buf, 0, SAMPLE_BYTES, 0);
-  // the file may have been emptied since it was measured (copytruncate)
-  if (n <= 0) return 0;
-  const parser = new LineParser(pack, reference, undefined, true);
-  const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-  let events = 0;
-  const splitter = new LineSplitter((b, start, end, lineNo) => {
-    if (parser.eventIn(b, start, end, lineNo) !== undefined) events++;
-  }, stats);
-  splitter.push(buf, 0, buf.lastIndexOf(10, n - 1) + 1);
-  return stats.lines > 0 ? events / stats.lines : 0;
-}
-
-/** Whether a file is worth the workers under `workersWhenDense`; a failed read closes it and names it. */
-function denseEnough(fd: number, file: string, pack: RulePack, reference: number): boolean {
-  try {
-    return eventShare(fd, pack, reference) >= DENSE_SHARE;
-  } catch (e) {
-    closeSync(fd);
-    throw inputError(file, e);
-  }
 }
 
 /** An open descriptor when `file` can be cut into blocks (not gzip), else undefined. */

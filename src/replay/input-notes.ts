@@ -1,0 +1,82 @@
+/**
+ * @module What replay tells its reader about the input itself, beside the attacks: rotated files of
+ * one log given newest first, and a file that is no log at all. Both end up in the summary's
+ * warnings.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { SecurityEvent } from '../core/events.js';
+import type { PipelineSink } from '../pipeline/pipeline.js';
+
+/**
+ * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
+ * messages.1`): windows and ban times run on the lines' own times in the order read, so such a run
+ * counts an old burst after a newer one. Files of different logs (messages, security) overlap in
+ * time by nature and are not compared.
+ */
+export class RotationOrder implements PipelineSink {
+  private first = Infinity;
+  private last = -Infinity;
+  /** latest event time of each log read so far (by name without rotation suffixes) */
+  private readonly lastByLog = new Map<string, { at: number; file: string }>();
+
+  /** Every event of the file being read (a pipeline sink: the same events whoever parsed them). */
+  event(ev: SecurityEvent): void {
+    if (ev.at < this.first) this.first = ev.at;
+    if (ev.at > this.last) this.last = ev.at;
+  }
+
+  /** Ends a file; returns a warning when it starts before an earlier file of the same log ended. */
+  fileDone(name: string): string | undefined {
+    const log = logOf(name);
+    const prev = this.lastByLog.get(log);
+    let warning: string | undefined;
+    if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
+      const base = basename(log);
+      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`;
+    }
+    if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
+    this.first = Infinity;
+    this.last = -Infinity;
+    return warning;
+  }
+}
+
+// lines of one file are not strictly in order either (threads log late)
+const ORDER_SLACK_MS = 60_000;
+
+/** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
+function logOf(name: string): string {
+  return resolve(name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, ''));
+}
+
+function isoTime(ms: number): string {
+  return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '?';
+}
+
+/**
+ * A warning when a file's first bytes are not text: a binary given by mistake (a core file, a
+ * database) replays as noise and finds nothing, which the summary alone would not tell.
+ */
+export function binaryWarning(file: string, name: string): string | undefined {
+  const head = Buffer.alloc(4096);
+  let n: number;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      n = readSync(fd, head, 0, head.length, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  // gzip is read decompressed
+  if (n === 0 || (head[0] === 0x1f && head[1] === 0x8b)) return undefined;
+  let control = 0;
+  for (let i = 0; i < n; i++) {
+    const c = head[i]!;
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1b) || c === 0x7f) control++;
+  }
+  return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
+}
