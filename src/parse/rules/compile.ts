@@ -176,6 +176,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       throw new PatternError(`rule ${def.id}: patterns[${i}] ${JSON.stringify(src)}: ${why}`, { cause: e });
     }
   });
+  const lead = commonPrefix(patterns.map((p) => literalLead(p.whole.source)));
   const rule: CompiledRule = {
     id: def.id,
     file,
@@ -187,13 +188,11 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     fromSession: def.address === 'session',
     prefilter: def.prefilter,
-    lead: '',
-    prefilterInLead: false,
+    lead,
+    prefilterInLead: lead.includes(def.prefilter),
     patterns,
     samples: def.samples,
   };
-  rule.lead = commonPrefix(patterns.map((p) => literalLead(p.whole.source)));
-  rule.prefilterInLead = rule.lead.includes(rule.prefilter);
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;
