@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { AddressSet, normalizeIp } from './ip.js';
+import { AddressSet, isCanonicalIpv6, normalizeIp } from './ip.js';
 
 test('addresses are validated and put in canonical form', () => {
   assert.equal(normalizeIp('192.0.2.1'), '192.0.2.1');
@@ -51,7 +51,82 @@ test('the hand-written IPv6 compression agrees with ipaddr.js on many addresses'
     ['::', '::'],
     ['1::', '1::'],
     ['::ffff:c000:0201', '192.0.2.1'],
+    ['::ffff:c000:201', '192.0.2.1'],
   ]) {
     assert.equal(normalizeIp(raw!), want, raw);
   }
 });
+
+test('IPv6 text already in canonical form is taken as it is, and any other form is still rewritten', async () => {
+  const { default: ipaddr } = await import('ipaddr.js');
+  const fc = (await import('fast-check')).default;
+  // groups with many zeros (runs and ties), written canonically or in one of the non-canonical ways
+  // a logger might use; ipaddr.js says what each text must become
+  const forms = ['canonical', 'full', 'leading-zeros', 'upper', 'short-run', 'later-tie', 'single-zero', 'zero-before-gap', 'zero-after-gap'] as const;
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.constantFrom(...forms), (groups, form) => {
+      const g = groups.map((x) => (x % 2 === 0 ? 0 : x));
+      const parsed = ipaddr.IPv6.parse(g.map((x) => x.toString(16)).join(':'));
+      const want = parsed.isIPv4MappedAddress() ? parsed.toIPv4Address().toString() : parsed.toString();
+      const text = writeIpv6(g, form);
+      if (text === undefined) return;
+      assert.equal(normalizeIp(text), want, `${form}: ${text}`);
+      // the one-pass check takes exactly the canonical texts (an IPv4-mapped one is written as IPv4)
+      assert.equal(isCanonicalIpv6(text), text === want, `${form}: ${text}`);
+    }),
+    { numRuns: 20000 },
+  );
+  for (const bad of ['1:2:3:4:5:6:7::8', '1::2::3', ':1::2', '1::2:', '12345::1', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', 'g::1', '::01']) {
+    if (bad === '::01') assert.equal(normalizeIp(bad), '::1', bad);
+    else assert.equal(normalizeIp(bad), undefined, bad);
+  }
+});
+
+/** Groups as text in one form; undefined when that form does not apply to them. */
+function writeIpv6(g: number[], form: string): string | undefined {
+  const hex = g.map((x) => x.toString(16));
+  // zero runs of two or more: [start, length], in order
+  const runs: Array<[number, number]> = [];
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i >= 2) runs.push([i, j - i]);
+    i = j > i ? j : i + 1;
+  }
+  const squeeze = (run: [number, number] | undefined): string => {
+    if (run === undefined) return hex.join(':');
+    return `${hex.slice(0, run[0]).join(':')}::${hex.slice(run[0] + run[1]).join(':')}`;
+  };
+  const longest = runs.reduce<[number, number] | undefined>((best, r) => (best === undefined || r[1] > best[1] ? r : best), undefined);
+  switch (form) {
+    case 'canonical':
+      return squeeze(longest);
+    case 'full':
+      return hex.join(':');
+    case 'leading-zeros':
+      return squeeze(longest).replace(/(^|:)([0-9a-f]{1,3})(?=:|$)/, (_m, pre: string, h: string) => `${pre}0${h}`);
+    case 'upper':
+      return /[a-f]/.test(squeeze(longest)) ? squeeze(longest).toUpperCase() : undefined;
+    case 'short-run': {
+      const other = runs.find((r) => r !== longest && r[1] < longest![1]);
+      return other === undefined ? undefined : squeeze(other);
+    }
+    case 'later-tie': {
+      const other = runs.find((r) => r !== longest && r[1] === longest![1]);
+      return other === undefined ? undefined : squeeze(other);
+    }
+    case 'zero-before-gap':
+    case 'zero-after-gap': {
+      // the longest run squeezed but for one of its zeros
+      if (longest === undefined || longest[1] < 3) return undefined;
+      const [at, len] = longest;
+      const part: [number, number] = form === 'zero-before-gap' ? [at + 1, len - 1] : [at, len - 1];
+      return `${hex.slice(0, part[0]).join(':')}::${hex.slice(part[0] + part[1]).join(':')}`;
+    }
+    case 'single-zero': {
+      const at = g.findIndex((x, i) => x === 0 && g[i - 1] !== 0 && g[i + 1] !== 0);
+      return at < 0 ? undefined : `${hex.slice(0, at).join(':')}::${hex.slice(at + 1).join(':')}`;
+    }
+  }
+  return undefined;
+}
