@@ -67,7 +67,10 @@ test('a line read from its bytes gives what the string parser gives, and its env
     const t = fromText.event(line, k + 1);
     assert.deepEqual(a, t, JSON.stringify(line));
     assert.equal(fromBytes.missedSession, fromText.missedSession);
-    if (k === 100) reader.learn('pbx.c');
+    if (k === 100) {
+      reader.learn('pbx.c', true);
+      reader.learn('chan_sip.c', false);
+    }
     const shape = reader.read(b, 1, end);
     seen[shape]!++;
     if (shape === NOT_SHAPED) continue;
@@ -79,6 +82,8 @@ test('a line read from its bytes gives what the string parser gives, and its env
     }
     const env = asteriskEnvelope(line, file);
     assert.equal(line.slice(reader.fileStart, reader.fileEnd), file, JSON.stringify(line));
+    // a known file is named without cutting it from the line, and only a known one
+    assert.equal(reader.file, k > 100 && file === 'chan_sip.c' ? 'chan_sip.c' : undefined, JSON.stringify(line));
     assert.equal(line.slice(reader.msgStart), env.msg, JSON.stringify(line));
     assert.equal(line.slice(1, reader.tsEnd), env.ts, JSON.stringify(line));
   }
@@ -110,7 +115,11 @@ test('a file is dropped from its bytes only once the parser has dropped a line o
   const sipDecodes = decodes(sip);
   for (let i = 0; i < 3; i++) assert.ok(parser.eventIn(sip, 0, sip.length, i + 4) !== undefined);
   assert.equal(sipDecodes(), 3);
-  reader.learn('pbx.c');
+  reader.learn('pbx.c', true);
   assert.equal(reader.read(pbx, 0, pbx.length), RULELESS);
   assert.equal(reader.read(sip, 0, sip.length), SHAPED);
+  assert.equal(reader.file, undefined, 'a file rules read is not known before it is learned');
+  reader.learn('chan_sip.c', false);
+  assert.equal(reader.read(sip, 0, sip.length), SHAPED);
+  assert.equal(reader.file, 'chan_sip.c');
 });

@@ -20,9 +20,8 @@ export const RULELESS = 1;
 export const SHAPED = 2;
 
 export class AsteriskBytes {
-  /** files no rule reads, as bytes; the busiest move to the front */
-  private readonly names: Buffer[] = [];
-  /** the same names as strings: `learn` runs for every line dropped in a shape `read` does not take */
+  /** source files seen, as bytes, with their name as one shared string; the busiest move to the front */
+  private readonly files: KnownFile[] = [];
   private readonly known = new Set<string>();
 
   // where the parts of the last SHAPED line are, from its start: `[` ts `] ` … file `: ` msg
@@ -30,13 +29,19 @@ export class AsteriskBytes {
   fileStart = 0;
   fileEnd = 0;
   msgStart = 0;
+  /** the last SHAPED line's file, when it is a known one (else the caller cuts it from the line) */
+  file: string | undefined;
 
-  /** The parser dropped a line of `file` (an Asterisk source file) because no rule reads it. */
-  learn(file: string): void {
+  /**
+   * The parser read a line of `file` (an Asterisk source file) and found whether a rule reads it:
+   * lines of a file no rule reads are dropped from then on, and the name of another is not cut
+   * from each of its lines again.
+   */
+  learn(file: string, ruleless: boolean): void {
     // names come from log text: as few and as short as the envelope's own cache of them
-    if (this.known.has(file) || file.length > MAX_CACHED_NAME || this.names.length >= MAX_RECENT_FILES) return;
+    if (this.known.has(file) || file.length > MAX_CACHED_NAME || this.files.length >= MAX_RECENT_FILES) return;
     this.known.add(file);
-    this.names.push(Buffer.from(file, 'latin1'));
+    this.files.push({ bytes: Buffer.from(file, 'latin1'), name: file, ruleless });
   }
 
   /** Reads `b[start, end)`: NOT_SHAPED, RULELESS or SHAPED (with the parts in the fields). */
@@ -73,22 +78,32 @@ export class AsteriskBytes {
     let colon = file;
     while (colon < end && b[colon] !== 0x3a) colon++;
     if (colon + 1 >= end || b[colon + 1] !== 0x20) return NOT_SHAPED;
-    const names = this.names;
-    for (let k = 0; k < names.length; k++) {
-      const n = names[k]!;
-      if (n.length !== colon - file || !sameBytes(b, file, n)) continue;
+    const files = this.files;
+    let known: KnownFile | undefined;
+    for (let k = 0; k < files.length; k++) {
+      const f = files[k]!;
+      if (f.bytes.length !== colon - file || !sameBytes(b, file, f.bytes)) continue;
       if (k > 0) {
-        names[k] = names[k - 1]!;
-        names[k - 1] = n;
+        files[k] = files[k - 1]!;
+        files[k - 1] = f;
       }
-      return RULELESS;
+      if (f.ruleless) return RULELESS;
+      known = f;
+      break;
     }
+    this.file = known?.name;
     this.tsEnd = close - start;
     this.fileStart = file - start;
     this.fileEnd = colon - start;
     this.msgStart = colon + 2 - start;
     return SHAPED;
   }
+}
+
+interface KnownFile {
+  bytes: Buffer;
+  name: string;
+  ruleless: boolean;
 }
 
 function sameBytes(b: Uint8Array, at: number, n: Buffer): boolean {

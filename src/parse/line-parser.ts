@@ -106,15 +106,19 @@ export class LineParser {
     }
     const line = b.toString('latin1', start, end);
     if (shape !== SHAPED) return this.event(line, lineNo);
-    const file = fileName(line, bytes.fileStart, bytes.fileEnd);
-    if (this.dropsFile(file)) return undefined;
+    let file = bytes.file;
+    if (file === undefined) {
+      file = fileName(line, bytes.fileStart, bytes.fileEnd);
+      if (this.dropsFile(file)) return undefined;
+      bytes.learn(file, false);
+    }
     return this.eventOf(asteriskEnvelopeAt(line, file, bytes.tsEnd, bytes.msgStart), lineNo);
   }
 
   /** Whether no rule reads lines of this Asterisk source file (then the line is done with). */
   private dropsFile(file: string): boolean {
     if (this.pack.rulesFor('asterisk', file).all.length > 0) return false;
-    this.bytes.learn(file);
+    this.bytes.learn(file, true);
     this.missedSession = false;
     return true;
   }
