@@ -17,7 +17,8 @@ export class BlockParser {
   parse(req: BlockRequest, f: FileRequest): { result: BatchResult; transfer: ArrayBuffer[] } {
     // a new parser per block: what it remembers of sshd processes must come from this block only
     const parser = new LineParser(this.pack, f.reference, f.name, true);
-    const batch = new BatchWriter(this.ruleIndex);
+    // fields take ~35 bytes an event, and all-attack blocks hold an event per ~230 bytes
+    const batch = new BatchWriter(this.ruleIndex, req.bytes.length >> 3);
     const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
     const splitter = new LineSplitter((b, start, end, lineNo) => {
       const ev = parser.eventIn(b, start, end, lineNo);
@@ -34,7 +35,9 @@ export class BlockParser {
       count: batch.count,
       ints: batch.ints.subarray(0, batch.count * REC),
       ats: batch.ats.subarray(0, batch.count),
-      text: batch.text(),
+      textBytes: batch.textBytes,
+      textLength: batch.textLength,
+      wide: batch.wide,
       sessions: parser.sessions.entries(),
       spent: req.bytes.buffer as ArrayBuffer,
       blockOffset: req.bytes.byteOffset,
@@ -44,7 +47,7 @@ export class BlockParser {
       deferred: batch.deferredCount,
       remembered: parser.sessions.remembered,
     };
-    const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.spent];
+    const transfer = [result.ints.buffer as ArrayBuffer, result.ats.buffer as ArrayBuffer, result.textBytes.buffer as ArrayBuffer, result.spent];
     return { result, transfer };
   }
 }

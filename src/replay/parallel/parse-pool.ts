@@ -10,7 +10,7 @@ import { LineParser, MAX_SESSIONS } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
 import type { RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
-import { DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { batchText, DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
 import { BlockParser } from './parse-block.js';
 import type { WorkerOptions } from './parse-worker.js';
@@ -145,13 +145,14 @@ export class ParsePool {
   private consume(r: BatchResult, name: string, parser: LineParser, consumer: BatchConsumer): void {
     const ints = r.ints;
     const rules = this.pack.rules;
+    const text = batchText(r);
     for (let i = 0; i < r.count; i++) {
       const b = REC * i;
       if (ints[b + KIND] === DEFERRED) {
-        const ev = parser.event(textAt(r, b + TEXT)!, ints[b + LINE]);
+        const ev = parser.event(textAt(r, text, b + TEXT)!, ints[b + LINE]);
         if (ev !== undefined) consumer.event(ev);
       } else {
-        consumer.event(eventOf(r, i, rules, name));
+        consumer.event(eventOf(r, text, i, rules, name));
       }
     }
     // what this block's processes named, for the deferred lines of later blocks
