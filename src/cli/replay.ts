@@ -7,7 +7,8 @@ import { parseDuration } from '../core/duration.js';
 import { AddressSet } from '../core/ip.js';
 import { ConfigError } from '../core/config-error.js';
 import { explainLine } from '../act/report/explain.js';
-import { decisionObject, JsonlEncoder } from '../act/report/jsonl.js';
+import { decisionObject } from '../act/report/jsonl.js';
+import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import { BufferedOutput } from '../act/report/output.js';
 import { renderText } from '../act/report/text.js';
 import { wantsColour } from '../act/report/paint.js';
@@ -123,16 +124,8 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   const sinks: PipelineSink[] = [];
   if (flags.format === 'json') {
     // one document, streamed: events as they come, decisions and summary at the end
-    const enc = new JsonlEncoder();
-    let first = true;
     out.write('{"events":[');
-    sinks.push({
-      event: (e) => {
-        out.write(first ? '\n' : ',\n');
-        enc.event(e, out, false);
-        first = false;
-      },
-    });
+    sinks.push(new JsonlWriter(out, true));
   }
   if (flags.explain) {
     // a file name is shown escaped, the same way on every line, so the output can be searched by it

@@ -19,6 +19,8 @@ export interface PipelineSink {
   line?(parsed: ParsedLine, text: string, lineNo: number): void;
   /** with `line`: a line too long to read (MAX_LINE_CHARS), skipped unparsed */
   oversized?(file: string, lineNo: number): void;
+  /** the events so far are all in (the end of a read chunk, a block, an input): write out what is held back */
+  flush?(): void;
 }
 
 export class Pipeline {
@@ -50,5 +52,10 @@ export class Pipeline {
         this.sink.decision?.(d);
       }
     }
+  }
+
+  /** The events so far are all in: sinks write out what they hold back. */
+  flush(): void {
+    this.sink.flush?.();
   }
 }

@@ -3,6 +3,7 @@
  * summary and optional streaming sinks. The CLI only parses flags and renders.
  */
 import { closeSync, statSync } from 'node:fs';
+import type { SecurityEvent } from '../core/events.js';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
 import { AttackWindows, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../detect/attack-windows.js';
@@ -63,6 +64,9 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
     suppressed: (a, w) => {
       for (let i = 0; i < withSuppressed.length; i++) withSuppressed[i]!.suppressed!(a, w);
     },
+    flush: () => {
+      for (const s of sinks) s.flush?.();
+    },
   };
   if (withLine.length > 0) {
     out.line = (p, t, n) => {
@@ -98,6 +102,11 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const perLine = sinks.some((s) => s.line !== undefined);
   const workers = perLine ? 0 : (opts.workers ?? 0);
   let pool: ParsePool | undefined;
+  // after each chunk or block: what sinks hold back is written before output may pause reading
+  const afterChunk = (): Promise<void> | undefined => {
+    pipeline.flush();
+    return opts.backpressure?.();
+  };
   const started = performance.now();
   let doneBytes = 0;
   try {
@@ -120,7 +129,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         try {
           stats = await pool.replay(fd, name, reference, opts.blockBytes, {
             event: (ev) => pipeline.handleEvent(ev),
-            afterBatch: opts.backpressure,
+            afterBatch: afterChunk,
             onProgress,
           });
         } catch (e) {
@@ -132,18 +141,34 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         }
       } else {
         const parser = new LineParser(opts.pack, reference, name, true);
+        // a chunk's lines are parsed, then its events go through detection and output: each stage's
+        // code and data stay in the CPU caches (all-attack log, one thread: ~5% faster than an
+        // event at a time)
+        const parsed: SecurityEvent[] = [];
+        const detect = (): void => {
+          for (let i = 0; i < parsed.length; i++) pipeline.handleEvent(parsed[i]!);
+          parsed.length = 0;
+        };
         // per-line sinks (--explain) need the parse details; otherwise only events go on
         const onLine: ByteLineHandler = perLine
           ? decoded((text, lineNo) => pipeline.handle(parser.parse(text, lineNo), text, lineNo))
           : (b, start, end, lineNo) => {
               const ev = parser.eventIn(b, start, end, lineNo);
-              if (ev !== undefined) pipeline.handleEvent(ev);
+              if (ev !== undefined) parsed.push(ev);
             };
-        stats = await readLines(file, onLine, {
-          afterChunk: opts.backpressure,
-          onProgress,
-          onOversized: perLine ? (n) => fanned.oversized?.(name, n) : undefined,
-        });
+        try {
+          stats = await readLines(file, onLine, {
+            afterChunk: () => {
+              detect();
+              return afterChunk();
+            },
+            onProgress,
+            onOversized: perLine ? (n) => fanned.oversized?.(name, n) : undefined,
+          });
+        } finally {
+          // the lines read before a failure, and a last line without a newline (read after the last chunk)
+          detect();
+        }
       }
       doneBytes += stats.bytes;
       summary.files.push({ name, ...stats });
@@ -153,6 +178,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       if (warning !== undefined) summary.warnings.push(warning);
     }
   } finally {
+    pipeline.flush();
     await pool?.close();
   }
   summary.elapsedMs = performance.now() - started;

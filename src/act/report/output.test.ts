@@ -44,6 +44,7 @@ test('jsonl lines come out as UTF-8 whether their text is plain ASCII or not (th
     writer.event({ at: 0, source: 'log', service: 'sip', kind: 'auth_failure', ip: '192.0.2.1', account, userAgent: i % 3 === 0 ? `UA ${account}` : undefined, ruleId: 'r/x', file: i % 500 === 0 ? 'dösch.log' : 'messages', line: i });
     expected.push(account);
   }
+  writer.flush();
   await out.end();
   const got = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { account: string }).account);
   assert.deepEqual(got, expected);
