@@ -123,3 +123,27 @@ test('a file is dropped from its bytes only once the parser has dropped a line o
   assert.equal(reader.read(sip, 0, sip.length), SHAPED);
   assert.equal(reader.file, 'chan_sip.c');
 });
+
+test('files whose names hash alike are told apart, and the table stops growing when full', () => {
+  const reader = new AsteriskBytes();
+  const line = (f: string) => Buffer.from(`[2026-11-25 10:00:00] NOTICE[1] ${f}: x`, 'latin1');
+  // "Aa" and "BB" hash alike (h * 31 + c), and so do names built of them
+  reader.learn('AaAa.c', true);
+  reader.learn('BBBB.c', false);
+  reader.learn('AaBB.c', true);
+  for (const [name, shape, file] of [
+    ['AaAa.c', RULELESS, undefined],
+    ['BBBB.c', SHAPED, 'BBBB.c'],
+    ['AaBB.c', RULELESS, undefined],
+    ['BBAa.c', SHAPED, undefined],
+  ] as const) {
+    const b = line(name);
+    assert.equal(reader.read(b, 0, b.length), shape, name);
+    if (shape === SHAPED) assert.equal(reader.file, file, name);
+  }
+  for (let i = 0; i < 100; i++) reader.learn(`f${i}.c`, true);
+  const last = line('f99.c');
+  assert.equal(reader.read(last, 0, last.length), SHAPED, 'a name past the bound is not learned');
+  const first = line('f0.c');
+  assert.equal(reader.read(first, 0, first.length), RULELESS);
+});
