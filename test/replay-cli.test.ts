@@ -251,3 +251,20 @@ test('a file that is not text replays with a warning that says so', () => {
   // a log with the odd NUL or escape is no binary
   assert.equal(pbxguard(['replay', '--format', 'jsonl', DEMO]).err, '');
 });
+
+test('a long replay shows a progress bar on a terminal, and none with --no-progress or off a terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-progress-'));
+  const big = join(dir, 'big.log');
+  const block = demoLines.join('\n') + '\n';
+  writeFileSync(big, block.repeat(Math.ceil(21e6 / block.length)));
+  // `script` gives the command a terminal and copies what it shows to its own stdout
+  const onTerminal = (extra: string) => {
+    const cmd = `${process.execPath} --import tsx src/bin/pbxguard.ts replay --format jsonl ${extra} ${big} > /dev/null`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  };
+  assert.match(onTerminal(''), /replay \[.*\] 100% 2\d\/2\d MB/);
+  assert.doesNotMatch(onTerminal('--no-progress'), /replay \[/);
+  assert.equal(pbxguard(['replay', '--format', 'jsonl', big]).err, '', 'no bar when stderr is not a terminal');
+});
