@@ -58,3 +58,20 @@ test('a long run of events is written without waiting for a flush (memory stays 
     Array.from({ length: 10_000 }, (_, i) => i + 1),
   );
 });
+
+test('jsonl lines come out as UTF-8 whether their text is plain ASCII or not (the copy path and the encode path)', () => {
+  const { out, written } = collected();
+  const writer = new JsonlWriter(out);
+  const accounts = ['1001', 'ü', 'Müller', 'a"b', 'é\u0000', '\u00ff', 'Негодяй', '😀', 'plain'];
+  const expected: string[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const account = accounts[i % accounts.length]!;
+    writer.event({ at: 0, source: 'log', service: 'sip', kind: 'auth_failure', ip: '192.0.2.1', account, userAgent: i % 3 === 0 ? `UA ${account}` : undefined, ruleId: 'r/x', file: i % 500 === 0 ? 'dösch.log' : 'messages', line: i });
+    expected.push(account);
+  }
+  writer.flush();
+  assert.deepEqual(
+    written().map((o) => o.account),
+    expected,
+  );
+});

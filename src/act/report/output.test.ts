@@ -25,27 +25,3 @@ test('everything written comes out once, in order, as UTF-8, across groups, buff
   await out.end();
   assert.equal(Buffer.concat(chunks).toString('utf8'), pieces.join(''));
 });
-
-test('jsonl lines come out as UTF-8 whether their text is plain ASCII or not (the copy path and the encode path)', async () => {
-  const { JsonlWriter } = await import('./jsonl-writer.js');
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const out = new BufferedOutput(sink);
-  const writer = new JsonlWriter(out);
-  const accounts = ['1001', 'ü', 'Müller', 'a"b', 'é\u0000', '\u00ff', 'Негодяй', '😀', 'plain'];
-  const expected: string[] = [];
-  for (let i = 0; i < 1000; i++) {
-    const account = accounts[i % accounts.length]!;
-    writer.event({ at: 0, source: 'log', service: 'sip', kind: 'auth_failure', ip: '192.0.2.1', account, userAgent: i % 3 === 0 ? `UA ${account}` : undefined, ruleId: 'r/x', file: i % 500 === 0 ? 'dösch.log' : 'messages', line: i });
-    expected.push(account);
-  }
-  writer.flush();
-  await out.end();
-  const got = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((l) => (JSON.parse(l) as { account: string }).account);
-  assert.deepEqual(got, expected);
-});
