@@ -122,7 +122,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   const out = new BufferedOutput();
   const sinks: PipelineSink[] = [];
   if (flags.format === 'json') {
-    // one document, streamed: events as they come, decisions and summary at the end
+    // one document, streamed: events in runs as they come, decisions and summary at the end
     out.write('{"events":[');
     sinks.push(new JsonlWriter(out, true));
   }

@@ -7,7 +7,8 @@ import { detach } from './detach.js';
  * Returns the canonical form of an IP address taken from a log, or undefined when it is not one.
  * IPv6 is compressed and lower-cased, an IPv4-mapped IPv6 address becomes plain IPv4, and a zone
  * (`%eth0`) is dropped because a firewall set cannot hold it. IPv4 with leading zeros is refused:
- * `192.030.0.6` may mean octal, and nft and sshd read it differently.
+ * `192.030.0.6` may mean octal, and nft and sshd read it differently. Text already in canonical
+ * form is returned as it is: it may share memory with the line it was cut from (`detach` to keep it).
  */
 export function normalizeIp(raw: string): string | undefined {
   if (raw.length > 64) return undefined;

@@ -10,6 +10,7 @@
  * and a test checks on generated and mutated envelopes that both give the same envelope. Any
  * other line goes to the string parser as before.
  */
+import { detach } from '../core/detach.js';
 import { MAX_CACHED_NAME, MAX_RECENT_FILES } from './envelope.js';
 
 /** What `read` found. */
@@ -19,14 +20,18 @@ export const RULELESS = 1;
 /** an Asterisk line of another file: its parts are in the reader's fields */
 export const SHAPED = 2;
 
-/** hash slots: four times the most files the table takes (MAX_RECENT_FILES), so probes stay short */
-const SLOTS = 256;
+/** hash slots: a power of two, four times the most files the table takes (MAX_RECENT_FILES), so probes stay short and always end */
+const SLOTS = 2 ** Math.ceil(Math.log2(4 * MAX_RECENT_FILES));
+
+/** One step of the name hash (the same in `learn` and `read`). */
+const hashStep = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
 
 export class AsteriskBytes {
   /** source files seen, as bytes, with their name as one shared string */
   private readonly files: KnownFile[] = [];
   /** by hash of the name (open addressing): 1 + the file's index, 0 for none */
   private readonly slots = new Int32Array(SLOTS);
+  /** the names in `files`, for `learn` (it runs per line of a shape `read` does not take) */
   private readonly known = new Set<string>();
 
   // where the parts of the last SHAPED line are, from its start: `[` ts `] ` … file `: ` msg
@@ -45,11 +50,13 @@ export class AsteriskBytes {
   learn(file: string, ruleless: boolean): void {
     // names come from log text: as few and as short as the envelope's own cache of them
     if (this.known.has(file) || file.length > MAX_CACHED_NAME || this.files.length >= MAX_RECENT_FILES) return;
-    this.known.add(file);
-    const bytes = Buffer.from(file, 'latin1');
+    // kept for the run: not a slice that would keep its line alive
+    const name = detach(file);
+    this.known.add(name);
+    const bytes = Buffer.from(name, 'latin1');
     let h = 0;
-    for (let i = 0; i < bytes.length; i++) h = (Math.imul(h, 31) + bytes[i]!) | 0;
-    this.files.push({ bytes, name: file, ruleless, hash: h });
+    for (let i = 0; i < bytes.length; i++) h = hashStep(h, bytes[i]!);
+    this.files.push({ bytes, name, ruleless, hash: h });
     let at = h & (SLOTS - 1);
     while (this.slots[at] !== 0) at = (at + 1) & (SLOTS - 1);
     this.slots[at] = this.files.length;
@@ -92,7 +99,7 @@ export class AsteriskBytes {
     for (; colon < end; colon++) {
       const c = b[colon]!;
       if (c === 0x3a) break;
-      h = (Math.imul(h, 31) + c) | 0;
+      h = hashStep(h, c);
     }
     if (colon + 1 >= end || b[colon + 1] !== 0x20) return NOT_SHAPED;
     const files = this.files;

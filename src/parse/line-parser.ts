@@ -123,7 +123,7 @@ export class LineParser {
     return true;
   }
 
-  /** Asterisk envelopes read from bytes, and the files no rule reads (learned from dropped lines). */
+  /** Asterisk envelopes read from bytes, and the source files seen (whether rules read them, and their names). */
   private readonly bytes = new AsteriskBytes();
 
   /**

@@ -19,7 +19,11 @@ export interface PipelineSink {
   line?(parsed: ParsedLine, text: string, lineNo: number): void;
   /** with `line`: a line too long to read (MAX_LINE_CHARS), skipped unparsed */
   oversized?(file: string, lineNo: number): void;
-  /** the events so far are all in (the end of a read chunk, a block, an input): write out what is held back */
+  /**
+   * The events so far are all in (the end of a read chunk, a block, an input): write out what is
+   * held back. A sink may hold events until then (the JSON writers do), so whoever feeds a
+   * pipeline calls `Pipeline.flush` after each batch of input and at its end.
+   */
   flush?(): void;
 }
 

@@ -151,7 +151,7 @@ export class RunSummary implements PipelineSink {
   }
 
   suppressed(alert: Alert, why: 'allowlisted' | 'already-banned'): void {
-    if (why === 'allowlisted' && this.allowlisted.size < MAX_ADDRESSES) this.allowlisted.add(alert.ip);
+    if (why === 'allowlisted' && this.allowlisted.size < MAX_ADDRESSES) this.allowlisted.add(detach(alert.ip));
   }
 
   /** The n largest entries of a count map. */

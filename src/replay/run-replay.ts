@@ -53,6 +53,7 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
   const withDecision = sinks.filter((s) => s.decision !== undefined);
   const withSuppressed = sinks.filter((s) => s.suppressed !== undefined);
   const withLine = sinks.filter((s) => s.line !== undefined);
+  const withFlush = sinks.filter((s) => s.flush !== undefined);
   // indexed loops: this runs per event, and the array iterator showed in profiles
   const out: PipelineSink = {
     event: (e) => {
@@ -65,7 +66,7 @@ function fanOut(sinks: PipelineSink[]): PipelineSink {
       for (let i = 0; i < withSuppressed.length; i++) withSuppressed[i]!.suppressed!(a, w);
     },
     flush: () => {
-      for (const s of sinks) s.flush?.();
+      for (let i = 0; i < withFlush.length; i++) withFlush[i]!.flush!();
     },
   };
   if (withLine.length > 0) {
@@ -145,7 +146,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         // code and data stay in the CPU caches (all-attack log, one thread: ~5% faster than an
         // event at a time)
         const parsed: SecurityEvent[] = [];
-        const detect = (): void => {
+        const handleParsed = (): void => {
           for (let i = 0; i < parsed.length; i++) pipeline.handleEvent(parsed[i]!);
           parsed.length = 0;
         };
@@ -159,7 +160,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         try {
           stats = await readLines(file, onLine, {
             afterChunk: () => {
-              detect();
+              handleParsed();
               return afterChunk();
             },
             onProgress,
@@ -167,7 +168,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
           });
         } finally {
           // the lines read before a failure, and a last line without a newline (read after the last chunk)
-          detect();
+          handleParsed();
         }
       }
       doneBytes += stats.bytes;

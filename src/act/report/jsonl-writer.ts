@@ -31,8 +31,10 @@ export class JsonlWriter implements PipelineSink {
   }
 
   decision(d: Decision): void {
+    // a document holds no decision lines: its events need not be written before one
+    if (this.document) return;
     this.flush();
-    if (!this.document) this.out.write(this.enc.decision(d));
+    this.out.write(this.enc.decision(d));
   }
 
   flush(): void {
