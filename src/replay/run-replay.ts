@@ -118,21 +118,19 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const name = file === '-' ? 'stdin' : file;
       const base = doneBytes;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
-      let fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
-      if (fd !== undefined && opts.workersWhenDense === true && !denseEnough(fd, file, opts.pack, reference)) {
-        closeSync(fd);
-        fd = undefined;
-      }
-      let stats: ReadStats;
+      const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
+      let stats: ReadStats | undefined;
       if (fd !== undefined) {
-        if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
-        pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
         try {
-          stats = await pool.replay(fd, name, reference, opts.blockBytes, {
-            event: (ev) => pipeline.handleEvent(ev),
-            afterBatch: afterChunk,
-            onProgress,
-          });
+          if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
+            if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
+            pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
+            stats = await pool.replay(fd, name, reference, opts.blockBytes, {
+              event: (ev) => pipeline.handleEvent(ev),
+              afterBatch: afterChunk,
+              onProgress,
+            });
+          }
         } catch (e) {
           // a failed read names the file, as on the single-threaded path
           if ((e as NodeJS.ErrnoException).syscall === 'read') throw inputError(file, e);
@@ -140,7 +138,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         } finally {
           closeSync(fd);
         }
-      } else {
+      }
+      // not worth the workers (or none): read on this thread
+      if (stats === undefined) {
         const parser = new LineParser(opts.pack, reference, name, true);
         // a chunk's lines are parsed, then its events go through detection and output: each stage's
         // code and data stay in the CPU caches (all-attack log, one thread: ~5% faster than an
