@@ -3,6 +3,9 @@
 export const SERVICES = ['sip', 'pjsip', 'iax2', 'ami', 'asterisk', 'ssh', 'http'] as const;
 export type Service = (typeof SERVICES)[number];
 
+/** The kinds that are attempts an attacker makes (the first seven below). */
+const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension', 'acl_denied', 'scan', 'flood', 'malformed'] as const;
+
 /**
  * What a log line (or packet) says happened.
  * - `auth_failure`: a known account gave a wrong secret.
@@ -18,31 +21,11 @@ export type Service = (typeof SERVICES)[number];
  *   later lines may carry none; never counted.
  * - `ambiguous`: the line could name two addresses; recorded, never used for a ban.
  */
-export const EVENT_KINDS = [
-  'auth_failure',
-  'unknown_account',
-  'unknown_extension',
-  'acl_denied',
-  'scan',
-  'flood',
-  'malformed',
-  'auth_success',
-  'challenge',
-  'connect',
-  'ambiguous',
-] as const;
+export const EVENT_KINDS = [...ATTACK_KIND_LIST, 'auth_success', 'challenge', 'connect', 'ambiguous'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Kinds that count towards a ban: each is an attempt an attacker makes. */
-export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
-  'auth_failure',
-  'unknown_account',
-  'unknown_extension',
-  'acl_denied',
-  'scan',
-  'flood',
-  'malformed',
-]);
+export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(ATTACK_KIND_LIST);
 
 /**
  * Which stream told us. Asterisk reports one failed attempt both in its messages log and in its
