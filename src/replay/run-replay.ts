@@ -104,7 +104,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const workers = perLine ? 0 : (opts.workers ?? 0);
   let pool: ParsePool | undefined;
   // after each chunk or block: what sinks hold back is written before output may pause reading
-  const afterChunk = (): Promise<void> | undefined => {
+  const chunkDone = (): Promise<void> | undefined => {
     pipeline.flush();
     return opts.backpressure?.();
   };
@@ -127,7 +127,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
             pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
             stats = await pool.replay(fd, name, reference, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
-              afterBatch: afterChunk,
+              afterBatch: chunkDone,
               onProgress,
             });
           }
@@ -161,7 +161,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
           stats = await readLines(file, onLine, {
             afterChunk: () => {
               handleParsed();
-              return afterChunk();
+              return chunkDone();
             },
             onProgress,
             onOversized: perLine ? (n) => fanned.oversized?.(name, n) : undefined,

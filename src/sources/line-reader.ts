@@ -1,5 +1,5 @@
 /**
- * @module Reads a log file (plain or gzip, or stdin for `-`) in large chunks and hands each line
+ * @module Reads a log file (plain or gzip, or stdin for `-`) in 64 KiB chunks and hands each line
  * to a callback, with its 1-based number. Lines longer than the limit are skipped whole, never
  * cut: a cut line could end inside attacker text that looks like a line's real ending.
  *
