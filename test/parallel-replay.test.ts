@@ -467,7 +467,7 @@ test('the share of lines yielding events tells an attack-heavy log from a typica
   const noise = (i: number) => `[2026-11-25 10:00:00] VERBOSE[1][C-0000046b] pbx.c: Executing [${i}@from-internal:1] Set("PJSIP/2-1", "x=${i}") in new stack`;
   const dense = join(dir, 'dense.log');
   const typical = join(dir, 'typical.log');
-  // past the 1 MiB sampled, so the sample ends mid-file
+  // past the 64 KiB sampled, so the sample ends mid-file
   writeFileSync(dense, Array.from({ length: 12_000 }, (_, i) => (i % 2 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
   writeFileSync(typical, Array.from({ length: 12_000 }, (_, i) => (i % 10 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
   const share = (file: string): number => {

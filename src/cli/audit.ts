@@ -1,7 +1,7 @@
 /** @module `pbxguard audit`: reads a PBX's configuration and reports each weakness with its file, line and fix. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, Option } from './commander.js';
 import type { Finding, Severity } from '../audit/finding.js';
 import type { ReportFormat } from '../audit/report/render.js';
 import { wantsColour } from '../act/report/paint.js';

@@ -1,5 +1,5 @@
 /** @module The `pbxguard` command: one subcommand per file in this folder, registered here. */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
 import { replayCommand } from './replay.js';
 import { rulesCommand } from './rules.js';
 import { UsageError } from './usage-error.js';

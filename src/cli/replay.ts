@@ -1,7 +1,7 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from './commander.js';
 import { parseDuration } from '../core/duration.js';
 import { AddressSet } from '../core/ip.js';
 import { ConfigError } from '../core/config-error.js';
@@ -71,7 +71,7 @@ export function replayCommand(): Command {
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
     .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
-    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the first MiB\'s lines are events)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the first 64 KiB\'s lines are events)', nonNegativeInt)
     .addHelpText(
       'after',
       [

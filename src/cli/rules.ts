@@ -1,5 +1,5 @@
 /** @module `pbxguard rules`: list the rule pack and run every rule's own samples (`rules test`). */
-import { Command } from 'commander';
+import { Command } from './commander.js';
 import { loadRulePack } from '../parse/rules/load.js';
 import { checkSamples } from '../parse/rules/samples.js';
 import { ConfigError } from '../core/config-error.js';

@@ -1,6 +1,7 @@
 /** @module Address validation and normalisation: the only gate between log text and a ban. */
 import { BlockList, isIP } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import type IpAddr from 'ipaddr.js';
+import { requireCommonJs } from './commonjs.js';
 import { detach } from './detach.js';
 
 /**
@@ -114,13 +115,19 @@ export function isCanonicalIpv6(s: string): boolean {
   return compressed >= 2 && longestBefore < compressed && Math.max(longestAfter, run) <= compressed;
 }
 
+/** ipaddr.js, loaded when first needed: only IPv6 with an embedded IPv4 part goes to it */
+let ipaddr: typeof IpAddr | undefined;
+function ipaddrLib(): typeof IpAddr {
+  return (ipaddr ??= requireCommonJs('ipaddr.js') as typeof IpAddr);
+}
+
 function canonicalIpv6(raw: string): string | undefined {
   let addr = raw;
   const pct = addr.indexOf('%');
   if (pct > 0) addr = addr.slice(0, pct);
   if (isIP(addr) !== 6) return undefined;
   if (!addr.includes('.')) return compressIpv6(addr);
-  const parsed = ipaddr.IPv6.parse(addr);
+  const parsed = ipaddrLib().IPv6.parse(addr);
   if (parsed.isIPv4MappedAddress()) return parsed.toIPv4Address().toString();
   return parsed.toString();
 }
