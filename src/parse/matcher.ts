@@ -1,6 +1,7 @@
 /**
  * @module The rule pack at work: picks the rules for a line by its envelope, tests the cheap
- * prefilter, runs the patterns, and turns a match into a SecurityEvent with a validated address.
+ * prefilter and the literal text a rule's patterns start and end with, runs the patterns, and
+ * turns a match into a SecurityEvent with a validated address.
  */
 import type { SecurityEvent, Service } from '../core/events.js';
 import { normalizeIp } from '../core/ip.js';
@@ -184,8 +185,9 @@ export class RulePack {
         leadFound = msg.startsWith(lastLead);
       }
       if (!leadFound) continue;
-      // a prefilter inside the lead is known present
-      if (!rule.prefilterInLead) {
+      if (!msg.endsWith(rule.tail)) continue;
+      // a prefilter inside the lead or the tail is known present
+      if (!rule.prefilterImplied) {
         if (rule.prefilter !== lastPrefilter) {
           lastPrefilter = rule.prefilter;
           lastFound = msg.includes(lastPrefilter);
@@ -292,12 +294,13 @@ function subOf(env: Envelope): string {
  * An address that a later rule for the same source reads from the line, when it differs: attacker
  * text can make one line fit two formats (an nginx user name shaped like a whole error line), and
  * then neither reading may ban. `list` is the dispatched list the line met, and a rule is run only
- * when its lead and prefilter occur, so this costs a `startsWith` or an `includes` per later rule.
+ * when its lead, its literal end and its prefilter occur, so this costs a `startsWith`, an
+ * `endsWith` or an `includes` per later rule.
  */
 function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
-    if (rule.fromSession || !msg.startsWith(rule.lead) || (!rule.prefilterInLead && !msg.includes(rule.prefilter))) continue;
+    if (rule.fromSession || !msg.startsWith(rule.lead) || !msg.endsWith(rule.tail) || (!rule.prefilterImplied && !msg.includes(rule.prefilter))) continue;
     for (const p of rule.patterns) {
       // a rule that may read the line but is not run on one this long: its reading is unknown, so
       // the line is not trusted either (padding a line must not switch the check off)

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { literalLead, positional } from './compile.js';
+import { literalEnd, literalLead, positional } from './compile.js';
 
 test('positional numbers capture groups as the regex engine does and drops their names', () => {
   const cases = [
@@ -36,4 +36,21 @@ test('literalLead is text every match starts with, and empty where that is not k
   assert.equal(literalLead(String.raw`^\d+ x`), '');
   // an alternative inside a group is fine
   assert.equal(literalLead('^Request (?:a|b) x'), 'Request ');
+});
+
+test('literalEnd is text every match ends with, and empty where that is not known', () => {
+  assert.equal(literalEnd(String.raw`^Request from '(.*?)' failed \(callid: (?:.*?)\) - (?:Failed|Error) to authenticate$`), ' to authenticate');
+  assert.equal(literalEnd(String.raw`^x (\d+) tries \(done\)$`), ' tries (done)');
+  // a quantifier takes its character out, and a group or a class ends the text
+  assert.equal(literalEnd(String.raw`^x ms?$`), '');
+  assert.equal(literalEnd(String.raw`^x found(?: after \d+ ms)?$`), '');
+  assert.equal(literalEnd(String.raw`^x [a-z] y$`), ' y');
+  // backslashes: `\\` is a backslash, `\\\d` a backslash and a digit class, `\$` a dollar sign
+  assert.equal(literalEnd(String.raw`^x\\y$`), String.raw`x\y`);
+  assert.equal(literalEnd(String.raw`^x\\\d$`), '');
+  assert.equal(literalEnd(String.raw`^x \$`), '');
+  assert.equal(literalEnd(String.raw`^x \\$`), String.raw`x \ `.trimEnd());
+  // no end anchor, or an alternative at the top level: nothing is known
+  assert.equal(literalEnd('^Registration failed'), '');
+  assert.equal(literalEnd('^a failed$|^b done$'), '');
 });

@@ -81,8 +81,14 @@ export interface CompiledRule {
    * start with it cannot match, which `startsWith` tells without scanning the message.
    */
   lead: string;
-  /** the prefilter is part of the lead, so a message that starts with the lead holds it */
-  prefilterInLead: boolean;
+  /**
+   * Literal text every pattern of the rule ends with (before `$`), or ''. A message that does not
+   * end with it cannot match, which `endsWith` tells without scanning the message: most Asterisk
+   * formats end in a fixed reason, and a search for the prefilter scanned the whole message.
+   */
+  tail: string;
+  /** the prefilter is part of the lead or the tail, so a message that has both holds it */
+  prefilterImplied: boolean;
   patterns: CompiledPattern[];
   samples: Sample[];
 }
@@ -132,8 +138,10 @@ function literalTail(fragment: string): string {
   let i = fragment.length;
   while (i > 0) {
     const c = fragment[i - 1]!;
-    const escaped = i >= 2 && fragment[i - 2] === '\\' && !(i >= 3 && fragment[i - 3] === '\\');
-    if (escaped) {
+    // escaped when an odd run of backslashes stands before it (`\\\d` is a backslash and a digit class)
+    let slashes = 0;
+    while (fragment[i - 2 - slashes] === '\\') slashes++;
+    if (slashes % 2 === 1) {
       if (!REGEX_META.test(c)) break;
       out = c + out;
       i -= 2;
@@ -177,6 +185,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     }
   });
   const lead = commonPrefix(patterns.map((p) => literalLead(p.whole.source)));
+  const tail = commonSuffix(patterns.map((p) => literalEnd(p.whole.source)));
   const rule: CompiledRule = {
     id: def.id,
     file,
@@ -189,7 +198,8 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     fromSession: def.address === 'session',
     prefilter: def.prefilter,
     lead,
-    prefilterInLead: lead.includes(def.prefilter),
+    tail,
+    prefilterImplied: lead.includes(def.prefilter) || tail.includes(def.prefilter),
     patterns,
     samples: def.samples,
   };
@@ -268,6 +278,15 @@ export function literalLead(src: string): string {
   return q === '?' || q === '*' || q === '{' || q === '+' ? lead.slice(0, -1) : lead;
 }
 
+/** The literal text a regex source requires at the end of the input (`…abc$`), or ''. */
+export function literalEnd(src: string): string {
+  if (!src.endsWith('$') || hasTopLevelAlternative(src)) return '';
+  // an odd run of backslashes before it makes the `$` a literal dollar
+  let slashes = 0;
+  while (src[src.length - 2 - slashes] === '\\') slashes++;
+  return slashes % 2 === 0 ? literalTail(src.slice(0, -1)) : '';
+}
+
 function hasTopLevelAlternative(src: string): boolean {
   let depth = 0;
   for (let i = 0; i < src.length; i++) {
@@ -284,5 +303,11 @@ function hasTopLevelAlternative(src: string): boolean {
 function commonPrefix(texts: string[]): string {
   let p = texts[0] ?? '';
   for (const t of texts) while (!t.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+function commonSuffix(texts: string[]): string {
+  let p = texts[0] ?? '';
+  for (const t of texts) while (!t.endsWith(p)) p = p.slice(1);
   return p;
 }
