@@ -30,6 +30,12 @@ test('the demo report names each attacker, the cracked account, and spares the o
   // the office phone with a stale secret, and the cracked account, are told from the rest
   assert.match(r.out, /10\.0\.0\.22 .*accounts: 1002 {2}\(also logged in\)/);
   assert.match(r.out, /198\.51\.100\.77 .*accounts: 100, [^(]*$/m);
+  // its 8 attempts are each in the messages log and the security log: counted once, as the alert counts them
+  assert.match(r.out, /^ {2}2001:db8:bad::9 +8 {2}pjsip/m);
+  assert.match(r.out, /^ {2}1004 +8$/m);
+  assert.match(r.out, /40 attack attempts from 8 addresses/);
+  assert.match(r.out, /48 lines: an attempt in both the messages and the security log counts once/);
+  assert.match(r.out, /Accounts targeted \(23 distinct, the 10 most tried\)/);
 });
 
 test('jsonl gives one object per event with its file and line number, then ban decisions', () => {
@@ -64,6 +70,13 @@ test('json is one document whose events, decisions and summary agree with jsonl'
   assert.equal(doc.summary.bans, 7);
   assert.equal(doc.decisions.filter((d) => d.decision === 'ban').length, 7);
   assert.equal(doc.summary.lines, demoLines.length - 1);
+  const summary = doc.summary as unknown as { attackEvents: number; attackAttempts: number; topAddresses: Array<{ ip: string; attempts: number; events: number }> };
+  assert.equal(summary.attackEvents, 48);
+  assert.equal(summary.attackAttempts, 40);
+  assert.deepEqual(
+    summary.topAddresses.filter((a) => a.ip === '2001:db8:bad::9').map((a) => [a.attempts, a.events]),
+    [[8, 16]],
+  );
 });
 
 test('stdin and gzip input give the same result as the plain file', () => {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { SecurityEvent } from '../src/core/events.js';
 import { loadRulePack } from '../src/parse/rules/load.js';
+import { MAX_MULTI_ANY_INPUT } from '../src/parse/rules/compile.js';
 import { runReplay } from '../src/replay/run-replay.js';
 import { MAX_LINE_CHARS } from '../src/sources/line-reader.js';
 
@@ -83,7 +84,8 @@ test('UTF-8 account names survive the byte-per-char reading intact', async () =>
 test('lines built of decoys to make the patterns backtrack are handled in bounded time', async () => {
   const lines: string[] = [];
   const add = (prefix: string, unit: string, tail: string) => {
-    for (const n of [10, 40, 1000]) lines.push(prefix + unit.repeat(n) + tail);
+    // up to the longest message the patterns are run on (MAX_MULTI_ANY_INPUT), and far past it
+    for (const n of [10, 40, Math.floor((MAX_MULTI_ANY_INPUT - prefix.length) / unit.length), 1000]) lines.push(prefix + unit.repeat(n) + tail);
   };
   // each repeats the literals of one format so that every split point looks possible (measured:
   // the pjsip one took 7 s at 47 kB before patterns with two {ANY} spans got an input bound)
@@ -100,6 +102,19 @@ test('lines built of decoys to make the patterns backtrack are handled in bounde
   const ms = performance.now() - started;
   assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   assert.ok(events.every((e) => e.ip === undefined || e.ip === '1.2.3.4'));
+});
+
+test('a security event with a Call-ID of thousands of chars is read, and one longer than Asterisk writes is counted', async () => {
+  // res_pjsip's SessionID is the whole Call-ID, and Asterisk's logger takes messages up to 8 KiB
+  const event = (sessionId: string) =>
+    `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="InvalidAccountID",EventTV="2026-11-25T10:00:01.000+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="100",SessionID="${sessionId}",LocalAddress="IPV4/UDP/192.0.2.1/5060",RemoteAddress="IPV4/UDP/198.51.100.120/5060"`;
+  const { events, summary } = await replayBytes('long-callid.log', [event('k'.repeat(3000)), event('k'.repeat(7000)), event('k'.repeat(MAX_MULTI_ANY_INPUT))].join('\n') + '\n');
+  assert.deepEqual(
+    events.map((e) => e.ip),
+    ['198.51.100.120', '198.51.100.120'],
+  );
+  assert.equal(summary.files[0]!.tooLong, 1);
+  assert.match(summary.warnings.join('\n'), /1 line in an attack format over 8 KiB, longer than its program writes, not read/);
 });
 
 test('a From made of thousands of "sip" does not exhaust the stack and still gives the address', async () => {

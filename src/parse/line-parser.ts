@@ -127,6 +127,12 @@ export class LineParser {
   private readonly bytes = new AsteriskBytes();
 
   /**
+   * Lines in a rule's format too long to be one Asterisk wrote (MAX_MULTI_ANY_INPUT): not read, and
+   * counted so that a run can say so (padding a line must not make it vanish without a trace).
+   */
+  tooLong = 0;
+
+  /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
    * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
    */
@@ -145,11 +151,15 @@ export class LineParser {
       ctx.sessionIp = this.sessions.lookup(sessionKey, at);
     }
     const event = this.pack.eventFor(env, ctx);
-    this.missedSession = event === undefined && sessionKey !== undefined && this.pack.lastStatus === 'no-session' && !this.sessions.knows(sessionKey);
-    if (event !== undefined) {
-      if (env.ts !== undefined) event.at = at ??= this.timeOf(env);
-      if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
+    if (event === undefined) {
+      const status = this.pack.lastStatus;
+      this.missedSession = sessionKey !== undefined && status === 'no-session' && !this.sessions.knows(sessionKey);
+      if (status === 'too-long') this.tooLong++;
+      return undefined;
     }
+    this.missedSession = false;
+    if (env.ts !== undefined) event.at = at ??= this.timeOf(env);
+    if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
     return event;
   }
 

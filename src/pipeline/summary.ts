@@ -1,5 +1,5 @@
 /** @module Collects what a run saw, bounded in memory, for the replay report. */
-import type { Decision, EventKind, SecurityEvent, Service } from '../core/events.js';
+import type { Decision, EventKind, EventSource, SecurityEvent, Service } from '../core/events.js';
 import { ATTACK_KINDS, SERVICES } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
@@ -12,12 +12,34 @@ const MAX_DECISIONS = 100_000;
 const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
+ * Lines counted by the log they came from. Asterisk writes most attempts twice, to its messages log
+ * and to its security log, so what is reported is the larger of the two counts, never the sum, as
+ * detection counts them (AttackWindows keeps a window per source).
+ */
+export interface SourceCounts {
+  /** lines of the security log */
+  security: number;
+  /** lines of any other log */
+  log: number;
+}
+
+/** Attempts: the larger count of the two logs. */
+export const attemptsOf = (c: SourceCounts): number => Math.max(c.security, c.log);
+
+/** Lines of both logs. */
+export const linesOf = (c: SourceCounts): number => c.security + c.log;
+
+function bump(c: SourceCounts, source: EventSource): void {
+  if (source === 'security-log') c.security++;
+  else c.log++;
+}
+
+/**
  * Per attacking address, kept for the whole run: one small object, because there can be a hundred
  * thousand of them. Arrays and sets per address made this the costliest part of an all-attack
  * replay (about 3 s of 7.4 s, measured by disabling it).
  */
-export interface AddressStats {
-  events: number;
+export interface AddressStats extends SourceCounts {
   /** bit i = SERVICES[i] */
   services: number;
   /** the first account, then a list once there are more (up to ACCOUNTS_PER_ADDRESS) */
@@ -43,6 +65,8 @@ export interface FileStats {
   lines: number;
   bytes: number;
   oversized: number;
+  /** lines in a rule's format longer than any Asterisk writes, not read (LineParser.tooLong) */
+  tooLong: number;
 }
 
 export class RunSummary implements PipelineSink {
@@ -56,15 +80,16 @@ export class RunSummary implements PipelineSink {
   /** things the reader should know about the run itself (files given out of order) */
   readonly warnings: string[] = [];
   /** service → kind → count; nested so no key string is built per event */
-  readonly byServiceKind = new Map<Service, Map<EventKind, number>>();
+  readonly byServiceKind = new Map<Service, Map<EventKind, SourceCounts>>();
   readonly addresses = new Map<string, AddressStats>();
-  /** account → events naming it (a mutable count, so the last one can be bumped without a lookup) */
-  readonly accounts = new Map<string, { n: number }>();
+  /** account → lines naming it (mutable counts, so the last one can be bumped without a lookup) */
+  readonly accounts = new Map<string, SourceCounts>();
   private lastIp = '';
   private lastAddress: AddressStats | undefined;
   private lastAccount: string | undefined;
-  private lastAccountCount = { n: 0 };
+  private lastAccountCount: SourceCounts = { security: 0, log: 0 };
   readonly decisions: Decision[] = [];
+  /** attack lines (an attempt written to both logs is two); attempts are `attempts()` */
   attackEvents = 0;
   otherEvents = 0;
   ambiguous = 0;
@@ -87,8 +112,10 @@ export class RunSummary implements PipelineSink {
 
   event(ev: SecurityEvent): void {
     let kinds = this.byServiceKind.get(ev.service);
-    if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, number>()));
-    kinds.set(ev.kind, (kinds.get(ev.kind) ?? 0) + 1);
+    if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, SourceCounts>()));
+    let counts = kinds.get(ev.kind);
+    if (counts === undefined) kinds.set(ev.kind, (counts = { security: 0, log: 0 }));
+    bump(counts, ev.source);
     if (ev.kind === 'ambiguous') {
       this.ambiguous++;
       return;
@@ -114,12 +141,12 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { events: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
+        a = { security: 0, log: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
         this.addresses.set(detach(ip), a);
       }
     }
     if (a !== undefined) {
-      a.events++;
+      bump(a, ev.source);
       this.lastIp = ip;
       this.lastAddress = a;
       a.services |= SERVICE_BIT.get(ev.service)!;
@@ -127,7 +154,7 @@ export class RunSummary implements PipelineSink {
     }
     if (ev.account !== undefined) {
       if (ev.account === this.lastAccount) {
-        this.lastAccountCount.n++;
+        bump(this.lastAccountCount, ev.source);
         return;
       }
       let c = this.accounts.get(ev.account);
@@ -136,9 +163,9 @@ export class RunSummary implements PipelineSink {
           this.dropped++;
           return;
         }
-        this.accounts.set(detach(ev.account), (c = { n: 0 }));
+        this.accounts.set(detach(ev.account), (c = { security: 0, log: 0 }));
       }
-      c.n++;
+      bump(c, ev.source);
       this.lastAccount = ev.account;
       this.lastAccountCount = c;
     }
@@ -159,14 +186,28 @@ export class RunSummary implements PipelineSink {
     return [...entries].sort((a, b) => b[1] - a[1]).slice(0, n);
   }
 
+  /** Attempts per account. */
   accountCounts(): Array<[string, number]> {
-    return [...this.accounts].map(([a, c]): [string, number] => [a, c.n]);
+    return [...this.accounts].map(([a, c]): [string, number] => [a, attemptsOf(c)]);
   }
 
-  serviceKindCounts(): Array<{ service: Service; kind: EventKind; count: number }> {
-    const out: Array<{ service: Service; kind: EventKind; count: number }> = [];
-    for (const [service, kinds] of this.byServiceKind) for (const [kind, count] of kinds) out.push({ service, kind, count });
+  /** Attempts per address. */
+  addressCounts(): Array<[string, number]> {
+    return [...this.addresses].map(([ip, a]): [string, number] => [ip, attemptsOf(a)]);
+  }
+
+  /** Per service and kind: attempts (`count`) and the lines of both logs. */
+  serviceKindCounts(): Array<{ service: Service; kind: EventKind; count: number; lines: number }> {
+    const out: Array<{ service: Service; kind: EventKind; count: number; lines: number }> = [];
+    for (const [service, kinds] of this.byServiceKind) for (const [kind, c] of kinds) out.push({ service, kind, count: attemptsOf(c), lines: linesOf(c) });
     return out.sort((a, b) => b.count - a.count);
+  }
+
+  /** Attack attempts: per service and kind, the larger count of the two logs. */
+  attempts(): number {
+    let n = 0;
+    for (const kinds of this.byServiceKind.values()) for (const [kind, c] of kinds) if (ATTACK_KINDS.has(kind)) n += attemptsOf(c);
+    return n;
   }
 
   toJSON(): object {
@@ -176,20 +217,18 @@ export class RunSummary implements PipelineSink {
       lines: this.lines,
       elapsedMs: Math.round(this.elapsedMs),
       attackEvents: this.attackEvents,
+      attackAttempts: this.attempts(),
       otherEvents: this.otherEvents,
       ambiguous: this.ambiguous,
       byServiceKind: this.serviceKindCounts(),
       firstAttack: Number.isFinite(this.firstAt) ? new Date(this.firstAt).toISOString() : null,
       lastAttack: Number.isFinite(this.lastAt) ? new Date(this.lastAt).toISOString() : null,
       addresses: this.addresses.size,
-      topAddresses: RunSummary.top(
-        [...this.addresses].map(([ip, a]) => [ip, a.events] as [string, number]),
-        20,
-      ).map(([ip, events]) => {
+      topAddresses: RunSummary.top(this.addressCounts(), 20).map(([ip, attempts]) => {
         const a = this.addresses.get(ip)!;
-        return { ip, events, services: servicesOf(a), accounts: accountsOf(a), loggedIn: a.loggedIn };
+        return { ip, attempts, events: linesOf(a), services: servicesOf(a), accounts: accountsOf(a), loggedIn: a.loggedIn };
       }),
-      topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, events]) => ({ account, events })),
+      topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: linesOf(this.accounts.get(account)!) })),
       bans: this.bansTotal,
       alerts: this.alertsTotal,
       allowlisted: [...this.allowlisted].slice(0, 100),

@@ -1,12 +1,13 @@
 /**
  * @module What replay tells its reader about the input itself, beside the attacks: rotated files of
- * one log given newest first, and a file that is no log at all. Both end up in the summary's
- * warnings.
+ * one log given newest first, a file that is no log at all, and lines in an attack format too long
+ * to read. All end up in the summary's warnings.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
+import { MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 
 /**
  * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
@@ -79,4 +80,15 @@ export function binaryWarning(file: string, name: string): string | undefined {
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1b) || c === 0x7f) control++;
   }
   return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
+}
+
+/**
+ * Lines of a file that a rule's lead and prefilter took but that are longer than any line of that
+ * format its program writes (MAX_MULTI_ANY_INPUT), so they were not read: padding is a way to hide
+ * an attack, and it must show.
+ */
+export function tooLongWarning(name: string, lines: number): string | undefined {
+  if (lines === 0) return undefined;
+  const these = lines === 1 ? '1 line' : `${lines} lines`;
+  return `${name}: ${these} in an attack format over ${MAX_MULTI_ANY_INPUT / 1024} KiB, longer than its program writes, not read (padding may hide an attack: --explain shows them)`;
 }

@@ -15,7 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { binaryWarning, RotationOrder } from './input-notes.js';
+import { binaryWarning, RotationOrder, tooLongWarning } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -120,16 +120,17 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
+      let tooLong = 0;
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
             if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
             pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
-            stats = await pool.replay(fd, name, reference, opts.blockBytes, {
+            ({ tooLong, ...stats } = await pool.replay(fd, name, reference, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
               afterBatch: chunkDone,
               onProgress,
-            });
+            }));
           }
         } catch (e) {
           // a failed read names the file, as on the single-threaded path
@@ -170,11 +171,14 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
           // the lines read before a failure, and a last line without a newline (read after the last chunk)
           handleParsed();
         }
+        tooLong = parser.tooLong;
       }
       doneBytes += stats.bytes;
-      summary.files.push({ name, ...stats });
+      summary.files.push({ name, ...stats, tooLong });
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
+      const unread = tooLongWarning(name, tooLong);
+      if (unread !== undefined) summary.warnings.push(unread);
       const warning = order.fileDone(name);
       if (warning !== undefined) summary.warnings.push(warning);
     }

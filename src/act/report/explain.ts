@@ -1,6 +1,7 @@
 /** @module `--explain`: for each line, which rule took it and what it made of it, or why no rule did. */
 import type { ParsedLine } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
+import { MAX_MULTI_ANY_INPUT } from '../../parse/rules/compile.js';
 import { safeText } from './safe-text.js';
 
 export function explainLine(p: ParsedLine, where: string, pack: RulePack): string {
@@ -28,7 +29,7 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
     case 'no-session':
       return `${where}  ${r.rule.id} matched, but no earlier line of this ${safeText(env.program ?? 'process', 40)} process named an address; no event\n`;
     case 'too-long':
-      return `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars, longer than any line Asterisk writes in that format\n`;
+      return `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars, longer than any its program writes in that format (${MAX_MULTI_ANY_INPUT / 1024} KiB)\n`;
     case 'no-rules':
       return env.family === 'unknown'
         ? `${where}  not a log format pbxguard reads\n`

@@ -40,10 +40,12 @@ export function renderText(s: RunSummary, colour: boolean): string {
   } else {
     out.push(
       '',
-      `${c('bold', count(s.attackEvents, 'attack event'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+      `${c('bold', count(s.attempts(), 'attack attempt'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
     );
   }
   const notes: string[] = [];
+  // the counts below are attempts too: Asterisk writes most of them to two logs
+  if (s.attackEvents !== s.attempts()) notes.push(`${count(s.attackEvents, 'line')}: an attempt in both the messages and the security log counts once`);
   if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (logins, challenges, connections)`);
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
@@ -59,10 +61,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
     for (const k of kinds) out.push(`  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${thousands(k.count).padStart(10)}`);
   }
 
-  const top = RunSummary.top(
-    [...s.addresses].map(([ip, a]) => [ip, a.events] as [string, number]),
-    10,
-  );
+  const top = RunSummary.top(s.addressCounts(), 10);
   if (top.length > 0) {
     out.push('', c('bold', 'Top attacking addresses'));
     for (const [ip, n] of top) {
@@ -78,7 +77,8 @@ export function renderText(s: RunSummary, colour: boolean): string {
 
   const accounts = RunSummary.top(s.accountCounts(), 10);
   if (accounts.length > 0) {
-    out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${thousands(s.accounts.size)} distinct)`));
+    const most = s.accounts.size > accounts.length ? `, the ${accounts.length} most tried` : '';
+    out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${thousands(s.accounts.size)} distinct${most})`));
     for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${thousands(n).padStart(9)}`);
   }
 

@@ -26,12 +26,15 @@ const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'SEC_ADDR']);
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 
 /**
- * Longest message a pattern with two or more {ANY} spans is run on. Such a regex backtracks
- * polynomially on a line built of decoys: a 47 kB pjsip line took 7 s, a 4.7 kB one 4 ms, 1.9 kB
- * 0.3 ms. Asterisk's own lines stay far below (pjsip prints From and Call-ID into 256-byte
- * buffers); a longer line is not one Asterisk wrote for these formats, and yields `too-long`.
+ * Longest message a pattern with two or more {ANY} spans is run on: the longest Asterisk writes.
+ * Its logger formats a message into at most BUFSIZ bytes (main/logger.c; 8192 with glibc), and a
+ * security event's SessionID is the whole SIP Call-ID, so an attacker can make honest lines of
+ * several kB; a lower bound let padding hide attacks. Such a regex backtracks polynomially on a
+ * message built of decoys: measured on the worst formats, 8.2 kB took 21 ms (pjsip, three spans)
+ * and 4 ms (security log), 16 kB 150 ms, 47 kB 7 s. A longer message is not one Asterisk wrote:
+ * it yields `too-long`, and the run counts it (`LineParser.tooLong`) instead of reading it.
  */
-export const MAX_MULTI_ANY_INPUT = 2048;
+export const MAX_MULTI_ANY_INPUT = 8192;
 
 /** Where the matcher finds each capture it reads in a match array (0: the pattern has no such group). */
 export interface GroupSlots {

@@ -56,6 +56,8 @@ export interface BatchResult {
   /** lines and over-long lines in the block */
   lines: number;
   oversized: number;
+  /** lines too long for their rule's pattern (LineParser.tooLong) */
+  tooLong: number;
   count: number;
   ints: Int32Array;
   ats: Float64Array;

@@ -32,6 +32,7 @@ export class BlockParser {
       id: req.id,
       lines: stats.lines - req.lineBefore,
       oversized: stats.oversized,
+      tooLong: parser.tooLong,
       count: batch.count,
       ints: batch.ints.subarray(0, batch.count * REC),
       ats: batch.ats.subarray(0, batch.count),

@@ -85,13 +85,14 @@ export class ParsePool {
    * itself: it also runs detection and output, so on few CPUs it would otherwise wait or the
    * workers would, and every thread more than CPUs slows all of them.
    */
-  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<ReadStats> {
+  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<ReadStats & { tooLong: number }> {
     const fileMsg: FileRequest = { type: 'file', name, reference };
     for (const w of this.workers) w.port.postMessage(fileMsg);
     // the main thread's own parser answers the lines a worker could not (sshd sessions across blocks)
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
+    let tooLong = 0;
     const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
@@ -127,8 +128,12 @@ export class ParsePool {
       }
       r ??= await this.wait(taken);
       this.results.delete(taken++);
-      if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) this.redo(r, parser, consumer);
-      else this.consume(r, name, parser, consumer);
+      if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) {
+        this.redo(r, parser, consumer);
+      } else {
+        this.consume(r, name, parser, consumer);
+        tooLong += r.tooLong;
+      }
       blocks.recycle(r.spent);
       stats.lines += r.lines;
       stats.oversized += r.oversized;
@@ -139,7 +144,8 @@ export class ParsePool {
     stats.lines += blocks.skippedLines;
     stats.oversized += blocks.skippedLines;
     stats.bytes = blocks.bytes;
-    return stats;
+    // the main thread's parser read the handed-back lines and the blocks done again
+    return { ...stats, tooLong: tooLong + parser.tooLong };
   }
 
   private consume(r: BatchResult, name: string, parser: LineParser, consumer: BatchConsumer): void {
