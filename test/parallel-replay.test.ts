@@ -256,7 +256,8 @@ function buildLog(seed: number): Buffer {
   // the last line is an attempt; the caller decides whether a newline ends it
   const a = attackers[2]!;
   lines.push(utf8(ATTEMPTS[0]!({ t, ip: a.ip, account: '1001', port: 5060, pid: 1, n })));
-  return Buffer.concat(lines);
+  // the hole a copytruncate rotation leaves before the first line: longer than a 64 KiB line or a 4 KiB block
+  return Buffer.concat([Buffer.alloc(100_000), ...lines]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,6 +351,7 @@ const BLOCKS = [SMALL_BLOCK, 65_536 + 123, 1 << 20];
 
 test('the reference replay has what makes the comparison meaningful', async () => {
   assert.ok(log.length > 1_500_000 && log.length < 2_500_000, `log is ${log.length} bytes`);
+  assert.ok(log[0] === 0 && log[99_999] === 0 && log[100_000] !== 0, 'the log starts with a hole of NULs');
   const ref = await replay([noFinalNewline], 0, SMALL_BLOCK, false);
   const file = ref.summary.files[0]!;
   // the two 70,000-char lines (longer than a 4 KiB block, shorter than a 1 MiB one) and the 1.1 MB one (longer than both)

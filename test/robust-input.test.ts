@@ -117,6 +117,25 @@ test('a security event with a Call-ID of thousands of chars is read, and one lon
   assert.match(summary.warnings.join('\n'), /1 line in an attack format over 8 KiB, longer than its program writes, not read/);
 });
 
+test('the NUL hole a copytruncate rotation leaves before the first line costs no line, with or without workers', async () => {
+  const attacks = Array.from({ length: 6 }, (_, i) => ATTACK(`198.51.100.${i + 1}`)).join('\n') + '\n';
+  for (const hole of [10, 8192, 200_000]) {
+    const path = join(dir, `hole-${hole}.log`);
+    writeFileSync(path, Buffer.concat([Buffer.alloc(hole), Buffer.from(attacks)]));
+    for (const workers of [0, 1]) {
+      const events: SecurityEvent[] = [];
+      const summary = await runReplay({ files: [path], pack, workers, parallelMinBytes: 0, blockBytes: 4096, sinks: [{ event: (e) => events.push(e) }] });
+      const label = `hole of ${hole} NULs, ${workers} workers`;
+      assert.deepEqual(
+        events.map((e) => [e.line, e.ip]),
+        Array.from({ length: 6 }, (_, i) => [i + 1, `198.51.100.${i + 1}`]),
+        label,
+      );
+      assert.deepEqual([summary.files[0]!.lines, summary.files[0]!.oversized], [6, 0], label);
+    }
+  }
+});
+
 test('a From made of thousands of "sip" does not exhaust the stack and still gives the address', async () => {
   const line = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '${'sip'.repeat(20_000)}<sip:308@x>' failed for '198.51.100.4' - Wrong password`;
   const { events } = await replayBytes('sips.log', line + '\n');

@@ -38,8 +38,10 @@ test('lines come out the same however the bytes are cut into pieces', () => {
     const text = Buffer.from(s, 'utf8');
     const whole = split(text, [text.length + 1]);
     const raw = s.split('\n');
-    if (s.endsWith('\n') || s === '') raw.pop();
-    const expected = raw.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    // no last line after the last newline, nor one of NULs only (the reader drops a line's NULs as they come)
+    if (s.endsWith('\n') || s === '' || /^\u0000+$/.test(raw.at(-1)!)) raw.pop();
+    // a line's CR before its LF and its leading NULs are not part of it
+    const expected = raw.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l).replace(/^\u0000+/, ''));
     assert.equal(whole.stats.lines, expected.length);
     assert.deepEqual(
       whole.lines.map(([, l]) => l),

@@ -116,7 +116,8 @@ export class LineSplitter {
   }
 
   /** One whole line, `bytes[start, nl)` with `nl` at its newline (or the end of the text). */
-  private line(bytes: Buffer, start: number, nl: number): void {
+  private line(bytes: Buffer, from: number, nl: number): void {
+    const start = afterNuls(bytes, from, nl);
     let end = nl;
     if (end > start && bytes[end - 1] === 13) end--;
     this.stats.lines++;
@@ -125,7 +126,10 @@ export class LineSplitter {
   }
 
   /** Keeps (a copy of) the unfinished line's next piece, or drops the line once it is too long. */
-  private hold(bytes: Buffer, from: number, to: number): void {
+  private hold(bytes: Buffer, piece: number, to: number): void {
+    // a line's leading NULs are dropped as they come, however many (see afterNuls)
+    const from = this.carryLength === 0 ? afterNuls(bytes, piece, to) : piece;
+    if (from === to) return;
     const n = this.carryLength + to - from;
     // it may end in the CR of a CRLF whose LF is in the next piece: up to one byte more than the
     // limit is not yet too long
@@ -155,6 +159,17 @@ export class LineSplitter {
     if (this.skipping || tail.length === 0) return;
     this.line(tail, 0, tail.length);
   }
+}
+
+/**
+ * Where `bytes[from, to)` starts once a run of NUL bytes before it is skipped. A line never starts
+ * with NUL (Asterisk, sshd and web servers write C strings), but a log rotated by `copytruncate`
+ * while its writer still holds the old offset starts with a hole of NULs up to that offset: the
+ * first line after it is read without them, whatever the hole's size.
+ */
+export function afterNuls(bytes: Uint8Array, from: number, to: number): number {
+  while (from < to && bytes[from] === 0) from++;
+  return from;
 }
 
 /** The first LF in `bytes[from, to)`, or -1. */

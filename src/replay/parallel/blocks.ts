@@ -4,7 +4,7 @@
  * block is its own buffer, handed over to the worker without a copy.
  */
 import { readSync } from 'node:fs';
-import { MAX_LINE_CHARS } from '../../sources/line-reader.js';
+import { afterNuls, MAX_LINE_CHARS } from '../../sources/line-reader.js';
 
 export const BLOCK_BYTES = 1 << 20;
 
@@ -53,6 +53,12 @@ export class BlockReader {
         return n > 0 ? { bytes: buf.subarray(0, n), lineBefore: this.lineBefore, last: true } : undefined;
       }
       const lastNewline = buf.lastIndexOf(10, n - 1);
+      // the line under way starts with NULs: dropped now, as the splitter drops them (a hole may be longer than a block)
+      const text = lastNewline < 0 ? afterNuls(buf, 0, n) : 0;
+      if (text > 0) {
+        this.carry = buf.subarray(text, n);
+        continue;
+      }
       if (lastNewline < 0) {
         // no newline within MAX_LINE_CHARS + 2 bytes (a CR may end the line): too long to read
         if (n > MAX_LINE_CHARS + 1) this.skipLongLine();
