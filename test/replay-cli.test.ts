@@ -27,6 +27,8 @@ test('the demo report names each attacker, the cracked account, and spares the o
   const bans = r.out.slice(r.out.indexOf('Bans it would issue'));
   for (const spared of ['10.0.0.22', '203.0.113.200', '198.51.100.1', '203.0.113.201']) assert.ok(!bans.includes(spared), `${spared} must not be banned`);
   assert.match(r.out, /1 ambiguous line naming two addresses/);
+  // and its two readings, for whoever investigates
+  assert.match(r.out, /^Ambiguous lines .*\n {2}198\.51\.100\.1 or 203\.0\.113\.201 +1$/m);
   // the office phone with a stale secret, and the cracked account, are told from the rest
   assert.match(r.out, /10\.0\.0\.22 .*accounts: 1002 {2}\(also logged in\)/);
   assert.match(r.out, /198\.51\.100\.77 .*accounts: 100, [^(]*$/m);

@@ -136,6 +136,14 @@ test('the NUL hole a copytruncate rotation leaves before the first line costs no
   }
 });
 
+test('events from lines without a timestamp are dated with the file\'s time, and the summary says so', async () => {
+  const journal = (ip: string) => `pbx sshd[7]: Failed password for root from ${ip} port 22 ssh2`;
+  const { events, summary } = await replayBytes('undated.log', [journal('198.51.100.5'), ATTACK('198.51.100.6'), journal('198.51.100.7')].join('\n') + '\n');
+  assert.equal(events.length, 3);
+  assert.deepEqual([summary.files[0]!.undated, summary.files[0]!.tooLong], [2, 0]);
+  assert.match(summary.warnings.join('\n'), /undated\.log: 2 events have no timestamp in their lines and were dated with the file's modification time \(/);
+});
+
 test('a From made of thousands of "sip" does not exhaust the stack and still gives the address', async () => {
   const line = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '${'sip'.repeat(20_000)}<sip:308@x>' failed for '198.51.100.4' - Wrong password`;
   const { events } = await replayBytes('sips.log', line + '\n');

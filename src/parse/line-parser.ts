@@ -51,6 +51,23 @@ export class SessionAddresses {
 const SESSION_TTL = 10 * 60_000;
 export const MAX_SESSIONS = 4096;
 
+/** What a parser could not read as it should, counted per file; the run's warnings say so. */
+export interface ParseNotes {
+  /**
+   * lines in a rule's format too long to be one its program wrote (MAX_MULTI_ANY_INPUT): not read,
+   * and counted, because padding a line must not make it vanish without a trace
+   */
+  tooLong: number;
+  /** events whose line has no timestamp pbxguard reads: dated with the file's time instead */
+  undated: number;
+}
+
+/** Adds `b`'s counts to `a`. */
+export function addNotes(a: ParseNotes, b: ParseNotes): void {
+  a.tooLong += b.tooLong;
+  a.undated += b.undated;
+}
+
 export interface ParsedLine {
   env: Envelope;
   result: MatchResult;
@@ -126,11 +143,8 @@ export class LineParser {
   /** Asterisk envelopes read from bytes, and the source files seen (whether rules read them, and their names). */
   private readonly bytes = new AsteriskBytes();
 
-  /**
-   * Lines in a rule's format too long to be one Asterisk wrote (MAX_MULTI_ANY_INPUT): not read, and
-   * counted so that a run can say so (padding a line must not make it vanish without a trace).
-   */
-  tooLong = 0;
+  /** What this parser could not read as it should, for the run's warnings. */
+  readonly notes: ParseNotes = { tooLong: 0, undated: 0 };
 
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
@@ -154,18 +168,24 @@ export class LineParser {
     if (event === undefined) {
       const status = this.pack.lastStatus;
       this.missedSession = sessionKey !== undefined && status === 'no-session' && !this.sessions.knows(sessionKey);
-      if (status === 'too-long') this.tooLong++;
+      if (status === 'too-long') this.notes.tooLong++;
       return undefined;
     }
     this.missedSession = false;
     if (env.ts !== undefined) event.at = at ??= this.timeOf(env);
+    if (env.ts === undefined || this.timeFailed) this.notes.undated++;
     if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
     return event;
   }
 
   private timeOf(env: Envelope): number {
-    return env.ts !== undefined ? (this.ts.resolve(env.ts) ?? this.referenceMs) : this.referenceMs;
+    const at = env.ts !== undefined ? this.ts.resolve(env.ts) : undefined;
+    this.timeFailed = at === undefined;
+    return at ?? this.referenceMs;
   }
+
+  /** the last `timeOf` found no time it reads in its line */
+  private timeFailed = false;
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */
   readonly sessions = new SessionAddresses();

@@ -8,6 +8,8 @@ import { detach } from '../core/detach.js';
 const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
 const MAX_DECISIONS = 100_000;
+/** distinct pairs of readings of ambiguous lines kept for the report */
+const MAX_AMBIGUOUS_PAIRS = 1000;
 /** accounts kept per address for the report (an enumeration tries hundreds) */
 const ACCOUNTS_PER_ADDRESS = 8;
 
@@ -65,8 +67,9 @@ export interface FileStats {
   lines: number;
   bytes: number;
   oversized: number;
-  /** lines in a rule's format longer than any Asterisk writes, not read (LineParser.tooLong) */
+  /** lines in a rule's format too long to read, and events dated without a timestamp (ParseNotes) */
   tooLong: number;
+  undated: number;
 }
 
 export class RunSummary implements PipelineSink {
@@ -93,6 +96,11 @@ export class RunSummary implements PipelineSink {
   attackEvents = 0;
   otherEvents = 0;
   ambiguous = 0;
+  /**
+   * The two readings of ambiguous lines, with how many lines gave them (bounded): one of the two is
+   * usually the sender, the other a forgery in its text, and whoever investigates needs both.
+   */
+  readonly ambiguousReadings = new Map<string, { readings: [string, string]; lines: number }>();
   /** addresses that logged in before they failed (bounded): their failures then say so */
   private readonly loggedIn = new Set<string>();
   /** allowlisted addresses that would have been banned (bounded) */
@@ -118,6 +126,7 @@ export class RunSummary implements PipelineSink {
     bump(counts, ev.source);
     if (ev.kind === 'ambiguous') {
       this.ambiguous++;
+      if (ev.readings !== undefined) this.noteReadings(ev.readings);
       return;
     }
     if (!ATTACK_KINDS.has(ev.kind)) {
@@ -171,6 +180,19 @@ export class RunSummary implements PipelineSink {
     }
   }
 
+  private noteReadings([a, b]: [string, string]): void {
+    const key = `${a}\n${b}`;
+    const seen = this.ambiguousReadings.get(key);
+    if (seen !== undefined) seen.lines++;
+    else if (this.ambiguousReadings.size < MAX_AMBIGUOUS_PAIRS) this.ambiguousReadings.set(detach(key), { readings: [detach(a), detach(b)], lines: 1 });
+    else this.dropped++;
+  }
+
+  /** The readings of ambiguous lines, most frequent first. */
+  topAmbiguous(n: number): Array<{ readings: [string, string]; lines: number }> {
+    return [...this.ambiguousReadings.values()].sort((x, y) => y.lines - x.lines).slice(0, n);
+  }
+
   decision(d: Decision): void {
     if (d.action === 'ban') this.bansTotal++;
     else this.alertsTotal++;
@@ -220,13 +242,14 @@ export class RunSummary implements PipelineSink {
       attackAttempts: this.attempts(),
       otherEvents: this.otherEvents,
       ambiguous: this.ambiguous,
+      ambiguousReadings: this.topAmbiguous(20),
       byServiceKind: this.serviceKindCounts(),
       firstAttack: Number.isFinite(this.firstAt) ? new Date(this.firstAt).toISOString() : null,
       lastAttack: Number.isFinite(this.lastAt) ? new Date(this.lastAt).toISOString() : null,
       addresses: this.addresses.size,
       topAddresses: RunSummary.top(this.addressCounts(), 20).map(([ip, attempts]) => {
         const a = this.addresses.get(ip)!;
-        return { ip, attempts, events: linesOf(a), services: servicesOf(a), accounts: accountsOf(a), loggedIn: a.loggedIn };
+        return { ip, attempts, events: linesOf(a), services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
       }),
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: linesOf(this.accounts.get(account)!) })),
       bans: this.bansTotal,

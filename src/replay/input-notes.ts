@@ -7,6 +7,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
+import type { ParseNotes } from '../parse/line-parser.js';
 import { MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 
 /**
@@ -83,12 +84,21 @@ export function binaryWarning(file: string, name: string): string | undefined {
 }
 
 /**
- * Lines of a file that a rule's lead and prefilter took but that are longer than any line of that
- * format its program writes (MAX_MULTI_ANY_INPUT), so they were not read: padding is a way to hide
- * an attack, and it must show.
+ * What the parser of a file could not read as it should. Lines in an attack format longer than any
+ * its program writes (MAX_MULTI_ANY_INPUT) were not read: padding is a way to hide an attack, and
+ * it must show. Events whose line has no timestamp were dated with the file's modification time (a
+ * pipe's: the time of the run), so their windows see them all at once.
  */
-export function tooLongWarning(name: string, lines: number): string | undefined {
-  if (lines === 0) return undefined;
-  const these = lines === 1 ? '1 line' : `${lines} lines`;
-  return `${name}: ${these} in an attack format over ${MAX_MULTI_ANY_INPUT / 1024} KiB, longer than its program writes, not read (padding may hide an attack: --explain shows them)`;
+export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean): string[] {
+  const out: string[] = [];
+  if (notes.tooLong > 0) {
+    out.push(`${name}: ${notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`} in an attack format over ${MAX_MULTI_ANY_INPUT / 1024} KiB, longer than its program writes, not read (padding may hide an attack: --explain shows them)`);
+  }
+  if (notes.undated > 0) {
+    const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;
+    const have = notes.undated === 1 ? '1 event has no timestamp in its line and was' : `${notes.undated} events have no timestamp in their lines and were`;
+    out.push(`${name}: ${have} dated with ${when}, so their windows and ban times are not the attacks' own`);
+  }
+  return out;
 }
+

@@ -7,7 +7,7 @@ import type { SecurityEvent } from '../core/events.js';
 import type { AddressSet } from '../core/ip.js';
 import { BanPolicy, DEFAULT_BAN_POLICY, type BanPolicyConfig } from '../decide/ban-policy.js';
 import { AttackWindows, DEFAULT_DETECTOR_CONFIG, type DetectorConfig } from '../detect/attack-windows.js';
-import { LineParser } from '../parse/line-parser.js';
+import { LineParser, type ParseNotes } from '../parse/line-parser.js';
 import type { RulePack } from '../parse/matcher.js';
 import { Pipeline, type PipelineSink } from '../pipeline/pipeline.js';
 import { RunSummary } from '../pipeline/summary.js';
@@ -15,7 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { binaryWarning, RotationOrder, tooLongWarning } from './input-notes.js';
+import { binaryWarning, parseWarnings, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -120,13 +120,13 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
-      let tooLong = 0;
+      let notes: ParseNotes = { tooLong: 0, undated: 0 };
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
             if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
             pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
-            ({ tooLong, ...stats } = await pool.replay(fd, name, reference, opts.blockBytes, {
+            ({ stats, notes } = await pool.replay(fd, name, reference, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
               afterBatch: chunkDone,
               onProgress,
@@ -171,14 +171,13 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
           // the lines read before a failure, and a last line without a newline (read after the last chunk)
           handleParsed();
         }
-        tooLong = parser.tooLong;
+        notes = parser.notes;
       }
       doneBytes += stats.bytes;
-      summary.files.push({ name, ...stats, tooLong });
+      summary.files.push({ name, ...stats, ...notes });
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
-      const unread = tooLongWarning(name, tooLong);
-      if (unread !== undefined) summary.warnings.push(unread);
+      summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true));
       const warning = order.fileDone(name);
       if (warning !== undefined) summary.warnings.push(warning);
     }

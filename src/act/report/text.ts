@@ -75,6 +75,12 @@ export function renderText(s: RunSummary, colour: boolean): string {
     }
   }
 
+  const ambiguous = s.topAmbiguous(5);
+  if (ambiguous.length > 0) {
+    out.push('', c('bold', 'Ambiguous lines') + c('dim', ' (two readings name different addresses: one is likely the sender, the other forged in its text)'));
+    for (const { readings, lines } of ambiguous) out.push(`  ${`${safeText(readings[0], 40)} or ${safeText(readings[1], 60)}`.padEnd(60)}${thousands(lines).padStart(9)}`);
+  }
+
   const accounts = RunSummary.top(s.accountCounts(), 10);
   if (accounts.length > 0) {
     const most = s.accounts.size > accounts.length ? `, the ${accounts.length} most tried` : '';
@@ -82,7 +88,8 @@ export function renderText(s: RunSummary, colour: boolean): string {
     for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${thousands(n).padStart(9)}`);
   }
 
-  const bans = s.decisions.filter((d) => d.action === 'ban');
+  // in time order: files of one PBX (its messages and security logs) are read one after the other
+  const bans = s.decisions.filter((d) => d.action === 'ban').sort((a, b) => a.at - b.at);
   const alerts = s.decisions.filter((d) => d.action === 'alert');
   if (alerts.length > 0) {
     out.push('', c(['bold', 'red'], `Alerts (${alerts.length})`));

@@ -4,6 +4,7 @@
  * cost that sank an earlier worker prototype).
  */
 import { SERVICES, type SecurityEvent } from '../../core/events.js';
+import type { ParseNotes } from '../../parse/line-parser.js';
 import type { CompiledRule } from '../../parse/rules/compile.js';
 
 /** Ints per record in `BatchResult.ints`. */
@@ -56,8 +57,8 @@ export interface BatchResult {
   /** lines and over-long lines in the block */
   lines: number;
   oversized: number;
-  /** lines too long for their rule's pattern (LineParser.tooLong) */
-  tooLong: number;
+  /** what the block's parser could not read as it should */
+  notes: ParseNotes;
   count: number;
   ints: Int32Array;
   ats: Float64Array;

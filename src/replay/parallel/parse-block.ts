@@ -32,7 +32,7 @@ export class BlockParser {
       id: req.id,
       lines: stats.lines - req.lineBefore,
       oversized: stats.oversized,
-      tooLong: parser.tooLong,
+      notes: parser.notes,
       count: batch.count,
       ints: batch.ints.subarray(0, batch.count * REC),
       ats: batch.ats.subarray(0, batch.count),

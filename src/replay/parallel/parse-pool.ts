@@ -6,7 +6,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
-import { LineParser, MAX_SESSIONS } from '../../parse/line-parser.js';
+import { addNotes, LineParser, MAX_SESSIONS, type ParseNotes } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
 import type { RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
@@ -85,14 +85,14 @@ export class ParsePool {
    * itself: it also runs detection and output, so on few CPUs it would otherwise wait or the
    * workers would, and every thread more than CPUs slows all of them.
    */
-  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<ReadStats & { tooLong: number }> {
+  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<{ stats: ReadStats; notes: ParseNotes }> {
     const fileMsg: FileRequest = { type: 'file', name, reference };
     for (const w of this.workers) w.port.postMessage(fileMsg);
     // the main thread's own parser answers the lines a worker could not (sshd sessions across blocks)
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-    let tooLong = 0;
+    const notes: ParseNotes = { tooLong: 0, undated: 0 };
     const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
@@ -132,7 +132,7 @@ export class ParsePool {
         this.redo(r, parser, consumer);
       } else {
         this.consume(r, name, parser, consumer);
-        tooLong += r.tooLong;
+        addNotes(notes, r.notes);
       }
       blocks.recycle(r.spent);
       stats.lines += r.lines;
@@ -145,7 +145,8 @@ export class ParsePool {
     stats.oversized += blocks.skippedLines;
     stats.bytes = blocks.bytes;
     // the main thread's parser read the handed-back lines and the blocks done again
-    return { ...stats, tooLong: tooLong + parser.tooLong };
+    addNotes(notes, parser.notes);
+    return { stats, notes };
   }
 
   private consume(r: BatchResult, name: string, parser: LineParser, consumer: BatchConsumer): void {
