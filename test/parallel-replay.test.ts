@@ -213,7 +213,6 @@ function buildLog(seed: number): Buffer {
       case 4500:
         push(`${sys(t)} pbx sshd[${nextPid++}]: Failed password for invalid user ${'x'.repeat(70_000)} from 203.0.113.68 port 22 ssh2`);
         continue;
-
     }
     const r = rand();
     if (r < 0.42) {

@@ -54,8 +54,8 @@ export const MAX_SESSIONS = 4096;
 /** What a parser could not read as it should, counted per file; the run's warnings say so. */
 export interface ParseNotes {
   /**
-   * lines in a rule's format too long to be one its program wrote (MAX_MULTI_ANY_INPUT): not read,
-   * and counted, because padding a line must not make it vanish without a trace
+   * lines in a rule's format too long to be one its program wrote, or long and full of decoys (see
+   * `runnable`): not read, and counted, because padding a line must not make it vanish unseen
    */
   tooLong: number;
   /** events whose line has no timestamp pbxguard reads: dated with the file's time instead */

@@ -47,6 +47,15 @@ test('a rule whose literal lead has a char from 128 up (a latin1-decoded log) is
   assert.equal(pack.match(line('Failed login for 203.0.113.6'), ctx).status, 'event');
 });
 
+test('a pattern written with escapes such as \\x27 still matches its lines', () => {
+  // the literal-end check once read `\x27` as the text "27" and skipped every line
+  const r = compileRule({ ...rule('t/hex', String.raw`^{IP} failed to authenticate as \x27{ANY:account}\x27$`), prefilter: 'failed to' }, 'hex.yaml');
+  assert.equal(r.tail, '');
+  const m = new RulePack([r]).match(line("198.51.100.4 failed to authenticate as 'admin'"), ctx);
+  assert.equal(m.status, 'event');
+  if (m.status === 'event') assert.deepEqual([m.event.ip, m.event.account], ['198.51.100.4', 'admin']);
+});
+
 test('a line too long for a later rule that may read it is not trusted with a ban', () => {
   // the second rule has two {ANY} spans, so it is not run on lines over MAX_MULTI_ANY_INPUT: padding
   // a line must not silence the check that another reading names another address

@@ -6,7 +6,7 @@
 import type { SecurityEvent, Service } from '../core/events.js';
 import { normalizeIp } from '../core/ip.js';
 import type { Envelope, LogFamily } from './envelope.js';
-import type { CompiledPattern, CompiledRule, GroupSlots } from './rules/compile.js';
+import { runnable, type CompiledPattern, type CompiledRule, type GroupSlots } from './rules/compile.js';
 import type { Fingerprinter } from './fingerprints.js';
 import type { RuleSet } from './rules/load.js';
 import { fromLatin1 } from '../sources/line-reader.js';
@@ -195,7 +195,7 @@ export class RulePack {
         if (!lastFound) continue;
       }
       for (const p of rule.patterns) {
-        if (msg.length > p.maxInput) {
+        if (!runnable(p, msg)) {
           skipped ??= rule;
           continue;
         }
@@ -248,7 +248,7 @@ export class RulePack {
   /** For `--explain`: the rules whose prefilter occurs in the message (their patterns did not fit). */
   triedFor(env: Envelope): string[] {
     return this.candidates(env)
-      .filter((r) => env.msg.startsWith(r.lead) && env.msg.includes(r.prefilter))
+      .filter((r) => mayMatch(r, env.msg))
       .map((r) => r.id);
   }
 
@@ -285,6 +285,15 @@ export class RulePack {
   }
 }
 
+/**
+ * Whether a rule's patterns may match a message: it starts with their literal lead, ends with their
+ * literal end, and holds the prefilter. (`eventFor` tests the same, remembering the last lead and
+ * prefilter tested, since the rules of one source often share them.)
+ */
+function mayMatch(rule: CompiledRule, msg: string): boolean {
+  return msg.startsWith(rule.lead) && msg.endsWith(rule.tail) && (rule.prefilterImplied || msg.includes(rule.prefilter));
+}
+
 /** What picks an envelope's rules besides its family: the Asterisk source file or the program. */
 function subOf(env: Envelope): string {
   return env.family === 'asterisk' ? (env.file ?? '') : (env.program ?? '');
@@ -300,11 +309,11 @@ function subOf(env: Envelope): string {
 function otherRule(list: readonly CompiledRule[], matched: number, msg: string, ip: string): string | undefined {
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
-    if (rule.fromSession || !msg.startsWith(rule.lead) || !msg.endsWith(rule.tail) || (!rule.prefilterImplied && !msg.includes(rule.prefilter))) continue;
+    if (rule.fromSession || !mayMatch(rule, msg)) continue;
     for (const p of rule.patterns) {
-      // a rule that may read the line but is not run on one this long: its reading is unknown, so
-      // the line is not trusted either (padding a line must not switch the check off)
-      if (msg.length > p.maxInput) return `${rule.id}'s reading (not checked: line too long)`;
+      // a rule that may read the line but is not run on it (too long, or full of decoys): its reading
+      // is unknown, so the line is not trusted either (padding a line must not switch the check off)
+      if (!runnable(p, msg)) return `${rule.id}'s reading (not checked: line too long)`;
       const m = p.whole.exec(msg);
       if (m === null) continue;
       const raw = addressIn(m, p.slots);

@@ -1,6 +1,6 @@
 /** @module Collects what a run saw, bounded in memory, for the replay report. */
-import type { Decision, EventKind, EventSource, SecurityEvent, Service } from '../core/events.js';
-import { ATTACK_KINDS, SERVICES } from '../core/events.js';
+import type { Decision, EventKind, SecurityEvent, Service } from '../core/events.js';
+import { ATTACK_KINDS, EVENT_KINDS, SERVICES } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
 import { detach } from '../core/detach.js';
@@ -14,34 +14,45 @@ const MAX_AMBIGUOUS_PAIRS = 1000;
 const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
- * Lines counted by the log they came from. Asterisk writes most attempts twice, to its messages log
- * and to its security log, so what is reported is the larger of the two counts, never the sum, as
- * detection counts them (AttackWindows keeps a window per source).
+ * Attempts and lines of one address or account. Asterisk writes most attempts twice, to its
+ * messages log and to its security log; detection counts the two apart and takes the larger
+ * (AttackWindows keeps a window per service and source), and so does the report: per service and
+ * kind, a line is a new attempt only when it makes its log's count the larger.
  */
-export interface SourceCounts {
-  /** lines of the security log */
-  security: number;
-  /** lines of any other log */
-  log: number;
+export interface AttemptCounts {
+  attempts: number;
+  lines: number;
+  /** per service and kind: its key, then the lines of the messages log and of the security log */
+  byKey: number[];
 }
 
-/** Attempts: the larger count of the two logs. */
-export const attemptsOf = (c: SourceCounts): number => Math.max(c.security, c.log);
+const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
+const SERVICE_INDEX = new Map<Service, number>(SERVICES.map((s, i) => [s, i]));
 
-/** Lines of both logs. */
-export const linesOf = (c: SourceCounts): number => c.security + c.log;
-
-function bump(c: SourceCounts, source: EventSource): void {
-  if (source === 'security-log') c.security++;
-  else c.log++;
+/** Counts an event's line; returns whether it is a new attempt. */
+function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
+  c.lines++;
+  const key = SERVICE_INDEX.get(ev.service)! * 64 + KIND_INDEX.get(ev.kind)!;
+  const k = c.byKey;
+  let i = 0;
+  while (i < k.length && k[i] !== key) i += 3;
+  if (i === k.length) k.push(key, 0, 0);
+  const mine = ev.source === 'security-log' ? i + 2 : i + 1;
+  const other = ev.source === 'security-log' ? i + 1 : i + 2;
+  const isNew = k[mine]! >= k[other]!;
+  k[mine]!++;
+  if (isNew) c.attempts++;
+  return isNew;
 }
+
+const noCounts = (): AttemptCounts => ({ attempts: 0, lines: 0, byKey: [] });
 
 /**
  * Per attacking address, kept for the whole run: one small object, because there can be a hundred
  * thousand of them. Arrays and sets per address made this the costliest part of an all-attack
  * replay (about 3 s of 7.4 s, measured by disabling it).
  */
-export interface AddressStats extends SourceCounts {
+export interface AddressStats extends AttemptCounts {
   /** bit i = SERVICES[i] */
   services: number;
   /** the first account, then a list once there are more (up to ACCOUNTS_PER_ADDRESS) */
@@ -83,17 +94,19 @@ export class RunSummary implements PipelineSink {
   /** things the reader should know about the run itself (files given out of order) */
   readonly warnings: string[] = [];
   /** service → kind → count; nested so no key string is built per event */
-  readonly byServiceKind = new Map<Service, Map<EventKind, SourceCounts>>();
+  /** attack kinds count attempts (of the addresses tracked) and lines, the others lines only */
+  readonly byServiceKind = new Map<Service, Map<EventKind, { attempts: number; lines: number }>>();
   readonly addresses = new Map<string, AddressStats>();
   /** account → lines naming it (mutable counts, so the last one can be bumped without a lookup) */
-  readonly accounts = new Map<string, SourceCounts>();
+  readonly accounts = new Map<string, AttemptCounts>();
   private lastIp = '';
   private lastAddress: AddressStats | undefined;
   private lastAccount: string | undefined;
-  private lastAccountCount: SourceCounts = { security: 0, log: 0 };
+  private lastAccountCount: AttemptCounts = noCounts();
   readonly decisions: Decision[] = [];
-  /** attack lines (an attempt written to both logs is two); attempts are `attempts()` */
+  /** attack lines (an attempt written to both logs is two), and attack attempts (see AttemptCounts) */
   attackEvents = 0;
+  attackAttempts = 0;
   otherEvents = 0;
   ambiguous = 0;
   /**
@@ -120,10 +133,10 @@ export class RunSummary implements PipelineSink {
 
   event(ev: SecurityEvent): void {
     let kinds = this.byServiceKind.get(ev.service);
-    if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, SourceCounts>()));
+    if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, { attempts: number; lines: number }>()));
     let counts = kinds.get(ev.kind);
-    if (counts === undefined) kinds.set(ev.kind, (counts = { security: 0, log: 0 }));
-    bump(counts, ev.source);
+    if (counts === undefined) kinds.set(ev.kind, (counts = { attempts: 0, lines: 0 }));
+    counts.lines++;
     if (ev.kind === 'ambiguous') {
       this.ambiguous++;
       if (ev.readings !== undefined) this.noteReadings(ev.readings);
@@ -142,7 +155,12 @@ export class RunSummary implements PipelineSink {
     this.attackEvents++;
     if (ev.at < this.firstAt) this.firstAt = ev.at;
     if (ev.at > this.lastAt) this.lastAt = ev.at;
-    if (!this.perAddress) return;
+    if (!this.perAddress) {
+      // no address is tracked (jsonl output, which prints no summary): every line counts
+      counts.attempts++;
+      this.attackAttempts++;
+      return;
+    }
     const ip = ev.ip!;
     // attacks come in bursts: a repeat of the last address or account skips the map
     let a = ip === this.lastIp ? this.lastAddress : this.addresses.get(ip);
@@ -150,12 +168,16 @@ export class RunSummary implements PipelineSink {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
       } else {
-        a = { security: 0, log: 0, services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
+        a = { attempts: 0, lines: 0, byKey: [], services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
         this.addresses.set(detach(ip), a);
       }
     }
+    // an address past the bound counts every line
+    if (a === undefined || countLine(a, ev)) {
+      counts.attempts++;
+      this.attackAttempts++;
+    }
     if (a !== undefined) {
-      bump(a, ev.source);
       this.lastIp = ip;
       this.lastAddress = a;
       a.services |= SERVICE_BIT.get(ev.service)!;
@@ -163,7 +185,7 @@ export class RunSummary implements PipelineSink {
     }
     if (ev.account !== undefined) {
       if (ev.account === this.lastAccount) {
-        bump(this.lastAccountCount, ev.source);
+        countLine(this.lastAccountCount, ev);
         return;
       }
       let c = this.accounts.get(ev.account);
@@ -172,9 +194,9 @@ export class RunSummary implements PipelineSink {
           this.dropped++;
           return;
         }
-        this.accounts.set(detach(ev.account), (c = { security: 0, log: 0 }));
+        this.accounts.set(detach(ev.account), (c = noCounts()));
       }
-      bump(c, ev.source);
+      countLine(c, ev);
       this.lastAccount = ev.account;
       this.lastAccountCount = c;
     }
@@ -184,8 +206,8 @@ export class RunSummary implements PipelineSink {
     const key = `${a}\n${b}`;
     const seen = this.ambiguousReadings.get(key);
     if (seen !== undefined) seen.lines++;
+    // past the bound, new pairs are left out (the count of ambiguous lines still has them)
     else if (this.ambiguousReadings.size < MAX_AMBIGUOUS_PAIRS) this.ambiguousReadings.set(detach(key), { readings: [detach(a), detach(b)], lines: 1 });
-    else this.dropped++;
   }
 
   /** The readings of ambiguous lines, most frequent first. */
@@ -210,26 +232,21 @@ export class RunSummary implements PipelineSink {
 
   /** Attempts per account. */
   accountCounts(): Array<[string, number]> {
-    return [...this.accounts].map(([a, c]): [string, number] => [a, attemptsOf(c)]);
+    return [...this.accounts].map(([a, c]): [string, number] => [a, c.attempts]);
   }
 
   /** Attempts per address. */
   addressCounts(): Array<[string, number]> {
-    return [...this.addresses].map(([ip, a]): [string, number] => [ip, attemptsOf(a)]);
+    return [...this.addresses].map(([ip, a]): [string, number] => [ip, a.attempts]);
   }
 
-  /** Per service and kind: attempts (`count`) and the lines of both logs. */
+  /** Per service and kind: attempts for attack kinds, lines for the others (`count`), and lines. */
   serviceKindCounts(): Array<{ service: Service; kind: EventKind; count: number; lines: number }> {
     const out: Array<{ service: Service; kind: EventKind; count: number; lines: number }> = [];
-    for (const [service, kinds] of this.byServiceKind) for (const [kind, c] of kinds) out.push({ service, kind, count: attemptsOf(c), lines: linesOf(c) });
+    for (const [service, kinds] of this.byServiceKind) {
+      for (const [kind, c] of kinds) out.push({ service, kind, count: ATTACK_KINDS.has(kind) ? c.attempts : c.lines, lines: c.lines });
+    }
     return out.sort((a, b) => b.count - a.count);
-  }
-
-  /** Attack attempts: per service and kind, the larger count of the two logs. */
-  attempts(): number {
-    let n = 0;
-    for (const kinds of this.byServiceKind.values()) for (const [kind, c] of kinds) if (ATTACK_KINDS.has(kind)) n += attemptsOf(c);
-    return n;
   }
 
   toJSON(): object {
@@ -239,7 +256,7 @@ export class RunSummary implements PipelineSink {
       lines: this.lines,
       elapsedMs: Math.round(this.elapsedMs),
       attackEvents: this.attackEvents,
-      attackAttempts: this.attempts(),
+      attackAttempts: this.attackAttempts,
       otherEvents: this.otherEvents,
       ambiguous: this.ambiguous,
       ambiguousReadings: this.topAmbiguous(20),
@@ -249,9 +266,9 @@ export class RunSummary implements PipelineSink {
       addresses: this.addresses.size,
       topAddresses: RunSummary.top(this.addressCounts(), 20).map(([ip, attempts]) => {
         const a = this.addresses.get(ip)!;
-        return { ip, attempts, events: linesOf(a), services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
+        return { ip, attempts, events: a.lines, services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
       }),
-      topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: linesOf(this.accounts.get(account)!) })),
+      topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: this.accounts.get(account)!.lines })),
       bans: this.bansTotal,
       alerts: this.alertsTotal,
       allowlisted: [...this.allowlisted].slice(0, 100),

@@ -7,8 +7,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
+import { afterNuls } from '../sources/line-reader.js';
 import type { ParseNotes } from '../parse/line-parser.js';
-import { MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
+import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 
 /**
  * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
@@ -62,11 +63,19 @@ function isoTime(ms: number): string {
  */
 export function binaryWarning(file: string, name: string): string | undefined {
   const head = Buffer.alloc(4096);
-  let n: number;
+  let n = 0;
   try {
     const fd = openSync(file, 'r');
     try {
       n = readSync(fd, head, 0, head.length, 0);
+      // a file that starts with NULs only is one that copytruncate rotated while its writer held
+      // the old offset (the reader skips the hole): what follows the hole is judged
+      for (let at = 0; n > 0 && afterNuls(head, 0, n) === n; ) {
+        at += n;
+        n = at < MAX_HOLE_LOOKED_THROUGH ? readSync(fd, head, 0, head.length, at) : 0;
+        const text = afterNuls(head, 0, n);
+        if (text > 0 && text < n) n = readSync(fd, head, 0, head.length, at + text);
+      }
     } finally {
       closeSync(fd);
     }
@@ -83,22 +92,25 @@ export function binaryWarning(file: string, name: string): string | undefined {
   return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
 }
 
+/** NULs looked through for text before a file is taken for a hole alone (and not judged) */
+const MAX_HOLE_LOOKED_THROUGH = 64 << 20;
+
 /**
- * What the parser of a file could not read as it should. Lines in an attack format longer than any
- * its program writes (MAX_MULTI_ANY_INPUT) were not read: padding is a way to hide an attack, and
- * it must show. Events whose line has no timestamp were dated with the file's modification time (a
- * pipe's: the time of the run), so their windows see them all at once.
+ * What the parser of a file could not read as it should. Lines in an attack format too long (or too
+ * full of decoys) to read safely were not read: padding is a way to hide an attack, and it must
+ * show. Events whose line has no timestamp pbxguard reads were dated with the file's modification
+ * time (a pipe's: the time of the run), so their windows see them all at once.
  */
 export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean): string[] {
   const out: string[] = [];
   if (notes.tooLong > 0) {
-    out.push(`${name}: ${notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`} in an attack format over ${MAX_MULTI_ANY_INPUT / 1024} KiB, longer than its program writes, not read (padding may hide an attack: --explain shows them)`);
+    const these = notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`;
+    out.push(`${name}: ${these} in an attack format not read, over ${MAX_MULTI_ANY_INPUT / 1024} KiB (longer than its program writes) or over ${DECOY_CHECK_FROM / 1024} KiB and full of decoys (padding may hide an attack: --explain shows them)`);
   }
   if (notes.undated > 0) {
     const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;
-    const have = notes.undated === 1 ? '1 event has no timestamp in its line and was' : `${notes.undated} events have no timestamp in their lines and were`;
+    const have = notes.undated === 1 ? '1 event has no timestamp pbxguard reads in its line and was' : `${notes.undated} events have no timestamp pbxguard reads in their lines and were`;
     out.push(`${name}: ${have} dated with ${when}, so their windows and ban times are not the attacks' own`);
   }
   return out;
 }
-

@@ -29,7 +29,9 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
     case 'no-session':
       return `${where}  ${r.rule.id} matched, but no earlier line of this ${safeText(env.program ?? 'process', 40)} process named an address; no event\n`;
     case 'too-long':
-      return `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars, longer than any its program writes in that format (${MAX_MULTI_ANY_INPUT / 1024} KiB)\n`;
+      return env.msg.length > MAX_MULTI_ANY_INPUT
+        ? `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars, longer than any its program writes in that format (${MAX_MULTI_ANY_INPUT / 1024} KiB)\n`
+        : `${where}  ${r.rule.id} not tried: the message is ${env.msg.length} chars and repeats text its format writes after attacker text (decoys that make the pattern slow)\n`;
     case 'no-rules':
       return env.family === 'unknown'
         ? `${where}  not a log format pbxguard reads\n`

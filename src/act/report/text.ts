@@ -40,12 +40,12 @@ export function renderText(s: RunSummary, colour: boolean): string {
   } else {
     out.push(
       '',
-      `${c('bold', count(s.attempts(), 'attack attempt'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+      `${c('bold', count(s.attackAttempts, 'attack attempt'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
     );
   }
   const notes: string[] = [];
   // the counts below are attempts too: Asterisk writes most of them to two logs
-  if (s.attackEvents !== s.attempts()) notes.push(`${count(s.attackEvents, 'line')}: an attempt in both the messages and the security log counts once`);
+  if (s.attackEvents !== s.attackAttempts) notes.push(`${count(s.attackEvents, 'line')}: an attempt in both the messages and the security log counts once`);
   if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (logins, challenges, connections)`);
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
@@ -57,7 +57,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
 
   const kinds = s.serviceKindCounts();
   if (kinds.length > 0) {
-    out.push('', c('bold', 'All events by service and kind'));
+    out.push('', c('bold', 'By service and kind') + c('dim', ' (attack attempts, other events)'));
     for (const k of kinds) out.push(`  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${thousands(k.count).padStart(10)}`);
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { literalEnd, literalLead, positional } from './compile.js';
+import { compileRule, DECOY_CHECK_FROM, literalEnd, literalLead, MAX_MULTI_ANY_INPUT, MAX_STOPPER_COPIES, positional, runnable } from './compile.js';
 
 test('positional numbers capture groups as the regex engine does and drops their names', () => {
   const cases = [
@@ -50,7 +50,33 @@ test('literalEnd is text every match ends with, and empty where that is not know
   assert.equal(literalEnd(String.raw`^x\\\d$`), '');
   assert.equal(literalEnd(String.raw`^x \$`), '');
   assert.equal(literalEnd(String.raw`^x \\$`), String.raw`x \ `.trimEnd());
+  // escapes longer than a character are no text, and neither are their operands
+  for (const src of [String.raw`^as \x27$`, String.raw`^x\u0021$`, String.raw`^x\cJ$`, String.raw`^x\101$`, String.raw`^a\d{2}$`]) assert.equal(literalEnd(src), '', src);
+  assert.equal(literalEnd(String.raw`^x\u{21}y$`), 'y');
+  assert.equal(literalEnd(String.raw`^(a)\1b$`), 'b');
+  assert.equal(literalEnd(String.raw`^(?<n>a)\k<n>c$`), 'c');
+  assert.equal(literalEnd(String.raw`^x\p{L}z$`), 'z');
+  assert.equal(literalEnd(String.raw`^x{2}y$`), 'y');
   // no end anchor, or an alternative at the top level: nothing is known
   assert.equal(literalEnd('^Registration failed'), '');
   assert.equal(literalEnd('^a failed$|^b done$'), '');
+});
+
+test('a pattern with two {ANY} spans knows the text after each, and how many copies a message may hold', () => {
+  const rule = compileRule(
+    { id: 't/two', log: 'asterisk', files: ['t.c'], service: 'sip', kind: 'auth_failure', prefilter: 'from', patterns: ["^Call from '{ANY:from}' for '{IP}' to '{ANY}'\\.$"], samples: [] },
+    't.yaml',
+  );
+  const p = rule.patterns[0]!;
+  // the format writes `' to '` once itself, so an honest message holds it once more than a decoy-free one
+  assert.deepEqual(p.stoppers, [
+    { text: "' for '", limit: 1 + MAX_STOPPER_COPIES },
+    { text: "'.", limit: 1 + MAX_STOPPER_COPIES },
+  ]);
+  const line = (from: string) => `Call from '${from}' for '192.0.2.1' to '100'.`;
+  assert.ok(runnable(p, line('x'.repeat(DECOY_CHECK_FROM))), 'a long honest message is run');
+  assert.ok(runnable(p, line("' for '".repeat(MAX_STOPPER_COPIES) + 'x'.repeat(DECOY_CHECK_FROM))), 'as many decoys as allowed');
+  assert.ok(!runnable(p, line("' for '".repeat(MAX_STOPPER_COPIES + 1) + 'x'.repeat(DECOY_CHECK_FROM))), 'one decoy more');
+  assert.ok(runnable(p, line("' for '".repeat(50))), 'a short message is run whatever it holds');
+  assert.ok(!runnable(p, line('x'.repeat(MAX_MULTI_ANY_INPUT))), 'longer than any Asterisk writes');
 });

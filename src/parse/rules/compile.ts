@@ -30,9 +30,9 @@ const REGEX_META = /[\\^$.|?*+()[\]{}]/;
  * Its logger formats a message into at most BUFSIZ bytes (main/logger.c; 8192 with glibc), and a
  * security event's SessionID is the whole SIP Call-ID, so an attacker can make honest lines of
  * several kB; a lower bound let padding hide attacks. Such a regex backtracks polynomially on a
- * message built of decoys: measured on the worst formats, 8.2 kB took 21 ms (pjsip, three spans)
- * and 4 ms (security log), 16 kB 150 ms, 47 kB 7 s. A longer message is not one Asterisk wrote:
- * it yields `too-long`, and the run counts it (`LineParser.tooLong`) instead of reading it.
+ * message built of decoys (8.2 kB: 21 ms for pjsip's three spans, 12 ms for a security event; 16 kB
+ * 150 ms; 47 kB 7 s), which `runnable` keeps from happening. A longer message is not one Asterisk
+ * wrote: it yields `too-long`, and the run counts it (`LineParser.notes.tooLong`) instead of reading it.
  */
 export const MAX_MULTI_ANY_INPUT = 8192;
 
@@ -54,6 +54,11 @@ export interface CompiledPattern {
   slots: GroupSlots;
   /** the pattern is not run on longer messages (see MAX_MULTI_ANY_INPUT) */
   maxInput: number;
+  /**
+   * With two or more {ANY} spans: the literal text right after each, where attacker text may end,
+   * and the most copies of it a long message may hold to be run (see DECOY_CHECK_FROM).
+   */
+  stoppers: Array<{ text: string; limit: number }>;
   /** literal text written right before the address */
   anchor: string;
   /** present when the pattern has attacker-controlled {ANY} text, which may hold a copy of the anchor */
@@ -99,8 +104,9 @@ export interface CompiledRule {
 export class PatternError extends Error {}
 
 /** Expands placeholders, and notes where the host placeholder starts in the expanded text. */
-function expand(src: string): { re: string; hasAny: boolean; anyCount: number; anchor: string; hosts: number; hostAt: number; atStart: boolean } {
+function expand(src: string): { re: string; hasAny: boolean; anyCount: number; anchor: string; hosts: number; hostAt: number; atStart: boolean; stoppers: CompiledPattern['stoppers'] } {
   let atStart = false;
+  const stoppers: Array<{ text: string; limit: number }> = [];
   let hasAny = false;
   let anyCount = 0;
   let anchor = '';
@@ -115,6 +121,9 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     if (name === 'ANY') {
       hasAny = true;
       anyCount++;
+      const text = literalHead(src.slice(last));
+      // the copies the format writes itself (a security event's many `"`), and a few more
+      if (text !== '' && !stoppers.some((x) => x.text === text)) stoppers.push({ text, limit: copiesIn(literalText(src), text) + MAX_STOPPER_COPIES });
       // lazy: measured 3x faster than greedy on pjsip lines; which reading is found first does
       // not matter, because when readings differ the matcher finds the other one (split)
       out += group ? `(?<${group}>.*?)` : '(?:.*?)';
@@ -132,29 +141,116 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     out += p;
   }
   out += src.slice(last);
-  return { re: out, hasAny, anyCount, anchor, hosts, hostAt, atStart };
+  return { re: out, hasAny, anyCount, anchor, hosts, hostAt, atStart, stoppers };
 }
 
-/** The literal text at the end of a regex fragment (`\(` counts as `(`; stops at syntax such as `\d`, `)`, `+`). */
-function literalTail(fragment: string): string {
-  let out = '';
-  let i = fragment.length;
-  while (i > 0) {
-    const c = fragment[i - 1]!;
-    // escaped when an odd run of backslashes stands before it (`\\\d` is a backslash and a digit class)
-    let slashes = 0;
-    while (fragment[i - 2 - slashes] === '\\') slashes++;
-    if (slashes % 2 === 1) {
-      if (!REGEX_META.test(c)) break;
-      out = c + out;
-      i -= 2;
+/** A fragment's fixed text, its runs apart (NUL in between: no stopper holds one). */
+function literalText(fragment: string): string {
+  return literalAtoms(fragment)
+    .map((a) => a ?? '\u0000')
+    .join('');
+}
+
+/** Copies of `text` in `s`, not overlapping, counted up to `most + 1`. */
+export function copiesIn(s: string, text: string, most = Infinity): number {
+  let copies = 0;
+  for (let at = s.indexOf(text); at >= 0 && copies <= most; at = s.indexOf(text, at + text.length)) copies++;
+  return copies;
+}
+
+/** Escaped characters that stand for themselves besides the syntax characters. */
+const LITERAL_ESCAPES = new Set(['/', '-', "'", '"']);
+
+/**
+ * A regex fragment (as written in a rule, placeholders included) as atoms, read from the start so
+ * that every escape is seen whole: the character an atom matches, or undefined for anything that
+ * is no fixed text (a group, a class, `.`, an anchor, a placeholder, an escape such as `\d`, `\x41`,
+ * `\u{41}`, `\cJ`, `\1`, `\k<n>`, `\p{L}`, and an atom a quantifier makes optional or repeated).
+ */
+function literalAtoms(fragment: string): Array<string | undefined> {
+  const out: Array<string | undefined> = [];
+  for (let i = 0; i < fragment.length; i++) {
+    const c = fragment[i]!;
+    if (c === '\\') {
+      const next = fragment[++i] ?? '';
+      if (REGEX_META.test(next) || LITERAL_ESCAPES.has(next)) {
+        out.push(next);
+      } else {
+        out.push(undefined);
+        i = escapeEnd(fragment, i);
+      }
+    } else if (c === '[') {
+      i = classEnd(fragment, i);
+      out.push(undefined);
+    } else if (c === '{' && /[A-Z]/.test(fragment[i + 1] ?? '')) {
+      // a placeholder ({ANY}, {IP_PORT}…)
+      i = Math.max(i, fragment.indexOf('}', i));
+      out.push(undefined);
+    } else if (REGEX_META.test(c)) {
+      if (c === '?' || c === '*' || c === '+' || c === '{') out[out.length - 1] = undefined;
+      out.push(undefined);
     } else {
-      if (REGEX_META.test(c)) break;
-      out = c + out;
-      i -= 1;
+      out.push(c);
     }
   }
   return out;
+}
+
+/** The index of the last character of the escape whose letter is at `i` (`x` of `\x41`: the `1`). */
+function escapeEnd(fragment: string, i: number): number {
+  const c = fragment[i];
+  const to = (close: string): number => {
+    const at = fragment.indexOf(close, i);
+    return at < 0 ? fragment.length - 1 : at;
+  };
+  if (c === 'x') return i + 2;
+  if (c === 'u') return fragment[i + 1] === '{' ? to('}') : i + 4;
+  if (c === 'c') return i + 1;
+  if ((c === 'k' && fragment[i + 1] === '<') || ((c === 'p' || c === 'P') && fragment[i + 1] === '{')) return to(c === 'k' ? '>' : '}');
+  let j = i;
+  if (c !== undefined && c >= '0' && c <= '9') while ((fragment[j + 1] ?? '') >= '0' && (fragment[j + 1] ?? '') <= '9') j++;
+  return j;
+}
+
+/** The literal text a regex fragment ends with (`\(` counts as `(`; stops at syntax such as `\d`, `)`, `+`). */
+function literalTail(fragment: string): string {
+  const atoms = literalAtoms(fragment);
+  let start = atoms.length;
+  while (start > 0 && atoms[start - 1] !== undefined) start--;
+  return atoms.slice(start).join('');
+}
+
+/** The literal text a regex fragment starts with. */
+function literalHead(fragment: string): string {
+  const atoms = literalAtoms(fragment);
+  const end = atoms.indexOf(undefined);
+  return atoms.slice(0, end < 0 ? atoms.length : end).join('');
+}
+
+/** What a pattern is not run on: only one with two or more {ANY} spans backtracks enough to need it. */
+function inputBounds(e: { anyCount: number; stoppers: CompiledPattern['stoppers'] }): Pick<CompiledPattern, 'maxInput' | 'stoppers'> {
+  return e.anyCount >= 2 ? { maxInput: MAX_MULTI_ANY_INPUT, stoppers: e.stoppers } : { maxInput: Infinity, stoppers: [] };
+}
+
+/**
+ * From this length on, a message with more than MAX_STOPPER_COPIES copies of a pattern's stopper,
+ * beyond those its format writes itself, is not run either. Each copy is a place where an {ANY}
+ * span may end, and the regex tries every combination: a pjsip line built of 170 copies took 21 ms
+ * at 8 kB (3,000 such lines a minute take a CPU). An honest line does not repeat its format's own
+ * text, and up to 2 KiB the worst case is ~1 ms whatever the line holds.
+ */
+export const DECOY_CHECK_FROM = 2048;
+export const MAX_STOPPER_COPIES = 8;
+
+/**
+ * Whether a pattern is run on a message: not on one longer than its bound, nor on a long one full of
+ * copies of text its format writes after attacker text. Such a line is counted as `too-long`.
+ */
+export function runnable(p: CompiledPattern, msg: string): boolean {
+  if (msg.length > p.maxInput) return false;
+  if (msg.length < DECOY_CHECK_FROM) return true;
+  for (const s of p.stoppers) if (copiesIn(msg, s.text, s.limit) > s.limit) return false;
+  return true;
 }
 
 export function compileRule(def: RuleDef, file: string): CompiledRule {
@@ -164,14 +260,14 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       if (def.address === 'session') {
         if (e.hosts !== 0) throw new PatternError('a rule with address: session takes the address from its session; its patterns hold none');
         const p = positional(e.re);
-        return { whole: new RegExp(p.source), slots: p.slots, anchor: '', maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
+        return { whole: new RegExp(p.source), slots: p.slots, anchor: '', ...inputBounds(e) };
       }
       if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT} or {SEC_ADDR}, has ${e.hosts}`);
       if (e.anchor === '' && !e.atStart) {
         throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
       }
       const p = positional(e.re);
-      const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, maxInput: e.anyCount >= 2 ? MAX_MULTI_ANY_INPUT : Infinity };
+      const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
       // an address at the very start has one possible place; elsewhere attacker text may fake the anchor
       if (e.hasAny && !e.atStart) {
         const before = e.re.slice(0, e.hostAt);
@@ -260,25 +356,7 @@ function classEnd(src: string, open: number): number {
 
 /** The literal text a regex source requires at the start of the input (`^abc…`), or ''. */
 export function literalLead(src: string): string {
-  if (src[0] !== '^' || hasTopLevelAlternative(src)) return '';
-  let lead = '';
-  let i = 1;
-  for (; i < src.length; i++) {
-    const c = src[i]!;
-    if (c === '\\') {
-      const next = src[i + 1] ?? '';
-      if (!REGEX_META.test(next) && next !== '/' && next !== '-' && next !== "'" && next !== '"') break;
-      lead += next;
-      i++;
-    } else if (REGEX_META.test(c)) {
-      break;
-    } else {
-      lead += c;
-    }
-  }
-  // a quantifier after the last literal character makes that character optional or repeated
-  const q = src[i];
-  return q === '?' || q === '*' || q === '{' || q === '+' ? lead.slice(0, -1) : lead;
+  return src[0] !== '^' || hasTopLevelAlternative(src) ? '' : literalHead(src.slice(1));
 }
 
 /** The literal text a regex source requires at the end of the input (`…abc$`), or ''. */

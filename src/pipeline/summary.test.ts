@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { EventSource, SecurityEvent, Service } from '../core/events.js';
+import { RunSummary } from './summary.js';
+
+const event = (ip: string, service: Service, source: EventSource, account: string): SecurityEvent => ({
+  at: 0,
+  source,
+  service,
+  kind: 'auth_failure',
+  ip,
+  port: undefined,
+  account,
+  userAgent: undefined,
+  scanner: undefined,
+  readings: undefined,
+  ruleId: 't/rule',
+  file: undefined,
+  line: undefined,
+});
+
+const byIp = (s: RunSummary) => Object.fromEntries(s.addressCounts());
+
+test('an attempt in both Asterisk logs counts once, attempts in one log only each count', () => {
+  const s = new RunSummary();
+  // 4 attempts written to both logs, 2 more only to the messages log, 3 from another address only to the security log
+  for (let i = 0; i < 4; i++) {
+    s.event(event('198.51.100.1', 'pjsip', 'log', '100'));
+    s.event(event('198.51.100.1', 'pjsip', 'security-log', '100'));
+  }
+  s.event(event('198.51.100.1', 'pjsip', 'log', '100'));
+  s.event(event('198.51.100.1', 'pjsip', 'log', '100'));
+  for (let i = 0; i < 3; i++) s.event(event('203.0.113.7', 'pjsip', 'security-log', '200'));
+  assert.deepEqual(byIp(s), { '198.51.100.1': 6, '203.0.113.7': 3 });
+  assert.deepEqual([s.attackAttempts, s.attackEvents], [9, 13]);
+  assert.deepEqual(Object.fromEntries(s.accountCounts()), { '100': 6, '200': 3 });
+  assert.deepEqual(
+    s.serviceKindCounts().map((k) => [k.service, k.kind, k.count, k.lines]),
+    [['pjsip', 'auth_failure', 9, 13]],
+  );
+});
+
+test('attempts of one address on two services add up, as detection counts them apart', () => {
+  const s = new RunSummary();
+  for (let i = 0; i < 6; i++) s.event(event('198.51.100.2', 'ssh', 'log', 'root'));
+  for (let i = 0; i < 6; i++) s.event(event('198.51.100.2', 'pjsip', 'security-log', '100'));
+  assert.deepEqual(byIp(s), { '198.51.100.2': 12 });
+  assert.equal(s.attackAttempts, 12);
+});
+
+test('without per-address tables (jsonl) every attack line counts', () => {
+  const s = new RunSummary(false);
+  s.event(event('198.51.100.1', 'pjsip', 'log', '100'));
+  s.event(event('198.51.100.1', 'pjsip', 'security-log', '100'));
+  assert.deepEqual([s.attackAttempts, s.attackEvents], [2, 2]);
+});
