@@ -477,7 +477,7 @@ test('the share of lines yielding events tells an attack-heavy log from a typica
   const noise = (i: number) => `[2026-11-25 10:00:00] VERBOSE[1][C-0000046b] pbx.c: Executing [${i}@from-internal:1] Set("PJSIP/2-1", "x=${i}") in new stack`;
   const dense = join(dir, 'dense.log');
   const typical = join(dir, 'typical.log');
-  // past the 64 KiB sampled, so the sample ends mid-file
+  // longer than the 64 KiB sampled, so the pieces of the sample end mid-file
   writeFileSync(dense, Array.from({ length: 12_000 }, (_, i) => (i % 2 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
   writeFileSync(typical, Array.from({ length: 12_000 }, (_, i) => (i % 10 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
   const share = (file: string): number => {
@@ -490,6 +490,10 @@ test('the share of lines yielding events tells an attack-heavy log from a typica
   };
   assert.ok(Math.abs(share(dense) - 0.5) < 0.02, `dense ${share(dense)}`);
   assert.ok(Math.abs(share(typical) - 0.1) < 0.02, `typical ${share(typical)}`);
+  // the head of a log may be start-up noise only: the sample is spread over the file
+  const noisyHead = join(dir, 'noisy-head.log');
+  writeFileSync(noisyHead, Array.from({ length: 20_000 }, (_, i) => (i >= 2000 && i % 2 === 0 ? attack[i % attack.length] : noise(i))).join('\n'));
+  assert.ok(share(noisyHead) > 0.3, `noisy head ${share(noisyHead)}`);
 });
 
 test('--workers takes a whole number from 0 and rejects -1 and x with status 2', () => {
