@@ -71,7 +71,7 @@ export function replayCommand(): Command {
     .option('--bantime <duration>', 'first ban length (default 1h)', duration)
     .option('--no-progress', 'no progress bar on a terminal')
     .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
-    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the first 64 KiB\'s lines are events)', nonNegativeInt)
+    .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the lines of a 64 KiB sample are events)', nonNegativeInt)
     .addHelpText(
       'after',
       [

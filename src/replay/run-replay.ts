@@ -38,7 +38,7 @@ export interface ReplayOptions {
    * way; workers only make it faster.
    */
   workers?: number;
-  /** Use the workers only for a file whose first 64 KiB is mostly lines that yield events (see density.ts). */
+  /** Use the workers only for a file mostly of lines that yield events, by a 64 KiB sample (see density.ts). */
   workersWhenDense?: boolean;
   /** ms since epoch used to date year-less timestamps of stdin (files use their mtime) */
   now?: number;
