@@ -64,7 +64,7 @@ export function replayCommand(): Command {
     .argument('<files...>', 'log files (plain or .gz); - reads stdin')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'jsonl', 'json']).default('text'))
     .option('--explain', 'print, for each line, which rule took it or why none did')
-    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .option('--rules <dir>', 'rule pack directory, used instead of the bundled rules (copy rules/ to extend them)')
     .option('--allow <cidr>', 'never ban this address or network (repeatable); a cracked account there is still an alert; loopback is never banned', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)

@@ -20,15 +20,15 @@ export function rulesCommand(): Command {
   cmd
     .command('list')
     .description('list the rules: id, log, service, kind')
-    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .option('--rules <dir>', 'rule pack directory, used instead of the bundled rules (copy rules/ to extend them)')
     .action(async (flags: { rules?: string }) => {
       const pack = await load(flags.rules);
-      for (const r of pack.rules) process.stdout.write(`${r.id.padEnd(48)}${r.log.padEnd(14)}${r.service.padEnd(8)}${r.kind}\n`);
+      for (const r of pack.rules) process.stdout.write(`${r.id.padEnd(48)} ${r.log.padEnd(13)} ${r.service.padEnd(9)} ${r.kind}\n`);
     });
   cmd
     .command('test')
     .description("run every rule's sample lines and report the ones that do not give what they expect")
-    .option('--rules <dir>', 'rule pack directory (default: the bundled rules)')
+    .option('--rules <dir>', 'rule pack directory, used instead of the bundled rules (copy rules/ to extend them)')
     .action(async (flags: { rules?: string }) => {
       const pack = await load(flags.rules);
       const failures = checkSamples(pack);

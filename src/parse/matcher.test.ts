@@ -48,9 +48,9 @@ test('a rule whose literal lead has a char from 128 up (a latin1-decoded log) is
 });
 
 test('a pattern written with escapes such as \\x27 still matches its lines', () => {
-  // the literal-end check once read `\x27` as the text "27" and skipped every line
+  // the literal-end check once read `\x27` as the text "27" and skipped every line; it is a quote
   const r = compileRule({ ...rule('t/hex', String.raw`^{IP} failed to authenticate as \x27{ANY:account}\x27$`), prefilter: 'failed to' }, 'hex.yaml');
-  assert.equal(r.tail, '');
+  assert.equal(r.tail, "'");
   const m = new RulePack([r]).match(line("198.51.100.4 failed to authenticate as 'admin'"), ctx);
   assert.equal(m.status, 'event');
   if (m.status === 'event') assert.deepEqual([m.event.ip, m.event.account], ['198.51.100.4', 'admin']);
@@ -67,4 +67,24 @@ test('a line too long for a later rule that may read it is not trusted with a ba
   const padded = pack.match(line(`login failed from 198.51.100.1 for user ${'x'.repeat(MAX_MULTI_ANY_INPUT)} at 203.0.113.9`), ctx);
   assert.equal(padded.status, 'ambiguous');
   if (padded.status === 'ambiguous') assert.match(padded.candidates[1], /not checked: line too long/);
+});
+
+test('a rule whose patterns read one line two ways gives an ambiguous line, as two rules would', () => {
+  const two = compileRule(
+    { ...rule('t/two-patterns', '^Blocked {IP} {ANY:account}$'), prefilter: 'Blocked', patterns: ['^Blocked {IP} {ANY:account}$', '^Blocked {ANY:account} from {IP}$'] },
+    'two.yaml',
+  );
+  const r = new RulePack([two]).match(line('Blocked 203.0.113.66 x from 198.51.100.26'), ctx);
+  assert.equal(r.status, 'ambiguous');
+  if (r.status === 'ambiguous') assert.deepEqual(r.candidates, ['203.0.113.66', '198.51.100.26']);
+  // one reading only: an event
+  const one = new RulePack([two]).match(line('Blocked 198.51.100.26 bob'), ctx);
+  assert.equal(one.status, 'event');
+});
+
+test('attacker text written as a wildcard instead of {ANY} is checked for a second address too', () => {
+  const lazy = compileRule({ ...rule('t/lazy', "^Toll try by (?<account>.+?) from {IP_PORT} to .*$"), prefilter: 'Toll try' }, 'lazy.yaml');
+  const r = new RulePack([lazy]).match(line('Toll try by x from 203.0.113.66:5060 to 1 from 198.51.100.26:5060 to 00972'), ctx);
+  assert.equal(r.status, 'ambiguous');
+  assert.equal(new RulePack([lazy]).match(line('Toll try by 100 from 198.51.100.26:5060 to 00972'), ctx).status, 'event');
 });

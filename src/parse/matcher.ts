@@ -194,7 +194,8 @@ export class RulePack {
         }
         if (!lastFound) continue;
       }
-      for (const p of rule.patterns) {
+      for (let pi = 0; pi < rule.patterns.length; pi++) {
+        const p = rule.patterns[pi]!;
         if (!runnable(p, msg)) {
           skipped ??= rule;
           continue;
@@ -214,7 +215,13 @@ export class RulePack {
           return this.end('bad-address', rule);
         }
         const event = this.makeEvent(rule, m, slots, ip, ctx);
-        const other = (p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined) ?? otherRule(list, r, msg, ip);
+        // every other way the line could read: the same pattern split elsewhere, a rule or pattern
+        // that could not be run on it, the rule's later patterns, and the later rules
+        const other =
+          (p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined) ??
+          (skipped !== undefined ? notChecked(skipped) : undefined) ??
+          otherPatterns(rule, pi + 1, msg, ip) ??
+          otherRule(list, r, msg, ip);
         if (other === undefined) {
           this.end('event', rule);
           return event;
@@ -310,19 +317,29 @@ function otherRule(list: readonly CompiledRule[], matched: number, msg: string, 
   for (let r = matched + 1; r < list.length; r++) {
     const rule = list[r]!;
     if (rule.fromSession || !mayMatch(rule, msg)) continue;
-    for (const p of rule.patterns) {
-      // a rule that may read the line but is not run on it (too long, or full of decoys): its reading
-      // is unknown, so the line is not trusted either (padding a line must not switch the check off)
-      if (!runnable(p, msg)) return `${rule.id}'s reading (not checked: line too long)`;
-      const m = p.whole.exec(msg);
-      if (m === null) continue;
-      const raw = addressIn(m, p.slots);
-      const other = normalizeIp(raw) ?? raw;
-      if (other !== ip) return other;
-    }
+    const other = otherPatterns(rule, 0, msg, ip);
+    if (other !== undefined) return other;
   }
   return undefined;
 }
+
+/** The first address a rule's patterns from `from` on read from the line that differs from `ip`. */
+function otherPatterns(rule: CompiledRule, from: number, msg: string, ip: string): string | undefined {
+  for (let i = from; i < rule.patterns.length; i++) {
+    const p = rule.patterns[i]!;
+    // a pattern that may read the line but is not run on it (too long, or full of decoys): its
+    // reading is unknown, so the line is not trusted either (padding must not switch the check off)
+    if (!runnable(p, msg)) return notChecked(rule);
+    const m = p.whole.exec(msg);
+    if (m === null) continue;
+    const raw = addressIn(m, p.slots);
+    const other = normalizeIp(raw) ?? raw;
+    if (other !== ip) return other;
+  }
+  return undefined;
+}
+
+const notChecked = (rule: CompiledRule): string => `${rule.id}'s reading (not checked: line too long)`;
 
 /**
  * Another address the line could name: tries every place where the anchor occurs as the start of

@@ -20,7 +20,9 @@ test('positional numbers capture groups as the regex engine does and drops their
     const g = named.exec(sample)!.groups!;
     for (const [name, slot] of Object.entries(p.slots)) if (slot !== 0) assert.equal(m[slot], g[name], `${name} of ${src} on ${sample}`);
   }
-  assert.throws(() => positional(String.raw`^(?<a>x)\k<a>`), /back-references/);
+  assert.throws(() => positional(String.raw`^(?<account>x)\k<account>`), /back-references/);
+  // a name no slot reads would capture text that silently goes nowhere (a misspelt `accont`)
+  assert.throws(() => positional(String.raw`^(?<user>x)`), /unknown group name "user"/);
 });
 
 test('literalLead is text every match starts with, and empty where that is not known', () => {
@@ -51,7 +53,10 @@ test('literalEnd is text every match ends with, and empty where that is not know
   assert.equal(literalEnd(String.raw`^x \$`), '');
   assert.equal(literalEnd(String.raw`^x \\$`), String.raw`x \ `.trimEnd());
   // escapes longer than a character are no text, and neither are their operands
-  for (const src of [String.raw`^as \x27$`, String.raw`^x\u0021$`, String.raw`^x\cJ$`, String.raw`^x\101$`, String.raw`^a\d{2}$`]) assert.equal(literalEnd(src), '', src);
+  for (const src of [String.raw`^x\cJ$`, String.raw`^x\101$`, String.raw`^a\d{2}$`, String.raw`^x\x2$`]) assert.equal(literalEnd(src), '', src);
+  // \xHH and \uHHHH name one character
+  assert.equal(literalEnd(String.raw`^as \x27$`), "as '");
+  assert.equal(literalEnd(String.raw`^x\u0021$`), 'x!');
   assert.equal(literalEnd(String.raw`^x\u{21}y$`), 'y');
   assert.equal(literalEnd(String.raw`^(a)\1b$`), 'b');
   assert.equal(literalEnd(String.raw`^(?<n>a)\k<n>c$`), 'c');
@@ -79,4 +84,14 @@ test('a pattern with two {ANY} spans knows the text after each, and how many cop
   assert.ok(!runnable(p, line("' for '".repeat(MAX_STOPPER_COPIES + 1) + 'x'.repeat(DECOY_CHECK_FROM))), 'one decoy more');
   assert.ok(runnable(p, line("' for '".repeat(50))), 'a short message is run whatever it holds');
   assert.ok(!runnable(p, line('x'.repeat(MAX_MULTI_ANY_INPUT))), 'longer than any Asterisk writes');
+});
+
+test('placeholders and names are checked: a misspelt one is an error, not text that never matches', () => {
+  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'from', patterns: [pattern], samples: [] });
+  assert.throws(() => compileRule(def('^login from {ip}$'), 't.yaml'), /unknown placeholder \{ip\}/);
+  assert.throws(() => compileRule(def('^login from {IPV6}$'), 't.yaml'), /unknown placeholder \{IPV6\}/);
+  assert.throws(() => compileRule(def('^login by {ANY:user} from {IP}$'), 't.yaml'), /\{ANY:user\}: unknown name "user"/);
+  assert.throws(() => compileRule(def('^login from (?:{IP})$'), 't.yaml'), /\{IP\} must not stand inside a group/);
+  // a quantifier is no placeholder
+  assert.equal(compileRule(def('^login x{2} from {IP}$'), 't.yaml').id, 't/x');
 });

@@ -23,6 +23,8 @@ const PLACEHOLDERS: Record<string, string> = {
   SEC_ADDR: String.raw`IPV[46]/(?:[A-Z]{2,4}/)?(?<ip>${V4}|${V6})/(?<port>\d{1,5})`,
 };
 const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'SEC_ADDR']);
+/** the names a rule may capture text under ({ANY:name} or a named group); the placeholders own ip and port */
+const CAPTURES = new Set(['account', 'from', 'ua', 'service']);
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 
 /**
@@ -114,11 +116,13 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
   let hostAt = -1;
   let out = '';
   let last = 0;
-  for (const m of src.matchAll(/\{([A-Z_]+)(?::([a-zA-Z]\w*))?\}/g)) {
+  // any {Name…} is meant as a placeholder (a regex quantifier starts with a digit): a misspelt one is an error, not literal text
+  for (const m of src.matchAll(/\{([A-Za-z_]\w*)(?::([a-zA-Z]\w*))?\}/g)) {
     const [whole, name, group] = m as unknown as [string, string, string | undefined];
     out += src.slice(last, m.index);
     last = m.index + whole.length;
     if (name === 'ANY') {
+      if (group !== undefined && !CAPTURES.has(group)) throw new PatternError(`${whole}: unknown name "${group}" (an {ANY} span is captured as ${[...CAPTURES].join(', ')})`);
       hasAny = true;
       anyCount++;
       const text = literalHead(src.slice(last));
@@ -133,6 +137,7 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     if (p === undefined) throw new PatternError(`unknown placeholder ${whole}`);
     if (group !== undefined) throw new PatternError(`placeholder ${whole} cannot be renamed`);
     if (HOST_PLACEHOLDERS.has(name)) {
+      if (groupDepth(src, m.index) > 0) throw new PatternError(`${whole} must not stand inside a group: write it at the top level, after literal text (e.g. "from {IP}")`);
       hosts++;
       anchor = literalTail(src.slice(0, m.index));
       atStart = src.slice(0, m.index) === '^';
@@ -158,6 +163,19 @@ export function copiesIn(s: string, text: string, most = Infinity): number {
   return copies;
 }
 
+/** How many groups are open at `at` in a pattern's source. */
+function groupDepth(src: string, at: number): number {
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(src, i);
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return depth;
+}
+
 /** Escaped characters that stand for themselves besides the syntax characters. */
 const LITERAL_ESCAPES = new Set(['/', '-', "'", '"']);
 
@@ -173,8 +191,13 @@ function literalAtoms(fragment: string): Array<string | undefined> {
     const c = fragment[i]!;
     if (c === '\\') {
       const next = fragment[++i] ?? '';
+      const hex = next === 'x' ? fragment.slice(i + 1, i + 3) : next === 'u' ? fragment.slice(i + 1, i + 5) : '';
       if (REGEX_META.test(next) || LITERAL_ESCAPES.has(next)) {
         out.push(next);
+      } else if (hex.length === (next === 'x' ? 2 : 4) && /^[0-9A-Fa-f]+$/.test(hex)) {
+        // `\x27`, `\u0027`: the character they name
+        out.push(String.fromCharCode(parseInt(hex, 16)));
+        i += hex.length;
       } else {
         out.push(undefined);
         i = escapeEnd(fragment, i);
@@ -268,8 +291,9 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       }
       const p = positional(e.re);
       const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
-      // an address at the very start has one possible place; elsewhere attacker text may fake the anchor
-      if (e.hasAny && !e.atStart) {
+      // an address at the very start has one possible place; elsewhere attacker text may fake the
+      // anchor, in an {ANY} span or in a wildcard the author wrote (`.+?`, `\S*`, `[^']+`)
+      if (!e.atStart && /[*+]|\{\d+,\}/.test(e.re.slice(0, e.hostAt))) {
         const before = e.re.slice(0, e.hostAt);
         const after = e.re.slice(e.hostAt);
         const a = positional(`^(?:${after})`);
@@ -332,7 +356,8 @@ export function positional(src: string): { source: string; slots: GroupSlots } {
       const close = src.indexOf('>', i);
       const name = src.slice(i + 3, close);
       count++;
-      if (name in slots) slots[name as keyof GroupSlots] = count;
+      if (!(name in slots)) throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')})`);
+      slots[name as keyof GroupSlots] = count;
       out += '(';
       i = close;
     } else {

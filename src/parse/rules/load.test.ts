@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -67,4 +67,39 @@ test('a pattern that is no regular expression is reported as its author wrote it
   );
   assert.match(err?.message ?? '', /x\/one: patterns\[0\] "\^a from \{IP\} \(": not a valid regular expression \(Unterminated group\)/);
   assert.ok(!err!.message.includes('\\d{1,3}'), 'no expanded regex in the message');
+});
+
+test('a pack is read through symbolic links, any fingerprints file adds to the others, and a file of another name is an error', async () => {
+  const pack = join(tmp, 'linked');
+  cpSync(BUNDLED_RULES_DIR, pack, { recursive: true });
+  const shared = join(tmp, 'shared-rules');
+  mkdirSync(shared);
+  const local = [
+    'rules:',
+    '  - id: local/blocked',
+    '    log: asterisk',
+    '    files: [local.c]',
+    '    service: sip',
+    '    kind: acl_denied',
+    '    prefilter: Blocked',
+    '    patterns: ["^Blocked {IP}$"]',
+    '    samples:',
+    '      - { line: "[2026-11-25 10:00:00] NOTICE[1] local.c: Blocked 198.51.100.3", expect: { ip: 198.51.100.3 } }',
+    '      - { line: "[2026-11-25 10:00:00] NOTICE[1] local.c: Allowed 198.51.100.3", expect: none }',
+    '',
+  ].join('\n');
+  writeFileSync(join(shared, 'local.yaml'), local);
+  writeFileSync(join(shared, 'fingerprints.yaml'), 'fingerprints:\n  - id: mytool\n    userAgent: [mytool-scan]\n');
+  symlinkSync(shared, join(pack, 'shared'));
+  symlinkSync(join(shared, 'local.yaml'), join(pack, 'local-link.yaml'));
+  // the same folder twice (a link back into itself) is read once
+  symlinkSync(pack, join(shared, 'loop'));
+  await assert.rejects(loadRulePack(pack), /rule id local\/blocked is defined twice/);
+  unlinkSync(join(pack, 'local-link.yaml'));
+  const set = await readRuleSet(pack);
+  assert.ok(set.files.some((f) => f.rules.some((r) => r.id === 'local/blocked')));
+  const ids = set.fingerprints.map((f) => f.id);
+  assert.ok(ids.includes('mytool') && ids.length > 5, ids.join());
+  writeFileSync(join(pack, 'local.rules'), local);
+  await assert.rejects(readRuleSet(pack), /local\.rules: not a rule file: rule files end in \.yaml or \.yml/);
 });

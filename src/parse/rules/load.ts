@@ -5,7 +5,7 @@
  * still matches, so it can never disagree with them.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/config-error.js';
@@ -40,14 +40,31 @@ function readSources(dir: string): RuleSource[] {
     throw new ConfigError(dir, undefined, `rule directory unusable: ${(e as Error).message}`, { cause: e });
   }
   const paths: string[] = [];
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (e.isFile() && /\.ya?ml$/.test(e.name)) paths.push(join(e.parentPath, e.name));
-  }
+  walk(dir, paths, new Set());
   // named relative to the working directory when below it, else in full (../../x reads badly)
   return paths.sort().map((p) => {
     const rel = relative(process.cwd(), p);
     return { name: rel.startsWith('..') ? p : rel, text: readFileSync(p, 'utf8') };
   });
+}
+
+/**
+ * The rule files below `dir`, through symbolic links (a pack may link a shared file or folder in),
+ * each folder once. Any other file is an error, not skipped: a rule file named `local.rules` or
+ * `local.yml.txt` would otherwise be left out without a word. Hidden entries are passed over.
+ */
+function walk(dir: string, paths: string[], seen: Set<string>): void {
+  const real = realpathSync(dir);
+  if (seen.has(real)) return;
+  seen.add(real);
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) walk(path, paths, seen);
+    else if (/\.ya?ml$/.test(name)) paths.push(path);
+    else throw new ConfigError(path, undefined, 'not a rule file: rule files end in .yaml or .yml (hidden files are passed over)');
+  }
 }
 
 function hashOf(dir: string, sources: RuleSource[]): string {
@@ -75,7 +92,8 @@ export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: st
   const [{ parseYamlAs }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
-    if (s.name.endsWith(FINGERPRINTS_FILE)) set.fingerprints = parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints;
+    // every fingerprints.yaml of the pack counts (a pack may add one of its own beside the bundled)
+    if (s.name.endsWith(FINGERPRINTS_FILE)) set.fingerprints.push(...parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints);
     else set.files.push({ name: s.name, rules: parseYamlAs(s.text, s.name, RuleFileSchema).rules });
   }
   if (set.files.length === 0) throw new ConfigError(dir, undefined, 'no rule files found');
@@ -92,7 +110,7 @@ export function compileRuleSet(set: RuleSet): CompiledRule[] {
   for (const { name, rules: defs } of set.files) {
     for (const def of defs) {
       const prev = seen.get(def.id);
-      if (prev !== undefined) throw new ConfigError(name, undefined, `rule id ${def.id} already defined in ${prev}`);
+      if (prev !== undefined) throw new ConfigError(name, undefined, `rule id ${def.id} is defined twice: in ${prev} and here`);
       seen.set(def.id, name);
       try {
         rules.push(compileRule(def, name));

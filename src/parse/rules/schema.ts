@@ -38,7 +38,8 @@ export const RuleSchema = z
     files: z.array(z.string().min(1)).min(1).optional(),
     programs: z.array(z.string().min(1)).min(1).optional(),
     service: z.enum(SERVICES),
-    kind: z.enum(EVENT_KINDS),
+    // `ambiguous` is the matcher's verdict on a line, not a kind a rule may give
+    kind: z.enum(EVENT_KINDS).exclude(['ambiguous']),
     /**
      * `line` (default): the address is in the line. `session`: the line has none, and the address
      * is the one an earlier line of the same sshd process named (one process per connection).
