@@ -34,6 +34,13 @@ test('a broken rule file is reported with its file and line', async () => {
   await assert.rejects(loadRulePack(dir), /bad\.yaml:5: rules\.0\.kind: /);
 });
 
+test('a rule may not give the kind ambiguous, which is the matcher\'s verdict on a line', async () => {
+  const dir = join(tmp, 'ambiguous-kind');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'r.yaml'), ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: ambiguous', '    prefilter: a', '    patterns: ["^a {IP}$"]', '    samples: []', ''].join('\n'));
+  await assert.rejects(loadRulePack(dir), /r\.yaml:5: rules\.0\.kind: /);
+});
+
 test('a pattern without an anchor before its address is refused when the pack loads', async () => {
   const dir = join(tmp, 'noanchor');
   mkdirSync(dir);
