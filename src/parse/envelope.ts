@@ -44,6 +44,9 @@ const NGINX_IN_SYSLOG_RE = /^(?:\S{1,255} nginx: )?(\d{4}\/\d\d\/\d\d \d\d:\d\d:
 const FREEPBX_SECURITY_RE = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] /;
 const APACHE_ERROR_RE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[/;
 const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
+// Apache's `vhost_combined` (Debian's other_vhosts_access.log): the virtual host (a name, an
+// address, `[v6]`) and port before the combined format
+const VHOST_PREFIX_RE = /^[\w.:[\]-]{1,255}:\d{1,5} /;
 const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
@@ -91,6 +94,14 @@ export function parseEnvelope(line: string): Envelope {
   }
   const acc = ACCESS_RE.exec(line);
   if (acc) return { family: 'http-access', ts: acc[1]!, msg: line };
+  // Apache's vhost_combined puts `%v:%p ` first: the rest is the combined format. (No plain line
+  // reads this way too: its client, ident and user fields would be a fourth field before `[`.)
+  const vhost = VHOST_PREFIX_RE.exec(line);
+  if (vhost) {
+    const rest = line.slice(vhost[0].length);
+    const v = ACCESS_RE.exec(rest);
+    if (v) return { family: 'http-access', ts: v[1]!, msg: rest };
+  }
 
   // Asterisk through journald: the level without a timestamp
   const ast = parseAsteriskBody(line, 0);
