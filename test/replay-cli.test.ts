@@ -1,7 +1,7 @@
 /** `pbxguard replay` as a user runs it: the real binary entry, real files, stdout and exit status. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -286,4 +286,31 @@ test('a long replay shows a progress bar on a terminal, and none with --no-progr
   assert.doesNotMatch(onTerminal(['--no-progress']), /replay \[/);
   // what matters to whoever redirects stderr to a file: nothing but warnings and errors in it
   assert.equal(pbxguard(['replay', '--format', 'jsonl', big]).err, '', 'nothing on stderr off a terminal');
+});
+
+test('rules test runs a pack of one\'s own, and says why a failing sample failed, with status 1', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-pack-'));
+  cpSync('rules', dir, { recursive: true });
+  // a dropbear rule filed under the sshd family: its lines are syslog lines of another program
+  const rule = [
+    'rules:',
+    '  - id: local/dropbear',
+    '    log: sshd',
+    '    service: ssh',
+    '    kind: auth_failure',
+    '    prefilter: Bad password',
+    `    patterns: ["^Bad password attempt for '{ANY:account}' from {IP}:\\\\d+$"]`,
+    '    samples:',
+    `      - { line: "Nov 25 10:00:00 pbx dropbear[12]: Bad password attempt for 'root' from 198.51.100.3:5555", expect: { ip: 198.51.100.3 } }`,
+    `      - { line: "Nov 25 10:00:00 pbx dropbear[12]: Good password for 'root' from 198.51.100.3:5555", expect: none }`,
+    '',
+  ];
+  writeFileSync(join(dir, 'local.yaml'), rule.join('\n'));
+  const failing = pbxguard(['rules', 'test', '--rules', dir]);
+  assert.equal(failing.code, 1, failing.err);
+  assert.match(failing.out, /FAIL local\/dropbear .*\n.*\n.*\n.*\n {2}why: no rules for syslog dropbear\n/);
+  writeFileSync(join(dir, 'local.yaml'), rule.join('\n').replace('log: sshd', 'log: syslog\n    programs: [dropbear]'));
+  const passing = pbxguard(['rules', 'test', '--rules', dir]);
+  assert.equal(passing.code, 0, passing.out);
+  assert.match(passing.out, /0 failed\n$/);
 });

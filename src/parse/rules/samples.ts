@@ -1,6 +1,6 @@
 /** @module Runs every rule's own samples through the whole line parser: the rule pack tests itself. */
 import type { RulePack } from '../matcher.js';
-import { LineParser } from '../line-parser.js';
+import { LineParser, type ParsedLine } from '../line-parser.js';
 import type { CompiledRule } from './compile.js';
 import type { Sample } from './schema.js';
 
@@ -8,15 +8,21 @@ export interface SampleFailure {
   rule: string;
   file: string;
   line: string;
+  context: readonly string[] | undefined;
   expected: Sample['expect'];
   got: string;
 }
 
-/** What the pack makes of a sample line, in the words a sample's `expect` uses. */
-export function describeOutcome(pack: RulePack, line: string, context: readonly string[] = []): { ruleId?: string; summary: Sample['expect'] } {
+/** A sample line parsed as the sample test parses it: after its context lines, on a fixed date. */
+export function parseSample(pack: RulePack, line: string, context: readonly string[] = []): ParsedLine {
   const parser = new LineParser(pack, Date.UTC(2026, 10, 25));
   for (const earlier of context) parser.parse(earlier);
-  const { result } = parser.parse(line);
+  return parser.parse(line);
+}
+
+/** What the pack makes of a sample line, in the words a sample's `expect` uses. */
+export function describeOutcome(pack: RulePack, line: string, context: readonly string[] = []): { ruleId?: string; summary: Sample['expect'] } {
+  const { result } = parseSample(pack, line, context);
   if (result.status === 'ambiguous') return { ruleId: result.rule.id, summary: 'ambiguous' };
   if (result.status !== 'event') return { summary: 'none' };
   const e = result.event;
@@ -49,7 +55,7 @@ export function checkSamples(pack: RulePack): SampleFailure[] {
     for (const s of rule.samples) {
       const { ruleId, summary } = describeOutcome(pack, s.line, s.context);
       if (sampleFails(rule, s, ruleId, summary)) {
-        failures.push({ rule: rule.id, file: rule.file, line: s.line, expected: s.expect, got: `${ruleId ?? '-'} ${JSON.stringify(summary)}` });
+        failures.push({ rule: rule.id, file: rule.file, line: s.line, context: s.context, expected: s.expect, got: `${ruleId ?? '-'} ${JSON.stringify(summary)}` });
       }
     }
   }
