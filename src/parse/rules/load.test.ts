@@ -31,14 +31,14 @@ test('a broken rule file is reported with its file and line', async () => {
     join(dir, 'bad.yaml'),
     ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: not_a_kind', '    prefilter: a', '    patterns: ["^a {IP}$"]', '    samples: []', ''].join('\n'),
   );
-  await assert.rejects(loadRulePack(dir), /bad\.yaml:5: rules\.0\.kind: /);
+  await assert.rejects(loadRulePack(dir), /bad\.yaml:5: rule x\/one: kind: /);
 });
 
 test('a rule may not give the kind ambiguous, which is the matcher\'s verdict on a line', async () => {
   const dir = join(tmp, 'ambiguous-kind');
   mkdirSync(dir);
   writeFileSync(join(dir, 'r.yaml'), ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: ambiguous', '    prefilter: a', '    patterns: ["^a {IP}$"]', '    samples: []', ''].join('\n'));
-  await assert.rejects(loadRulePack(dir), /r\.yaml:5: rules\.0\.kind: /);
+  await assert.rejects(loadRulePack(dir), /r\.yaml:5: rule x\/one: kind: /);
 });
 
 test('a pattern without an anchor before its address is refused when the pack loads', async () => {
@@ -109,4 +109,20 @@ test('a pack is read through symbolic links, any fingerprints file adds to the o
   assert.ok(ids.includes('mytool') && ids.length > 5, ids.join());
   writeFileSync(join(pack, 'local.rules'), local);
   await assert.rejects(readRuleSet(pack), /local\.rules: not a rule file: rule files end in \.yaml or \.yml/);
+});
+
+test('schema errors name the rule, point at the key, and prefer a misspelt key to the missing one', async () => {
+  const dir = join(tmp, 'schema-errors');
+  mkdirSync(dir);
+  const rule = (extra: string[]) =>
+    ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: auth_failure', '    prefilter: a', ...extra, '    samples: []', ''].join('\n');
+  const file = join(dir, 'r.yaml');
+  writeFileSync(file, rule(['    patterns: ["^a {IP}$"]', '    severity: high']));
+  await assert.rejects(readRuleSet(dir), /r\.yaml:8: rule x\/one: Unrecognized key: "severity"/);
+  writeFileSync(file, rule(['    pattern: ["^a {IP}$"]']));
+  await assert.rejects(readRuleSet(dir), /r\.yaml:7: rule x\/one: Unrecognized key: "pattern"/);
+  writeFileSync(file, rule([]).replace('    service: sip\n', '') + '');
+  await assert.rejects(readRuleSet(dir), /rule x\/one: service: missing: /);
+  writeFileSync(file, '# nothing yet\n');
+  await assert.rejects(readRuleSet(dir), /r\.yaml: the file is empty/);
 });
