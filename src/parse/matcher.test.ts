@@ -88,3 +88,22 @@ test('attacker text written as a wildcard instead of {ANY} is checked for a seco
   assert.equal(r.status, 'ambiguous');
   assert.equal(new RulePack([lazy]).match(line('Toll try by 100 from 198.51.100.26:5060 to 00972'), ctx).status, 'event');
 });
+
+test('a bounded field before the address is checked for a second address as a wildcard is', () => {
+  const bounded = compileRule({ ...rule('t/bounded', '^Bad user .{1,64} from {IP}(?: port \\d{1,5})?(?:: .{0,200})?$'), prefilter: 'Bad user' }, 'b.yaml');
+  const r = new RulePack([bounded]).match(line('Bad user x from 203.0.113.66 port 1: y from 198.51.100.7 port 22'), ctx);
+  assert.equal(r.status, 'ambiguous');
+});
+
+test('a later pattern that reads the same address is still checked for another reading of its own', () => {
+  const two = compileRule(
+    {
+      ...rule('t/later', '^user {ANY:account} from {IP} port \\d{1,5}(?: .*)?$'),
+      prefilter: 'user',
+      patterns: ['^user {ANY:account} from {IP} port \\d{1,5}(?: .*)?$', '^user {ANY:account} from {IP}(?: .*)?$'],
+    },
+    'later.yaml',
+  );
+  const r = new RulePack([two]).match(line('user x from 203.0.113.66 port 5 from 198.51.100.7'), ctx);
+  assert.equal(r.status, 'ambiguous');
+});

@@ -209,6 +209,8 @@ export class RulePack {
           return this.makeEvent(rule, m, slots, ctx.sessionIp, ctx);
         }
         const rawIp = addressIn(m, slots);
+        // patterns are compiled so that a match always has its address (not optional, no top-level |)
+        if (rawIp === undefined) continue;
         const ip = normalizeIp(rawIp);
         if (ip === undefined) {
           this.lastOther = rawIp;
@@ -333,8 +335,12 @@ function otherPatterns(rule: CompiledRule, from: number, msg: string, ip: string
     const m = p.whole.exec(msg);
     if (m === null) continue;
     const raw = addressIn(m, p.slots);
+    if (raw === undefined) continue;
     const other = normalizeIp(raw) ?? raw;
     if (other !== ip) return other;
+    // the same address this way: the pattern may still read the line another way too
+    const split = p.split !== undefined ? otherReading(msg, p.anchor, p.split, ip) : undefined;
+    if (split !== undefined) return split;
   }
   return undefined;
 }
@@ -363,6 +369,7 @@ function otherReading(msg: string, anchor: string, split: NonNullable<CompiledPa
     const m = split.after.exec(msg.slice(hostAt));
     if (m === null) continue;
     const raw = addressIn(m, split.afterSlots);
+    if (raw === undefined) continue;
     const candidate = normalizeIp(raw) ?? raw;
     if (candidate !== ip) return candidate;
   }
@@ -370,8 +377,8 @@ function otherReading(msg: string, anchor: string, split: NonNullable<CompiledPa
 }
 
 /** The address text a match captured (bracketed IPv6 or plain). */
-function addressIn(m: RegExpExecArray, slots: GroupSlots): string {
-  return (slots.ipb !== 0 ? (m[slots.ipb] ?? m[slots.ip]) : m[slots.ip])!;
+function addressIn(m: RegExpExecArray, slots: GroupSlots): string | undefined {
+  return slots.ipb !== 0 ? (m[slots.ipb] ?? m[slots.ip]) : m[slots.ip];
 }
 
 /** The user part of the first SIP URI in a From/To text: the account it names. */

@@ -53,7 +53,11 @@ test('literalEnd is text every match ends with, and empty where that is not know
   assert.equal(literalEnd(String.raw`^x \$`), '');
   assert.equal(literalEnd(String.raw`^x \\$`), String.raw`x \ `.trimEnd());
   // escapes longer than a character are no text, and neither are their operands
-  for (const src of [String.raw`^x\cJ$`, String.raw`^x\101$`, String.raw`^a\d{2}$`, String.raw`^x\x2$`]) assert.equal(literalEnd(src), '', src);
+  for (const src of [String.raw`^x\cJ$`, String.raw`^x\101$`, String.raw`^a\d{2}$`]) assert.equal(literalEnd(src), '', src);
+  // without its hex digits `\x` is the letter x; any escaped sign is that sign
+  assert.equal(literalEnd(String.raw`^x\x2$`), 'xx2');
+  assert.equal(literalEnd(String.raw`^foo \x[\\]abc$`), 'abc');
+  assert.equal(literalEnd(String.raw`^a\:b\ c\@$`), 'a:b c@');
   // \xHH and \uHHHH name one character
   assert.equal(literalEnd(String.raw`^as \x27$`), "as '");
   assert.equal(literalEnd(String.raw`^x\u0021$`), 'x!');
@@ -94,4 +98,19 @@ test('placeholders and names are checked: a misspelt one is an error, not text t
   assert.throws(() => compileRule(def('^login from (?:{IP})$'), 't.yaml'), /\{IP\} must not stand inside a group/);
   // a quantifier is no placeholder
   assert.equal(compileRule(def('^login x{2} from {IP}$'), 't.yaml').id, 't/x');
+});
+
+test('a pattern is anchored, has no top-level alternative, takes its address for sure, and captures only known names', () => {
+  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
+  assert.throws(() => compileRule(def('login failed from {IP} port \\d{1,5}'), 't.yaml'), /starts with \^/);
+  assert.throws(() => compileRule(def('^Bad login$|^Bad login from {IP}$'), 't.yaml'), /no \| at the top level/);
+  assert.throws(() => compileRule(def('^Worse login from {IP}?$'), 't.yaml'), /\{IP\} must not be optional or repeated/);
+  assert.throws(() => compileRule(def('^Bad login from {IP} for user (?<ip>\\S{1,64})$'), 't.yaml'), /unknown group name "ip"/);
+  assert.equal(compileRule(def('^Bad login by (?<account>\\S+) from {IP} port (?<port>\\d+)$'), 't.yaml').id, 't/x');
+});
+
+test('wildcards an author wrote count towards the input bounds, as {ANY} spans do', () => {
+  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
+  assert.equal(compileRule(def("^login by '.*?' via '.*?' from {IP}$"), 't.yaml').patterns[0]!.maxInput, MAX_MULTI_ANY_INPUT);
+  assert.equal(compileRule(def('^login by \\S{1,20} from {IP}$'), 't.yaml').patterns[0]!.maxInput, Infinity);
 });

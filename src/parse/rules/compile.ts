@@ -138,6 +138,7 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     if (group !== undefined) throw new PatternError(`placeholder ${whole} cannot be renamed`);
     if (HOST_PLACEHOLDERS.has(name)) {
       if (groupDepth(src, m.index) > 0) throw new PatternError(`${whole} must not stand inside a group: write it at the top level, after literal text (e.g. "from {IP}")`);
+      if ('?*+{'.includes(src[last] ?? ' ')) throw new PatternError(`${whole} must not be optional or repeated: a line that matches must name an address`);
       hosts++;
       anchor = literalTail(src.slice(0, m.index));
       atStart = src.slice(0, m.index) === '^';
@@ -146,7 +147,42 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     out += p;
   }
   out += src.slice(last);
+  // wildcards the author wrote backtrack as {ANY} spans do: they count towards the input bounds
+  anyCount += unboundedRepeats(src);
   return { re: out, hasAny, anyCount, anchor, hosts, hostAt, atStart, stoppers };
+}
+
+/** Unbounded repeats (`*`, `+`, `{n,}`) a pattern's author wrote outside placeholders. */
+function unboundedRepeats(src: string): number {
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(src, i);
+    else if (c === '{' && /[A-Za-z_]/.test(src[i + 1] ?? '')) i = Math.max(i, src.indexOf('}', i));
+    else if (c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(src.slice(i)))) n++;
+  }
+  return n;
+}
+
+/**
+ * What a pattern must look like before its placeholders are expanded: anchored at its start (a
+ * pattern without `^` is searched for from every position, a wildcard in front of it), with no
+ * alternative at its top level (one alternative could hold no address: write two patterns), and
+ * naming only groups a rule may capture (a group named `ip` would take the address from anywhere).
+ */
+function checkShape(src: string): void {
+  if (!src.startsWith('^')) throw new PatternError('a pattern starts with ^ (one without is searched for from every position of the line)');
+  if (hasTopLevelAlternative(src)) throw new PatternError('no | at the top level of a pattern: write each alternative as a pattern of its own');
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(src, i);
+    else if (c === '(' && src.startsWith('?<', i + 1) && src[i + 3] !== '=' && src[i + 3] !== '!') {
+      const name = src.slice(i + 3, src.indexOf('>', i));
+      if (!CAPTURES.has(name) && name !== 'port') throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')} and port)`);
+    }
+  }
 }
 
 /** A fragment's fixed text, its runs apart (NUL in between: no stopper holds one). */
@@ -176,14 +212,12 @@ function groupDepth(src: string, at: number): number {
   return depth;
 }
 
-/** Escaped characters that stand for themselves besides the syntax characters. */
-const LITERAL_ESCAPES = new Set(['/', '-', "'", '"']);
-
 /**
  * A regex fragment (as written in a rule, placeholders included) as atoms, read from the start so
  * that every escape is seen whole: the character an atom matches, or undefined for anything that
- * is no fixed text (a group, a class, `.`, an anchor, a placeholder, an escape such as `\d`, `\x41`,
- * `\u{41}`, `\cJ`, `\1`, `\k<n>`, `\p{L}`, and an atom a quantifier makes optional or repeated).
+ * is no fixed text (a group, a class, `.`, an anchor, a placeholder, an escape such as `\d`, `\cJ`,
+ * `\1`, `\k<n>`, `\p{L}`, and an atom a quantifier makes optional or repeated). `\x41` and `\u0041`
+ * are the character they name.
  */
 function literalAtoms(fragment: string): Array<string | undefined> {
   const out: Array<string | undefined> = [];
@@ -192,12 +226,14 @@ function literalAtoms(fragment: string): Array<string | undefined> {
     if (c === '\\') {
       const next = fragment[++i] ?? '';
       const hex = next === 'x' ? fragment.slice(i + 1, i + 3) : next === 'u' ? fragment.slice(i + 1, i + 5) : '';
-      if (REGEX_META.test(next) || LITERAL_ESCAPES.has(next)) {
+      if (next !== '' && !/[A-Za-z0-9]/.test(next)) {
+        // `\.`, `\(`, `\:`, `\ `: a sign escaped stands for itself
         out.push(next);
-      } else if (hex.length === (next === 'x' ? 2 : 4) && /^[0-9A-Fa-f]+$/.test(hex)) {
-        // `\x27`, `\u0027`: the character they name
-        out.push(String.fromCharCode(parseInt(hex, 16)));
-        i += hex.length;
+      } else if (next === 'x' || next === 'u') {
+        // `\x27`, `\u0027`: the character they name; without their digits, the letter itself
+        const valid = hex.length === (next === 'x' ? 2 : 4) && /^[0-9A-Fa-f]+$/.test(hex);
+        out.push(valid ? String.fromCharCode(parseInt(hex, 16)) : next);
+        if (valid) i += hex.length;
       } else {
         out.push(undefined);
         i = escapeEnd(fragment, i);
@@ -205,7 +241,7 @@ function literalAtoms(fragment: string): Array<string | undefined> {
     } else if (c === '[') {
       i = classEnd(fragment, i);
       out.push(undefined);
-    } else if (c === '{' && /[A-Z]/.test(fragment[i + 1] ?? '')) {
+    } else if (c === '{' && /[A-Za-z_]/.test(fragment[i + 1] ?? '')) {
       // a placeholder ({ANY}, {IP_PORT}…)
       i = Math.max(i, fragment.indexOf('}', i));
       out.push(undefined);
@@ -219,15 +255,13 @@ function literalAtoms(fragment: string): Array<string | undefined> {
   return out;
 }
 
-/** The index of the last character of the escape whose letter is at `i` (`x` of `\x41`: the `1`). */
+/** The index of the last character of the escape whose letter is at `i` (`k` of `\k<n>`: the `>`). */
 function escapeEnd(fragment: string, i: number): number {
   const c = fragment[i];
   const to = (close: string): number => {
     const at = fragment.indexOf(close, i);
     return at < 0 ? fragment.length - 1 : at;
   };
-  if (c === 'x') return i + 2;
-  if (c === 'u') return fragment[i + 1] === '{' ? to('}') : i + 4;
   if (c === 'c') return i + 1;
   if ((c === 'k' && fragment[i + 1] === '<') || ((c === 'p' || c === 'P') && fragment[i + 1] === '{')) return to(c === 'k' ? '>' : '}');
   let j = i;
@@ -279,6 +313,7 @@ export function runnable(p: CompiledPattern, msg: string): boolean {
 export function compileRule(def: RuleDef, file: string): CompiledRule {
   const patterns = def.patterns.map((src, i) => {
     try {
+      checkShape(src);
       const e = expand(src);
       if (def.address === 'session') {
         if (e.hosts !== 0) throw new PatternError('a rule with address: session takes the address from its session; its patterns hold none');
@@ -292,8 +327,8 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       const p = positional(e.re);
       const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
       // an address at the very start has one possible place; elsewhere attacker text may fake the
-      // anchor, in an {ANY} span or in a wildcard the author wrote (`.+?`, `\S*`, `[^']+`)
-      if (!e.atStart && /[*+]|\{\d+,\}/.test(e.re.slice(0, e.hostAt))) {
+      // anchor, in an {ANY} span or in any field before it the author wrote (`.+?`, `[^']{1,80}`)
+      if (!e.atStart) {
         const before = e.re.slice(0, e.hostAt);
         const after = e.re.slice(e.hostAt);
         const a = positional(`^(?:${after})`);

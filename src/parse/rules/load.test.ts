@@ -107,8 +107,15 @@ test('a pack is read through symbolic links, any fingerprints file adds to the o
   assert.ok(set.files.some((f) => f.rules.some((r) => r.id === 'local/blocked')));
   const ids = set.fingerprints.map((f) => f.id);
   assert.ok(ids.includes('mytool') && ids.length > 5, ids.join());
+  // a file named like one is not a fingerprints file
+  writeFileSync(join(pack, 'sip-fingerprints.yaml'), local.replace('local/blocked', 'local/blocked-too'));
+  assert.equal((await readRuleSet(pack)).fingerprints.length, set.fingerprints.length);
+  unlinkSync(join(pack, 'sip-fingerprints.yaml'));
   writeFileSync(join(pack, 'local.rules'), local);
   await assert.rejects(readRuleSet(pack), /local\.rules: not a rule file: rule files end in \.yaml or \.yml/);
+  unlinkSync(join(pack, 'local.rules'));
+  symlinkSync(join(tmp, 'nowhere.yaml'), join(pack, 'dangling.yaml'));
+  await assert.rejects(readRuleSet(pack), /dangling\.yaml: cannot read: ENOENT/);
 });
 
 test('schema errors name the rule, point at the key, and prefer a misspelt key to the missing one', async () => {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/config-error.js';
 import { Fingerprinter } from '../fingerprints.js';
@@ -40,7 +40,12 @@ function readSources(dir: string): RuleSource[] {
     throw new ConfigError(dir, undefined, `rule directory unusable: ${(e as Error).message}`, { cause: e });
   }
   const paths: string[] = [];
-  walk(dir, paths, new Set());
+  try {
+    walk(dir, paths, new Set());
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(dir, undefined, `rule directory unreadable: ${(e as Error).message}`, { cause: e });
+  }
   // named relative to the working directory when below it, else in full (../../x reads badly)
   return paths.sort().map((p) => {
     const rel = relative(process.cwd(), p);
@@ -60,7 +65,13 @@ function walk(dir: string, paths: string[], seen: Set<string>): void {
   for (const name of readdirSync(dir)) {
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
-    const st = statSync(path);
+    let st;
+    try {
+      st = statSync(path);
+    } catch (e) {
+      // a link to nothing, a file gone meanwhile
+      throw new ConfigError(path, undefined, `cannot read: ${(e as Error).message}`, { cause: e });
+    }
     if (st.isDirectory()) walk(path, paths, seen);
     else if (/\.ya?ml$/.test(name)) paths.push(path);
     else throw new ConfigError(path, undefined, 'not a rule file: rule files end in .yaml or .yml (hidden files are passed over)');
@@ -93,7 +104,7 @@ export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: st
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
     // every fingerprints.yaml of the pack counts (a pack may add one of its own beside the bundled)
-    if (s.name.endsWith(FINGERPRINTS_FILE)) set.fingerprints.push(...parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints);
+    if (basename(s.name) === FINGERPRINTS_FILE) set.fingerprints.push(...parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints);
     else set.files.push({ name: s.name, rules: parseYamlAs(s.text, s.name, RuleFileSchema).rules });
   }
   if (set.files.length === 0) throw new ConfigError(dir, undefined, 'no rule files found');
