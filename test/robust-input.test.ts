@@ -158,6 +158,17 @@ test('events from lines without a timestamp are dated with the file\'s time, and
   assert.match(summary.warnings.join('\n'), /undated\.log: 2 events have no timestamp pbxguard reads in their lines and were dated with the file's modification time \(/);
 });
 
+test('an Apache line padded with spaces still gives its address: the fixed prefix leaves no second reading', async () => {
+  // a split on the space before the address once counted every space as a try and gave up
+  const path = 'x '.repeat(400);
+  const line = `[Sat Jul 20 21:45:28.890523 2013] [auth_basic:error] [pid 17540:tid 1] [client 203.0.113.9:51408] AH01617: user admin: authentication failure for "/admin/${path}": Password Mismatch`;
+  const { events } = await replayBytes('apache-spaces.log', line + '\n');
+  assert.deepEqual(
+    events.map((e) => [e.kind, e.ip]),
+    [['auth_failure', '203.0.113.9']],
+  );
+});
+
 test('a From made of thousands of "sip" does not exhaust the stack and still gives the address', async () => {
   const line = `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '${'sip'.repeat(20_000)}<sip:308@x>' failed for '198.51.100.4' - Wrong password`;
   const { events } = await replayBytes('sips.log', line + '\n');

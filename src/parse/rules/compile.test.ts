@@ -109,8 +109,24 @@ test('a pattern is anchored, has no top-level alternative, takes its address for
   assert.equal(compileRule(def('^Bad login by (?<account>\\S+) from {IP} port (?<port>\\d+)$'), 't.yaml').id, 't/x');
 });
 
-test('wildcards an author wrote count towards the input bounds, as {ANY} spans do', () => {
+test('a lookaround sees fixed text only, a pattern is ASCII, and {ANY} may follow the address', () => {
   const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
-  assert.equal(compileRule(def("^login by '.*?' via '.*?' from {IP}$"), 't.yaml').patterns[0]!.maxInput, MAX_MULTI_ANY_INPUT);
-  assert.equal(compileRule(def('^login by \\S{1,20} from {IP}$'), 't.yaml').patterns[0]!.maxInput, Infinity);
+  assert.throws(() => compileRule(def('^(?=.*ssh2$)login from {IP} port \\d{1,5} ssh2$'), 't.yaml'), /a lookaround looks at fixed text only/);
+  assert.equal(compileRule(def('^login (?!invalid )from {IP}$'), 't.yaml').id, 't/x');
+  assert.throws(() => compileRule(def('^Anmeldung für {IP}$'), 't.yaml'), /non-ASCII text in a pattern/);
+  assert.equal(compileRule(def('^login from {IP}{ANY:ua}$'), 't.yaml').id, 't/x');
+});
+
+test('a split is built only where text before the address could hold a copy of its anchor', () => {
+  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
+  const split = (pattern: string) => compileRule(def(pattern), 't.yaml').patterns[0]!.split !== undefined;
+  // Apache's fixed prefix: no field there can hold the space before the address
+  assert.equal(split('^\\[[\\w-]{0,40}:?[a-z]{4,6}\\d?\\] (?:\\[pid \\d{1,10}\\] )?\\[(?:client|remote) {IP_PORT}\\] login: .*$'), false);
+  assert.equal(split('^login by {ANY:account} from {IP}$'), true);
+  assert.equal(split('^login by .{1,64} from {IP}$'), true);
+  assert.equal(split("^login by [^']{1,80} from {IP}$"), true);
+  assert.equal(split('^login by (?:\\w+ ){1,3}from {IP}$'), true);
+  // a field that can hold none of the anchor's chars (one that holds some might join the fixed text around it)
+  assert.equal(split('^login by [\\d.]{1,80} from {IP}$'), false);
+  assert.equal(split('^login by [\\w.]{1,80} from {IP}$'), true);
 });

@@ -138,7 +138,7 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     if (group !== undefined) throw new PatternError(`placeholder ${whole} cannot be renamed`);
     if (HOST_PLACEHOLDERS.has(name)) {
       if (groupDepth(src, m.index) > 0) throw new PatternError(`${whole} must not stand inside a group: write it at the top level, after literal text (e.g. "from {IP}")`);
-      if ('?*+{'.includes(src[last] ?? ' ')) throw new PatternError(`${whole} must not be optional or repeated: a line that matches must name an address`);
+      if ('?*+'.includes(src[last] ?? ' ') || /^\{\d/.test(src.slice(last))) throw new PatternError(`${whole} must not be optional or repeated: a line that matches must name an address`);
       hosts++;
       anchor = literalTail(src.slice(0, m.index));
       atStart = src.slice(0, m.index) === '^';
@@ -147,22 +147,7 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     out += p;
   }
   out += src.slice(last);
-  // wildcards the author wrote backtrack as {ANY} spans do: they count towards the input bounds
-  anyCount += unboundedRepeats(src);
   return { re: out, hasAny, anyCount, anchor, hosts, hostAt, atStart, stoppers };
-}
-
-/** Unbounded repeats (`*`, `+`, `{n,}`) a pattern's author wrote outside placeholders. */
-function unboundedRepeats(src: string): number {
-  let n = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(src, i);
-    else if (c === '{' && /[A-Za-z_]/.test(src[i + 1] ?? '')) i = Math.max(i, src.indexOf('}', i));
-    else if (c === '*' || c === '+' || (c === '{' && /^\{\d+,\}/.test(src.slice(i)))) n++;
-  }
-  return n;
 }
 
 /**
@@ -174,6 +159,8 @@ function unboundedRepeats(src: string): number {
 function checkShape(src: string): void {
   if (!src.startsWith('^')) throw new PatternError('a pattern starts with ^ (one without is searched for from every position of the line)');
   if (hasTopLevelAlternative(src)) throw new PatternError('no | at the top level of a pattern: write each alternative as a pattern of its own');
+  // files are read a byte a char (latin1): a non-ASCII letter in a pattern would never match there
+  if (/[^\x00-\x7f]/.test(src)) throw new PatternError('non-ASCII text in a pattern: logs are read a byte a char, so write a byte as \\xHH (a UTF-8 letter is two or more bytes) or match it with a wildcard');
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (c === '\\') i++;
@@ -181,6 +168,11 @@ function checkShape(src: string): void {
     else if (c === '(' && src.startsWith('?<', i + 1) && src[i + 3] !== '=' && src[i + 3] !== '!') {
       const name = src.slice(i + 3, src.indexOf('>', i));
       if (!CAPTURES.has(name) && name !== 'port') throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')} and port)`);
+    } else if (c === '(' && /^\?<?[=!]/.test(src.slice(i + 1))) {
+      // the ambiguity check tests the pattern in two pieces: a lookaround reaching over the whole
+      // line would see only its piece there, and could hide a second reading
+      const body = src.slice(i, groupEnd(src, i) + 1);
+      if (/[*+]|\{\d+,\}|\{[A-Za-z]/.test(body)) throw new PatternError(`a lookaround looks at fixed text only, not at wildcards or placeholders: ${body}`);
     }
   }
 }
@@ -197,6 +189,57 @@ export function copiesIn(s: string, text: string, most = Infinity): number {
   let copies = 0;
   for (let at = s.indexOf(text); at >= 0 && copies <= most; at = s.indexOf(text, at + text.length)) copies++;
   return copies;
+}
+
+/** The index of the `)` that closes the group opened at `open`. */
+function groupEnd(src: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') i++;
+    else if (c === '[') i = classEnd(src, i);
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  throw new PatternError('unterminated group');
+}
+
+/**
+ * Whether text matched before the address could hold a char of the anchor: some part repeated
+ * (`{ANY}`'s `.*?`, `\S+`, `.{1,64}`, `[^']{0,80}`, a repeated group) that matches one of its
+ * chars. Only then can attacker text carry a copy of the anchor, and the line read two ways;
+ * Apache's fixed prefix (`[\w-]{0,40}`, `\d{1,10}` before `[client `) cannot.
+ */
+function canHoldAnchor(before: string, anchor: string): boolean {
+  const open: number[] = [];
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i]!;
+    let start = i;
+    if (c === '\\') {
+      const next = before[i + 1] ?? '';
+      const hex = next === 'x' ? 2 : next === 'u' ? 4 : 0;
+      i = hex > 0 && /^[0-9A-Fa-f]+$/.test(before.slice(i + 2, i + 2 + hex)) && before.length >= i + 2 + hex ? i + 1 + hex : /[A-Za-z0-9]/.test(next) ? escapeEnd(before, i + 1) : i + 1;
+    } else if (c === '[') {
+      i = classEnd(before, i);
+    } else if (c === '(') {
+      open.push(i);
+      continue;
+    } else if (c === ')') {
+      start = open.pop() ?? 0;
+    } else if ('*+?{|^$'.includes(c)) {
+      continue;
+    }
+    const q = /^(?:[*+]|\{\d+,(\d*)\})/.exec(before.slice(i + 1));
+    if (q === null || (q[1] !== undefined && q[1] !== '' && Number(q[1]) < 2)) continue;
+    let atom: RegExp;
+    try {
+      atom = new RegExp(`^(?:${before.slice(start, i + 1)})$`);
+    } catch {
+      return true;
+    }
+    for (const ch of anchor) if (atom.test(ch)) return true;
+  }
+  return false;
 }
 
 /** How many groups are open at `at` in a pattern's source. */
@@ -328,7 +371,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
       // an address at the very start has one possible place; elsewhere attacker text may fake the
       // anchor, in an {ANY} span or in any field before it the author wrote (`.+?`, `[^']{1,80}`)
-      if (!e.atStart) {
+      if (!e.atStart && canHoldAnchor(e.re.slice(0, e.hostAt), e.anchor)) {
         const before = e.re.slice(0, e.hostAt);
         const after = e.re.slice(e.hostAt);
         const a = positional(`^(?:${after})`);
