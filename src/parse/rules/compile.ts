@@ -216,9 +216,7 @@ function canHoldAnchor(before: string, anchor: string): boolean {
     const c = before[i]!;
     let start = i;
     if (c === '\\') {
-      const next = before[i + 1] ?? '';
-      const hex = next === 'x' ? 2 : next === 'u' ? 4 : 0;
-      i = hex > 0 && /^[0-9A-Fa-f]+$/.test(before.slice(i + 2, i + 2 + hex)) && before.length >= i + 2 + hex ? i + 1 + hex : /[A-Za-z0-9]/.test(next) ? escapeEnd(before, i + 1) : i + 1;
+      i = escapeEnd(before, i);
     } else if (c === '[') {
       i = classEnd(before, i);
     } else if (c === '(') {
@@ -267,20 +265,18 @@ function literalAtoms(fragment: string): Array<string | undefined> {
   for (let i = 0; i < fragment.length; i++) {
     const c = fragment[i]!;
     if (c === '\\') {
-      const next = fragment[++i] ?? '';
-      const hex = next === 'x' ? fragment.slice(i + 1, i + 3) : next === 'u' ? fragment.slice(i + 1, i + 5) : '';
+      const next = fragment[i + 1] ?? '';
+      const end = escapeEnd(fragment, i);
       if (next !== '' && !/[A-Za-z0-9]/.test(next)) {
         // `\.`, `\(`, `\:`, `\ `: a sign escaped stands for itself
         out.push(next);
       } else if (next === 'x' || next === 'u') {
         // `\x27`, `\u0027`: the character they name; without their digits, the letter itself
-        const valid = hex.length === (next === 'x' ? 2 : 4) && /^[0-9A-Fa-f]+$/.test(hex);
-        out.push(valid ? String.fromCharCode(parseInt(hex, 16)) : next);
-        if (valid) i += hex.length;
+        out.push(end > i + 1 ? String.fromCharCode(parseInt(fragment.slice(i + 2, end + 1), 16)) : next);
       } else {
         out.push(undefined);
-        i = escapeEnd(fragment, i);
       }
+      i = end;
     } else if (c === '[') {
       i = classEnd(fragment, i);
       out.push(undefined);
@@ -298,17 +294,24 @@ function literalAtoms(fragment: string): Array<string | undefined> {
   return out;
 }
 
-/** The index of the last character of the escape whose letter is at `i` (`k` of `\k<n>`: the `>`). */
-function escapeEnd(fragment: string, i: number): number {
-  const c = fragment[i];
-  const to = (close: string): number => {
-    const at = fragment.indexOf(close, i);
-    return at < 0 ? fragment.length - 1 : at;
-  };
-  if (c === 'c') return i + 1;
-  if ((c === 'k' && fragment[i + 1] === '<') || ((c === 'p' || c === 'P') && fragment[i + 1] === '{')) return to(c === 'k' ? '>' : '}');
-  let j = i;
-  if (c !== undefined && c >= '0' && c <= '9') while ((fragment[j + 1] ?? '') >= '0' && (fragment[j + 1] ?? '') <= '9') j++;
+/**
+ * The index of the last character of the escape whose backslash is at `i`: `\x41` and `\u0041` with
+ * their digits (without them, the letter alone), `\cJ`, `\k<n>`, `\p{L}`, `\12`; else the one char.
+ */
+function escapeEnd(src: string, i: number): number {
+  const c = src[i + 1] ?? '';
+  const digits = c === 'x' ? 2 : c === 'u' ? 4 : 0;
+  if (digits > 0) {
+    const hex = src.slice(i + 2, i + 2 + digits);
+    return hex.length === digits && /^[0-9A-Fa-f]+$/.test(hex) ? i + 1 + digits : i + 1;
+  }
+  if (c === 'c') return i + 2;
+  if ((c === 'k' && src[i + 2] === '<') || ((c === 'p' || c === 'P') && src[i + 2] === '{')) {
+    const at = src.indexOf(c === 'k' ? '>' : '}', i);
+    return at < 0 ? src.length - 1 : at;
+  }
+  let j = i + 1;
+  if (c >= '0' && c <= '9') while ((src[j + 1] ?? '') >= '0' && (src[j + 1] ?? '') <= '9') j++;
   return j;
 }
 
