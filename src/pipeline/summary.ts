@@ -93,8 +93,10 @@ export class RunSummary implements PipelineSink {
   readonly files: FileStats[] = [];
   /** things the reader should know about the run itself (files given out of order) */
   readonly warnings: string[] = [];
-  /** service → kind → count; nested so no key string is built per event */
-  /** attack kinds count attempts (of the addresses tracked) and lines, the others lines only */
+  /**
+   * service → kind → counts, nested so no key string is built per event: attack kinds count
+   * attempts (see AttemptCounts) and lines, the other kinds lines only
+   */
   readonly byServiceKind = new Map<Service, Map<EventKind, { attempts: number; lines: number }>>();
   readonly addresses = new Map<string, AddressStats>();
   /** account → lines naming it (mutable counts, so the last one can be bumped without a lookup) */
