@@ -108,3 +108,18 @@ test('a later pattern that reads the same address is still checked for another r
   const r = new RulePack([two]).match(line('user x from 203.0.113.66 port 5 from 198.51.100.7'), ctx);
   assert.equal(r.status, 'ambiguous');
 });
+
+test('an optional or repeated part before the address cannot hide a second reading', () => {
+  // the attacker's text after the real address brings the fake one; the part before the address
+  // can swallow the real address and its anchor (found by a review: each gave the fake address)
+  const cases: Array<[string, string]> = [
+    ['^login:(?: (?<account>\\S+))? {IP} {ANY}$', 'login: 198.51.100.1 203.0.113.9 hello'],
+    ['^login:(?: (?<account>\\S{1,32}))? {IP} {ANY}$', 'login: 198.51.100.1 203.0.113.9 hello'],
+    ['^sent by(?: \\S+)* {IP} {ANY}$', 'sent by 198.51.100.1 203.0.113.9 x'],
+    ['^(?:\\[(?<account>[\\w.-]{1,32})\\] )?\\[{IP}\\] {ANY}$', '[198.51.100.1] [203.0.113.9] hi'],
+  ];
+  for (const [pattern, text] of cases) {
+    const r = new RulePack([compileRule({ ...rule('t/opt', pattern), prefilter: '' }, 'opt.yaml')]).match(line(text), ctx);
+    assert.equal(r.status, 'ambiguous', `${pattern} on ${text}`);
+  }
+});

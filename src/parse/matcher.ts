@@ -362,9 +362,12 @@ function otherReading(msg: string, anchor: string, split: NonNullable<CompiledPa
   const maxTries = Math.max(16, Math.floor(READING_BUDGET / msg.length));
   let tries = 0;
   for (; at >= 0; at = msg.indexOf(anchor, at + 1)) {
+    const hostAt = at + anchor.length;
+    // past the longest text the pattern's start can match: no place for the address (Apache's
+    // fixed prefix ends within ~150 chars, and a long path full of spaces holds no reading)
+    if (hostAt > split.beforeMax) break;
     // a line with this many decoys is no honest line: ban nobody
     if (++tries > maxTries) return 'many readings';
-    const hostAt = at + anchor.length;
     if (!split.before.test(msg.slice(0, hostAt))) continue;
     const m = split.after.exec(msg.slice(hostAt));
     if (m === null) continue;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compileRule, DECOY_CHECK_FROM, literalEnd, literalLead, MAX_MULTI_ANY_INPUT, MAX_STOPPER_COPIES, positional, runnable } from './compile.js';
+import { compileRule, DECOY_CHECK_FROM, literalEnd, literalLead, MAX_MULTI_ANY_INPUT, MAX_STOPPER_COPIES, maxLength, positional, runnable } from './compile.js';
 
 test('positional numbers capture groups as the regex engine does and drops their names', () => {
   const cases = [
@@ -117,16 +117,28 @@ test('a lookaround sees fixed text only, a pattern is ASCII, and {ANY} may follo
   assert.equal(compileRule(def('^login from {IP}{ANY:ua}$'), 't.yaml').id, 't/x');
 });
 
-test('a split is built only where text before the address could hold a copy of its anchor', () => {
-  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
-  const split = (pattern: string) => compileRule(def(pattern), 't.yaml').patterns[0]!.split !== undefined;
-  // Apache's fixed prefix: no field there can hold the space before the address
-  assert.equal(split('^\\[[\\w-]{0,40}:?[a-z]{4,6}\\d?\\] (?:\\[pid \\d{1,10}\\] )?\\[(?:client|remote) {IP_PORT}\\] login: .*$'), false);
-  assert.equal(split('^login by {ANY:account} from {IP}$'), true);
-  assert.equal(split('^login by .{1,64} from {IP}$'), true);
-  assert.equal(split("^login by [^']{1,80} from {IP}$"), true);
-  assert.equal(split('^login by (?:\\w+ ){1,3}from {IP}$'), true);
-  // a field that can hold none of the anchor's chars (one that holds some might join the fixed text around it)
-  assert.equal(split('^login by [\\d.]{1,80} from {IP}$'), false);
-  assert.equal(split('^login by [\\w.]{1,80} from {IP}$'), true);
+test('maxLength is the most a regex source can match', () => {
+  // Apache's prefix before the address: an anchor copy further on is no place for it
+  assert.equal(maxLength(String.raw`^\[[\w-]{0,40}:?[a-z]{4,6}\d?\] (?:\[pid \d{1,10}(?::tid \d{1,20})?\] )?\[(?:client|remote) `), 101);
+  const cases: Array<[string, number]> = [
+    ['abc', 3],
+    ['a|bcd', 3],
+    ['(?:ab|c)d?', 3],
+    ['x{3}', 3],
+    ['x{2,5}y', 6],
+    ['(?=abc)d', 1],
+    ['(?<account>ab)c', 3],
+    [String.raw`\x41\d`, 2],
+    ['[^]]x', 3],
+    ['a*', Infinity],
+    ['x{2,}', Infinity],
+    ['(?:ab)+', Infinity],
+    [String.raw`(a)\1`, Infinity],
+  ];
+  for (const [src, n] of cases) assert.equal(maxLength(src), n, src);
+  // every string a regex matches is at most that long
+  for (const [src, n] of cases) {
+    const re = new RegExp(`^(?:${src})$`);
+    for (const t of ['', 'a', 'abc', 'bcd', 'abcd', 'xx', 'xxxxxy', 'xxxxx', 'Ad', 'd', ']x', 'abab', 'aa', 'cd', 'abd']) if (re.test(t)) assert.ok(t.length <= n, `${src} matched ${t}`);
+  }
 });

@@ -70,6 +70,8 @@ export interface CompiledPattern {
     /** the pattern from the address on, anchored at the start */
     after: RegExp;
     afterSlots: GroupSlots;
+    /** the most chars `before` can match (see maxLength): an anchor further on is no place for the address */
+    beforeMax: number;
   };
 }
 
@@ -205,39 +207,52 @@ function groupEnd(src: string, open: number): number {
 }
 
 /**
- * Whether text matched before the address could hold a char of the anchor: some part repeated
- * (`{ANY}`'s `.*?`, `\S+`, `.{1,64}`, `[^']{0,80}`, a repeated group) that matches one of its
- * chars. Only then can attacker text carry a copy of the anchor, and the line read two ways;
- * Apache's fixed prefix (`[\w-]{0,40}`, `\d{1,10}` before `[client `) cannot.
+ * The most characters a regex source can match, or Infinity: a char, class or escape is one, a
+ * group its longest alternative, a quantifier multiplies, lookarounds and anchors are none. The
+ * ambiguity check uses it to try only the places where the text before the address can end: after
+ * a fixed prefix such as Apache's, a copy of its one-space anchor further on is no place at all.
  */
-function canHoldAnchor(before: string, anchor: string): boolean {
-  const open: number[] = [];
-  for (let i = 0; i < before.length; i++) {
-    const c = before[i]!;
-    let start = i;
+export function maxLength(src: string): number {
+  let total = 0;
+  let best = 0;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    let atom = 1;
     if (c === '\\') {
-      i = escapeEnd(before, i);
+      const next = src[i + 1] ?? '';
+      // a back-reference repeats text of unknown length
+      if ((next >= '1' && next <= '9') || (next === 'k' && src[i + 2] === '<')) atom = Infinity;
+      i = escapeEnd(src, i);
     } else if (c === '[') {
-      i = classEnd(before, i);
+      i = classEnd(src, i);
     } else if (c === '(') {
-      open.push(i);
+      const end = groupEnd(src, i);
+      const inner = src.slice(i + 1, end);
+      atom = /^\?<?[=!]/.test(inner) ? 0 : maxLength(inner.replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''));
+      i = end;
+    } else if (c === '|') {
+      best = Math.max(best, total);
+      total = 0;
       continue;
-    } else if (c === ')') {
-      start = open.pop() ?? 0;
-    } else if ('*+?{|^$'.includes(c)) {
+    } else if (c === '^' || c === '$') {
+      continue;
+    } else if ('*+?{'.includes(c)) {
+      // a quantifier with nothing before it: taken as the literal it is then
+      if (!(c === '{' && /^\{\d/.test(src.slice(i)))) total += 1;
       continue;
     }
-    const q = /^(?:[*+]|\{\d+,(\d*)\})/.exec(before.slice(i + 1));
-    if (q === null || (q[1] !== undefined && q[1] !== '' && Number(q[1]) < 2)) continue;
-    let atom: RegExp;
-    try {
-      atom = new RegExp(`^(?:${before.slice(start, i + 1)})$`);
-    } catch {
-      return true;
+    // the quantifier after the atom, if any (and its lazy `?`)
+    const q = /^(?:([*+])|(\?)|\{(\d+)(,(\d*))?\})\??/.exec(src.slice(i + 1));
+    let times = 1;
+    if (q !== null) {
+      if (q[1] !== undefined) times = Infinity;
+      else if (q[2] !== undefined) times = 1;
+      else times = q[4] === undefined ? Number(q[3]) : q[5] === '' ? Infinity : Number(q[5]);
+      i += q[0].length;
     }
-    for (const ch of anchor) if (atom.test(ch)) return true;
+    total += atom === 0 ? 0 : atom * times;
   }
-  return false;
+  return Math.max(best, total);
 }
 
 /** How many groups are open at `at` in a pattern's source. */
@@ -373,12 +388,12 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       const p = positional(e.re);
       const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
       // an address at the very start has one possible place; elsewhere attacker text may fake the
-      // anchor, in an {ANY} span or in any field before it the author wrote (`.+?`, `[^']{1,80}`)
-      if (!e.atStart && canHoldAnchor(e.re.slice(0, e.hostAt), e.anchor)) {
+      // anchor, in an {ANY} span or in any field before it, optional parts included
+      if (!e.atStart) {
         const before = e.re.slice(0, e.hostAt);
         const after = e.re.slice(e.hostAt);
         const a = positional(`^(?:${after})`);
-        compiled.split = { before: new RegExp(`(?:${positional(before).source})$`), after: new RegExp(a.source), afterSlots: a.slots };
+        compiled.split = { before: new RegExp(`(?:${positional(before).source})$`), after: new RegExp(a.source), afterSlots: a.slots, beforeMax: maxLength(before) };
       }
       return compiled;
     } catch (e) {
