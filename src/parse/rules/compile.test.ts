@@ -134,11 +134,22 @@ test('maxLength is the most a regex source can match', () => {
     ['x{2,}', Infinity],
     ['(?:ab)+', Infinity],
     [String.raw`(a)\1`, Infinity],
+    // read as JavaScript reads a pattern without flags (a review's counterexamples, once undercounted)
+    ['{{3}', 3],
+    ['{+', Infinity],
+    ['a{1', 3],
+    ['a{1,', 4],
+    [String.raw`\c1`, 3],
+    [String.raw`\c*`, Infinity],
+    [String.raw`\p{2}`, 2],
+    [String.raw`\08`, 2],
+    ['(?:a*){0}', 0],
   ];
   for (const [src, n] of cases) assert.equal(maxLength(src), n, src);
   // every string a regex matches is at most that long
   for (const [src, n] of cases) {
     const re = new RegExp(`^(?:${src})$`);
-    for (const t of ['', 'a', 'abc', 'bcd', 'abcd', 'xx', 'xxxxxy', 'xxxxx', 'Ad', 'd', ']x', 'abab', 'aa', 'cd', 'abd']) if (re.test(t)) assert.ok(t.length <= n, `${src} matched ${t}`);
+    const witnesses = ['', 'a', 'abc', 'bcd', 'abcd', 'xx', 'xxxxxy', 'xxxxx', 'Ad', 'd', ']x', 'abab', 'aa', 'cd', 'abd', '{{{', '{{{{{', 'a{1', 'a{1,', '\\c1', '\\ccc', 'pp', '\u00008'];
+    for (const t of witnesses) if (re.test(t)) assert.ok(t.length <= n, `${src} matched ${t}`);
   }
 });

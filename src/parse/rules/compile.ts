@@ -220,9 +220,9 @@ export function maxLength(src: string): number {
     let atom = 1;
     if (c === '\\') {
       const next = src[i + 1] ?? '';
-      // a back-reference repeats text of unknown length
-      if ((next >= '1' && next <= '9') || (next === 'k' && src[i + 2] === '<')) atom = Infinity;
-      i = escapeEnd(src, i);
+      // a back-reference repeats text of unknown length (`\k<n>` taken as one, to be safe)
+      if ((next >= '1' && next <= '9') || next === 'k') atom = Infinity;
+      i = escapeExtent(src, i);
     } else if (c === '[') {
       i = classEnd(src, i);
     } else if (c === '(') {
@@ -236,12 +236,11 @@ export function maxLength(src: string): number {
       continue;
     } else if (c === '^' || c === '$') {
       continue;
-    } else if ('*+?{'.includes(c)) {
-      // a quantifier with nothing before it: taken as the literal it is then
-      if (!(c === '{' && /^\{\d/.test(src.slice(i)))) total += 1;
+    } else if (c === '*' || c === '+' || c === '?') {
+      // a quantifier with nothing to repeat: the pattern would not compile
       continue;
     }
-    // the quantifier after the atom, if any (and its lazy `?`)
+    // the quantifier after the atom, if any (and its lazy `?`); a `{` that is none is an atom of its own
     const q = /^(?:([*+])|(\?)|\{(\d+)(,(\d*))?\})\??/.exec(src.slice(i + 1));
     let times = 1;
     if (q !== null) {
@@ -250,9 +249,22 @@ export function maxLength(src: string): number {
       else times = q[4] === undefined ? Number(q[3]) : q[5] === '' ? Infinity : Number(q[5]);
       i += q[0].length;
     }
-    total += atom === 0 ? 0 : atom * times;
+    total += atom === 0 || times === 0 ? 0 : atom * times;
   }
   return Math.max(best, total);
+}
+
+/**
+ * The index of the last character of the escape whose backslash is at `i`, read as JavaScript reads
+ * a pattern without flags, for maxLength (where an escape read too long would undercount): `\xHH`
+ * and `\uHHHH` with their digits, `\cX` with a letter (else the backslash alone), `\1`… with theirs;
+ * `\0`, `\p`, `\k` and the rest one character.
+ */
+function escapeExtent(src: string, i: number): number {
+  const c = src[i + 1] ?? '';
+  if (c === 'c') return /[A-Za-z]/.test(src[i + 2] ?? '') ? i + 2 : i;
+  if (c === 'x' || c === 'u' || (c >= '1' && c <= '9')) return escapeEnd(src, i);
+  return i + 1;
 }
 
 /** How many groups are open at `at` in a pattern's source. */
