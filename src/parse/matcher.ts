@@ -254,7 +254,7 @@ export class RulePack {
     return undefined;
   }
 
-  /** For `--explain`: the rules whose prefilter occurs in the message (their patterns did not fit). */
+  /** For `--explain`: the rules whose lead, literal end and prefilter occur in the message (their patterns did not fit). */
   triedFor(env: Envelope): string[] {
     return this.candidates(env)
       .filter((r) => mayMatch(r, env.msg))
@@ -345,7 +345,7 @@ function otherPatterns(rule: CompiledRule, from: number, msg: string, ip: string
   return undefined;
 }
 
-const notChecked = (rule: CompiledRule): string => `${rule.id}'s reading (not checked: line too long)`;
+const notChecked = (rule: CompiledRule): string => `${rule.id}'s reading (not checked: line too long or full of decoys)`;
 
 /**
  * Another address the line could name: tries every place where the anchor occurs as the start of

@@ -1,12 +1,14 @@
 /**
  * @module Turns a rule's pattern text into regexes and the facts the matcher needs.
  *
- * Attacker-controlled text is written `{ANY}` in a pattern. When such text can hold a copy of the
- * literal written right before the address (the anchor, e.g. `failed for '`), a line may read in
- * more than one way. The matcher then tries every occurrence of the anchor as the place of the
- * address, using the pattern split in two (before / from the address); if the readings that fit
- * name different addresses, the line is `ambiguous`. When the anchor occurs once, only one reading
- * exists and none of that runs (the common case, and the fast path).
+ * Attacker-controlled text is written `{ANY}` in a pattern. Whenever the address is not at the
+ * pattern's start, text before it (an {ANY} span, a wildcard, an optional part) may hold a copy of
+ * the literal written right before the address (the anchor, e.g. `failed for '`), and a line may
+ * read in more than one way. The matcher then tries every occurrence of the anchor, up to the most
+ * text the pattern's start can match (maxLength), as the place of the address, using the pattern
+ * split in two (before / from the address); if the readings that fit name different addresses, the
+ * line is `ambiguous`. When the anchor occurs once, only one reading exists and none of that runs
+ * (the common case, and the fast path).
  */
 import { EVENT_KINDS, SERVICES, type EventKind, type EventSource, type Service } from '../../core/events.js';
 import type { LogFamily } from '../envelope.js';
@@ -38,6 +40,16 @@ const REGEX_META = /[\\^$.|?*+()[\]{}]/;
  */
 export const MAX_MULTI_ANY_INPUT = 8192;
 
+/**
+ * From this length on, a message with more than MAX_STOPPER_COPIES copies of a pattern's stopper,
+ * beyond those its format writes itself, is not run either. Each copy is a place where an {ANY}
+ * span may end, and the regex tries every combination: a pjsip line built of 170 copies took 21 ms
+ * at 8 kB (3,000 such lines a minute take a CPU). An honest line does not repeat its format's own
+ * text, and up to 2 KiB the worst case is ~1 ms whatever the line holds.
+ */
+export const DECOY_CHECK_FROM = 2048;
+export const MAX_STOPPER_COPIES = 8;
+
 /** Where the matcher finds each capture it reads in a match array (0: the pattern has no such group). */
 export interface GroupSlots {
   ip: number;
@@ -63,7 +75,7 @@ export interface CompiledPattern {
   stoppers: Array<{ text: string; limit: number }>;
   /** literal text written right before the address */
   anchor: string;
-  /** present when the pattern has attacker-controlled {ANY} text, which may hold a copy of the anchor */
+  /** present when the address is not at the pattern's start: text before it may hold a copy of the anchor */
   split?: {
     /** the pattern up to the address, anchored at the end of the text it is tested on */
     before: RegExp;
@@ -108,10 +120,9 @@ export interface CompiledRule {
 export class PatternError extends Error {}
 
 /** Expands placeholders, and notes where the host placeholder starts in the expanded text. */
-function expand(src: string): { re: string; hasAny: boolean; anyCount: number; anchor: string; hosts: number; hostAt: number; atStart: boolean; stoppers: CompiledPattern['stoppers'] } {
+function expand(src: string): { re: string; anyCount: number; anchor: string; hosts: number; hostAt: number; atStart: boolean; stoppers: CompiledPattern['stoppers'] } {
   let atStart = false;
   const stoppers: Array<{ text: string; limit: number }> = [];
-  let hasAny = false;
   let anyCount = 0;
   let anchor = '';
   let hosts = 0;
@@ -125,7 +136,6 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     last = m.index + whole.length;
     if (name === 'ANY') {
       if (group !== undefined && !CAPTURES.has(group)) throw new PatternError(`${whole}: unknown name "${group}" (an {ANY} span is captured as ${[...CAPTURES].join(', ')})`);
-      hasAny = true;
       anyCount++;
       const text = literalHead(src.slice(last));
       // the copies the format writes itself (a security event's many `"`), and a few more
@@ -149,7 +159,7 @@ function expand(src: string): { re: string; hasAny: boolean; anyCount: number; a
     out += p;
   }
   out += src.slice(last);
-  return { re: out, hasAny, anyCount, anchor, hosts, hostAt, atStart, stoppers };
+  return { re: out, anyCount, anchor, hosts, hostAt, atStart, stoppers };
 }
 
 /**
@@ -162,6 +172,7 @@ function checkShape(src: string): void {
   if (!src.startsWith('^')) throw new PatternError('a pattern starts with ^ (one without is searched for from every position of the line)');
   if (hasTopLevelAlternative(src)) throw new PatternError('no | at the top level of a pattern: write each alternative as a pattern of its own');
   // files are read a byte a char (latin1): a non-ASCII letter in a pattern would never match there
+  if (/\\[pP]\{/.test(src)) throw new PatternError('\\p{…} needs the u flag, which patterns are not compiled with: write a class such as [A-Za-z]');
   if (/[^\x00-\x7f]/.test(src)) throw new PatternError('non-ASCII text in a pattern: logs are read a byte a char, so write a byte as \\xHH (a UTF-8 letter is two or more bytes) or match it with a wildcard');
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
@@ -174,7 +185,7 @@ function checkShape(src: string): void {
       // the ambiguity check tests the pattern in two pieces: a lookaround reaching over the whole
       // line would see only its piece there, and could hide a second reading
       const body = src.slice(i, groupEnd(src, i) + 1);
-      if (/[*+]|\{\d+,\}|\{[A-Za-z]/.test(body)) throw new PatternError(`a lookaround looks at fixed text only, not at wildcards or placeholders: ${body}`);
+      if (/[*+]|\{\d+,\}|\{[A-Za-z]/.test(body)) throw new PatternError(`a lookaround may hold no unbounded repeat (*, +, {n,}) and no placeholder: ${body}`);
     }
   }
 }
@@ -187,7 +198,7 @@ function literalText(fragment: string): string {
 }
 
 /** Copies of `text` in `s`, not overlapping, counted up to `most + 1`. */
-export function copiesIn(s: string, text: string, most = Infinity): number {
+function copiesIn(s: string, text: string, most = Infinity): number {
   let copies = 0;
   for (let at = s.indexOf(text); at >= 0 && copies <= most; at = s.indexOf(text, at + text.length)) copies++;
   return copies;
@@ -220,7 +231,7 @@ export function maxLength(src: string): number {
     let atom = 1;
     if (c === '\\') {
       const next = src[i + 1] ?? '';
-      // a back-reference repeats text of unknown length (`\k<n>` taken as one, to be safe)
+      // a back-reference repeats text of unknown length (`\k` counts as one, though compiled rules refuse it)
       if ((next >= '1' && next <= '9') || next === 'k') atom = Infinity;
       i = escapeExtent(src, i);
     } else if (c === '[') {
@@ -256,7 +267,9 @@ export function maxLength(src: string): number {
 
 /**
  * The index of the last character of the escape whose backslash is at `i`, read as JavaScript reads
- * a pattern without flags, for maxLength (where an escape read too long would undercount): `\xHH`
+ * a pattern without flags, for maxLength. Unlike escapeEnd, which may read an escape too long (the
+ * literal text it finds is then only shorter, which is safe), this one must never: maxLength would
+ * undercount. `\xHH`
  * and `\uHHHH` with their digits, `\cX` with a letter (else the backslash alone), `\1`… with theirs;
  * `\0`, `\p`, `\k` and the rest one character.
  */
@@ -362,15 +375,6 @@ function inputBounds(e: { anyCount: number; stoppers: CompiledPattern['stoppers'
   return e.anyCount >= 2 ? { maxInput: MAX_MULTI_ANY_INPUT, stoppers: e.stoppers } : { maxInput: Infinity, stoppers: [] };
 }
 
-/**
- * From this length on, a message with more than MAX_STOPPER_COPIES copies of a pattern's stopper,
- * beyond those its format writes itself, is not run either. Each copy is a place where an {ANY}
- * span may end, and the regex tries every combination: a pjsip line built of 170 copies took 21 ms
- * at 8 kB (3,000 such lines a minute take a CPU). An honest line does not repeat its format's own
- * text, and up to 2 KiB the worst case is ~1 ms whatever the line holds.
- */
-export const DECOY_CHECK_FROM = 2048;
-export const MAX_STOPPER_COPIES = 8;
 
 /**
  * Whether a pattern is run on a message: not on one longer than its bound, nor on a long one full of
@@ -464,7 +468,7 @@ export function positional(src: string): { source: string; slots: GroupSlots } {
       const close = src.indexOf('>', i);
       const name = src.slice(i + 3, close);
       count++;
-      if (!(name in slots)) throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')})`);
+      if (!(name in slots)) throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')} and port)`);
       slots[name as keyof GroupSlots] = count;
       out += '(';
       i = close;

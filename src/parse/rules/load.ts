@@ -1,8 +1,8 @@
 /**
- * @module Loads the rule pack (rules/**\/*.yaml) and the scanner fingerprints, compiling each rule
- * once. Parsing ~150 kB of YAML took ~110 ms, most of a short run's start-up, so the build writes a
- * validated JSON snapshot of the bundled pack; it is used only while its hash of the YAML files
- * still matches, so it can never disagree with them.
+ * @module Loads the rule pack (rules/**\/*.yaml or .yml) and the scanner fingerprints (every file
+ * named exactly `fingerprints.yaml`), compiling each rule once. Parsing ~150 kB of YAML took ~110 ms,
+ * most of a short run's start-up, so the build writes a validated JSON snapshot of the bundled pack;
+ * it is used only while its hash of the YAML files still matches, so it can never disagree with them.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
