@@ -161,8 +161,8 @@ export class LineParser {
     // a process's line is dated before matching (its session may have expired); others only when they match
     let at: number | undefined;
     if (sessionKey !== undefined) {
-      at = this.timeOf(env);
-      ctx.sessionIp = this.sessions.lookup(sessionKey, at);
+      at = this.timeIn(env);
+      ctx.sessionIp = this.sessions.lookup(sessionKey, at ?? this.referenceMs);
     }
     const event = this.pack.eventFor(env, ctx);
     if (event === undefined) {
@@ -172,20 +172,18 @@ export class LineParser {
       return undefined;
     }
     this.missedSession = false;
-    if (env.ts !== undefined) event.at = at ??= this.timeOf(env);
-    if (env.ts === undefined || this.timeFailed) this.notes.undated++;
+    if (sessionKey === undefined) at = this.timeIn(env);
+    // a line without a time it reads keeps the reference time the matcher gave the event
+    if (at !== undefined) event.at = at;
+    else this.notes.undated++;
     if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
     return event;
   }
 
-  private timeOf(env: Envelope): number {
-    const at = env.ts !== undefined ? this.ts.resolve(env.ts) : undefined;
-    this.timeFailed = at === undefined;
-    return at ?? this.referenceMs;
+  /** The time the line's timestamp gives, if it has one pbxguard reads. */
+  private timeIn(env: Envelope): number | undefined {
+    return env.ts !== undefined ? this.ts.resolve(env.ts) : undefined;
   }
-
-  /** the last `timeOf` found no time it reads in its line */
-  private timeFailed = false;
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */
   readonly sessions = new SessionAddresses();

@@ -68,13 +68,11 @@ export function binaryWarning(file: string, name: string): string | undefined {
     const fd = openSync(file, 'r');
     try {
       n = readSync(fd, head, 0, head.length, 0);
-      // a file that starts with NULs only is one that copytruncate rotated while its writer held
-      // the old offset (the reader skips the hole): what follows the hole is judged
-      for (let at = 0; n > 0 && afterNuls(head, 0, n) === n; ) {
-        at += n;
-        n = at < MAX_HOLE_LOOKED_THROUGH ? readSync(fd, head, 0, head.length, at) : 0;
-        const text = afterNuls(head, 0, n);
-        if (text > 0 && text < n) n = readSync(fd, head, 0, head.length, at + text);
+      // a file whose whole head is NULs is one that copytruncate rotated while its writer held the
+      // old offset (the reader skips the hole): what follows the hole is judged, not the hole
+      if (n > 0 && afterNuls(head, 0, n) === n) {
+        const text = endOfHole(fd, head);
+        n = text === undefined ? 0 : readSync(fd, head, 0, head.length, text);
       }
     } finally {
       closeSync(fd);
@@ -94,6 +92,18 @@ export function binaryWarning(file: string, name: string): string | undefined {
 
 /** NULs looked through for text before a file is taken for a hole alone (and not judged) */
 const MAX_HOLE_LOOKED_THROUGH = 64 << 20;
+
+/** The offset of the first byte that is not NUL, within MAX_HOLE_LOOKED_THROUGH (`buf` is scratch). */
+function endOfHole(fd: number, buf: Buffer): number | undefined {
+  for (let at = 0; at < MAX_HOLE_LOOKED_THROUGH; ) {
+    const n = readSync(fd, buf, 0, buf.length, at);
+    if (n === 0) return undefined;
+    const text = afterNuls(buf, 0, n);
+    if (text < n) return at + text;
+    at += n;
+  }
+  return undefined;
+}
 
 /**
  * What the parser of a file could not read as it should. Lines in an attack format too long (or too

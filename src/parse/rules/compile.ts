@@ -206,15 +206,31 @@ function copiesIn(s: string, text: string, most = Infinity): number {
 
 /** The index of the `)` that closes the group opened at `open`. */
 function groupEnd(src: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(src, i);
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
-  }
+  for (const [i, c, depth] of syntax(src, open)) if (c === ')' && depth === 1) return i;
   throw new PatternError('unterminated group');
+}
+
+/**
+ * The characters of a regex source from `from` on that are syntax (outside escapes and classes),
+ * each with the depth of open groups before it: what groupEnd, groupDepth and
+ * hasTopLevelAlternative walk.
+ */
+function* syntax(src: string, from = 0): Generator<[number, string, number]> {
+  let depth = 0;
+  for (let i = from; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      i = classEnd(src, i);
+      continue;
+    }
+    yield [i, c, depth];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
 }
 
 /**
@@ -282,15 +298,8 @@ function escapeExtent(src: string, i: number): number {
 
 /** How many groups are open at `at` in a pattern's source. */
 function groupDepth(src: string, at: number): number {
-  let depth = 0;
-  for (let i = 0; i < at; i++) {
-    const c = src[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(src, i);
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-  }
-  return depth;
+  for (const [i, , depth] of syntax(src)) if (i >= at) return depth;
+  return 0;
 }
 
 /**
@@ -506,15 +515,7 @@ export function literalEnd(src: string): string {
 }
 
 function hasTopLevelAlternative(src: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') i++;
-    else if (c === '[') i = classEnd(src, i);
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
-  }
+  for (const [, c, depth] of syntax(src)) if (c === '|' && depth === 0) return true;
   return false;
 }
 
