@@ -4,6 +4,7 @@
  * ever see the message, and pick their rules by the envelope (program, Asterisk source file).
  */
 import { detach } from '../core/detach.js';
+import { normalizeIp } from '../core/ip.js';
 
 export type LogFamily = 'asterisk' | 'sshd' | 'apache-error' | 'nginx-error' | 'http-access' | 'syslog' | 'unknown';
 
@@ -48,6 +49,9 @@ const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 // address, `[v6]`) and port before the combined format
 const VHOST_PREFIX_RE = /^[\w.:[\]-]{1,255}:\d{1,5} /;
 const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
+// A user name may hold spaces (neither server escapes them; both escape quotes): the fields up to
+// the first ` [date] "`, which a user name cannot imitate without a raw quote.
+const ACCESS_SPACED_RE = /^([0-9A-Fa-f:.]{2,45}) \S{1,256} [^"]{1,1024}? \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 // `ErrorLog syslog` names the program httpd or apache2; `ErrorLog syslog:local1` with a tag adds `/name`.
@@ -95,18 +99,36 @@ export function parseEnvelope(line: string): Envelope {
   const acc = ACCESS_RE.exec(line);
   if (acc) return { family: 'http-access', ts: acc[1]!, msg: line };
   // Apache's vhost_combined puts `%v:%p ` first: the rest is the combined format. (No plain line
-  // reads this way too: its client, ident and user fields would be a fourth field before `[`.)
+  // with a one-word user name reads this way too: its client, ident and user fields would be a
+  // fourth field before `[`.)
   const vhost = VHOST_PREFIX_RE.exec(line);
-  if (vhost) {
-    const rest = line.slice(vhost[0].length);
+  const rest = vhost ? line.slice(vhost[0].length) : undefined;
+  if (rest !== undefined) {
     const v = ACCESS_RE.exec(rest);
     if (v) return { family: 'http-access', ts: v[1]!, msg: rest };
   }
+  const spaced = accessWithSpacedUser(line, rest);
+  if (spaced) return spaced;
 
   // Asterisk through journald: the level without a timestamp
   const ast = parseAsteriskBody(line, 0);
   if (ast) return ast;
   return { family: 'unknown', msg: line };
+}
+
+/**
+ * An access line whose user name holds spaces, plain or vhost_combined. Such a name makes the two
+ * forms overlap (`vhost:80 client - a b` reads as client `vhost:80` with ident `client`), so a
+ * line is read plainly only when it starts with an address, and one that reads both ways, each
+ * with an address first, is not read: the virtual host can come from the client's Host header.
+ */
+function accessWithSpacedUser(line: string, vhostRest: string | undefined): Envelope | undefined {
+  const plain = ACCESS_SPACED_RE.exec(line);
+  const plainFits = plain !== null && normalizeIp(plain[1]!) !== undefined;
+  const vhost = vhostRest !== undefined ? ACCESS_SPACED_RE.exec(vhostRest) : null;
+  if (plainFits && vhost === null) return { family: 'http-access', ts: plain[2]!, msg: line };
+  if (!plainFits && vhost !== null) return { family: 'http-access', ts: vhost[2]!, msg: vhostRest! };
+  return undefined;
 }
 
 function withProgram(program: string, ts: string | undefined, rest: string, pid?: string): Envelope {
