@@ -90,7 +90,7 @@ export class RulePack {
   constructor(
     readonly rules: readonly CompiledRule[],
     private readonly fingerprints?: Fingerprinter,
-    /** what the pack was compiled from, when loaded from a rule directory (workers compile it again) */
+    /** what the pack was compiled from, when loaded from a rule directory (workers get it with the rules) */
     readonly ruleSet?: RuleSet,
   ) {}
 

@@ -2,24 +2,47 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, mkdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { test } from 'node:test';
-import { BUNDLED_RULES_DIR, loadRulePack, readRuleSet, writeRuleSnapshot } from './load.js';
+import { compileRuleSet, BUNDLED_RULES_DIR, loadRulePack, readRuleSet, writeRuleSnapshot } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pbxguard-rules-'));
 
 test('a snapshot of the rule pack gives exactly what parsing the YAML gives', async () => {
-  const snap = join(tmp, 'snap.json');
+  const snap = join(tmp, 'snap.bin');
   await writeRuleSnapshot(snap);
   assert.deepEqual(await readRuleSet(BUNDLED_RULES_DIR, snap), await readRuleSet(BUNDLED_RULES_DIR));
 });
 
-test('a snapshot whose hash no longer matches the YAML is ignored', async () => {
-  const snap = join(tmp, 'stale.json');
+test("a snapshot's compiled rules are what compiling the YAML gives, regexes included", async () => {
+  const snap = join(tmp, 'compiled.bin');
   await writeRuleSnapshot(snap);
-  const stale = JSON.parse(readFileSync(snap, 'utf8')) as { hash: string; files: unknown[] };
-  stale.files = [];
-  stale.hash = 'f'.repeat(64);
-  writeFileSync(snap, JSON.stringify(stale));
+  const { rules } = deserialize(readFileSync(snap)) as { rules: unknown };
+  assert.deepEqual(rules, compileRuleSet(await readRuleSet(BUNDLED_RULES_DIR)));
+  assert.equal((await loadRulePack(BUNDLED_RULES_DIR, snap)).rules.length, (await loadRulePack(BUNDLED_RULES_DIR, undefined)).rules.length);
+});
+
+test('compiled rules are taken from a snapshot only under the Node version that compiled them', async () => {
+  const snap = join(tmp, 'other-node.bin');
+  await writeRuleSnapshot(snap);
+  const content = deserialize(readFileSync(snap)) as { node: string; rules: unknown[] };
+  const all = content.rules.length;
+  content.rules = content.rules.slice(0, 1);
+  writeFileSync(snap, serialize(content));
+  // the same Node: the snapshot's (here cut down) rules are used as they are
+  assert.equal((await loadRulePack(BUNDLED_RULES_DIR, snap)).rules.length, 1);
+  content.node = 'v0.0.1';
+  writeFileSync(snap, serialize(content));
+  assert.equal((await loadRulePack(BUNDLED_RULES_DIR, snap)).rules.length, all);
+});
+
+test('a snapshot whose hash no longer matches the YAML is ignored', async () => {
+  const snap = join(tmp, 'stale.bin');
+  await writeRuleSnapshot(snap);
+  const stale = deserialize(readFileSync(snap)) as { set: { hash: string; files: unknown[] } };
+  stale.set.files = [];
+  stale.set.hash = 'f'.repeat(64);
+  writeFileSync(snap, serialize(stale));
   assert.ok((await readRuleSet(BUNDLED_RULES_DIR, snap)).files.length > 5);
 });
 

@@ -1,12 +1,14 @@
 /**
  * @module Loads the rule pack (rules/**\/*.yaml or .yml) and the scanner fingerprints (every file
  * named exactly `fingerprints.yaml`), compiling each rule once. Parsing ~150 kB of YAML took ~110 ms,
- * most of a short run's start-up, so the build writes a validated JSON snapshot of the bundled pack;
- * it is used only while its hash of the YAML files still matches, so it can never disagree with them.
+ * most of a short run's start-up, so the build writes a snapshot of the bundled pack, validated and
+ * compiled (compiling took another 20-40 ms of each start, and of each parse worker's). It is used
+ * only while its hash of the YAML files still matches, so it can never disagree with them.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/config-error.js';
 import { Fingerprinter } from '../fingerprints.js';
@@ -17,7 +19,7 @@ import type { FingerprintDef, RuleDef } from './schema.js';
 /** The rule pack shipped with pbxguard (same relative place from src/ and dist/). */
 export const BUNDLED_RULES_DIR = fileURLToPath(new URL('../../../rules', import.meta.url));
 /** Written by `npm run build` next to the compiled code (absent when running from src/). */
-export const BUNDLED_SNAPSHOT = fileURLToPath(new URL('../../rules-snapshot.json', import.meta.url));
+export const BUNDLED_SNAPSHOT = fileURLToPath(new URL('../../rules-snapshot.bin', import.meta.url));
 const FINGERPRINTS_FILE = 'fingerprints.yaml';
 
 interface RuleSource {
@@ -26,11 +28,32 @@ interface RuleSource {
   text: string;
 }
 
-/** The validated content of a rule directory, as stored in a snapshot. */
+/** The validated content of a rule directory. */
 export interface RuleSet {
   hash: string;
   files: Array<{ name: string; rules: RuleDef[] }>;
   fingerprints: FingerprintDef[];
+}
+
+/**
+ * What a snapshot holds: the rule set and its compiled rules, in V8's serialization (which keeps
+ * the regexes). The rules are taken only under the Node version that compiled them, whose format
+ * and regex syntax they follow; under another, the set is compiled again.
+ */
+interface Snapshot {
+  set: RuleSet;
+  node: string;
+  rules: CompiledRule[];
+}
+
+function readSnapshot(path: string, hash: string): Snapshot | undefined {
+  try {
+    const snap = deserialize(readFileSync(path)) as Partial<Snapshot> | undefined;
+    return snap?.set?.hash === hash && Array.isArray(snap.rules) ? (snap as Snapshot) : undefined;
+  } catch {
+    // no snapshot, or an unreadable one: parse the YAML
+    return undefined;
+  }
 }
 
 function readSources(dir: string): RuleSource[] {
@@ -84,22 +107,21 @@ function hashOf(dir: string, sources: RuleSource[]): string {
   return h.digest('hex');
 }
 
-/**
- * Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. The YAML
- * parser and the schema library are loaded only when there is no snapshot: loading them took
- * longer than a snapshot run's whole start-up.
- */
+/** Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. */
 export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string): Promise<RuleSet> {
+  return (await readPack(dir, snapshot)).set;
+}
+
+/**
+ * The rule set of a directory, and its compiled rules when a snapshot has them. The YAML parser
+ * and the schema library are loaded only when there is no snapshot: loading them took longer than
+ * a snapshot run's whole start-up.
+ */
+async function readPack(dir: string, snapshot: string | undefined): Promise<{ set: RuleSet; rules?: CompiledRule[] }> {
   const sources = readSources(dir);
   const hash = hashOf(dir, sources);
-  if (snapshot !== undefined) {
-    try {
-      const snap = JSON.parse(readFileSync(snapshot, 'utf8')) as RuleSet;
-      if (snap.hash === hash) return snap;
-    } catch {
-      // no snapshot, or an unreadable one: parse the YAML
-    }
-  }
+  const snap = snapshot !== undefined ? readSnapshot(snapshot, hash) : undefined;
+  if (snap !== undefined) return { set: snap.set, rules: snap.node === process.version ? snap.rules : undefined };
   const [{ parseYamlAs }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
@@ -108,11 +130,13 @@ export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: st
     else set.files.push({ name: s.name, rules: parseYamlAs(s.text, s.name, RuleFileSchema).rules });
   }
   if (set.files.length === 0) throw new ConfigError(dir, undefined, 'no rule files found');
-  return set;
+  return { set };
 }
 
 export async function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): Promise<void> {
-  writeFileSync(path, JSON.stringify(await readRuleSet(dir)));
+  const { set } = await readPack(dir, undefined);
+  const snap: Snapshot = { set, node: process.version, rules: compileRuleSet(set) };
+  writeFileSync(path, serialize(snap));
 }
 
 export function compileRuleSet(set: RuleSet): CompiledRule[] {
@@ -134,11 +158,13 @@ export function compileRuleSet(set: RuleSet): CompiledRule[] {
   return rules;
 }
 
-export async function loadRulePack(dir: string = BUNDLED_RULES_DIR): Promise<RulePack> {
-  return rulePackOf(await readRuleSet(dir, dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined));
+/** The pack of a rule directory; the bundled one comes from the build's snapshot while it matches. */
+export async function loadRulePack(dir: string = BUNDLED_RULES_DIR, snapshot = dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined): Promise<RulePack> {
+  const { set, rules } = await readPack(dir, snapshot);
+  return rulePackOf(set, rules ?? compileRuleSet(set));
 }
 
-/** A pack from a validated rule set (worker threads get the set, not the directory). */
-export function rulePackOf(set: RuleSet): RulePack {
-  return new RulePack(compileRuleSet(set), new Fingerprinter(set.fingerprints), set);
+/** A pack of compiled rules and the set they came from (worker threads get both, compiled once). */
+export function rulePackOf(set: RuleSet, rules: readonly CompiledRule[]): RulePack {
+  return new RulePack(rules, new Fingerprinter(set.fingerprints), set);
 }

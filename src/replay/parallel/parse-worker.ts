@@ -6,13 +6,15 @@
  * answer back to the main thread (DEFERRED), which knows every earlier block.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
+import type { CompiledRule } from '../../parse/rules/compile.js';
 import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
 import type { BlockRequest, FileRequest, WorkerFailure } from './batch.js';
 import { BlockParser } from './parse-block.js';
 
 export interface WorkerOptions {
-  /** the rule set the main thread loaded */
-  rules: RuleSet;
+  /** the rule set the main thread loaded, and its rules as compiled there (a structured clone keeps the regexes) */
+  set: RuleSet;
+  rules: readonly CompiledRule[];
   /** requests come in and results go out here; the main thread polls it without the event loop */
   port: MessagePort;
   /** slot 0 is bumped and notified after each result, for the main thread's Atomics.wait */
@@ -20,7 +22,7 @@ export interface WorkerOptions {
 }
 
 const opts = workerData as WorkerOptions;
-const blocks = new BlockParser(rulePackOf(opts.rules));
+const blocks = new BlockParser(rulePackOf(opts.set, opts.rules));
 let file: FileRequest | undefined;
 
 opts.port.on('message', (msg: FileRequest | BlockRequest) => {
