@@ -49,9 +49,10 @@ const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 // address, `[v6]`) and port before the combined format
 const VHOST_PREFIX_RE = /^[\w.:[\]-]{1,255}:\d{1,5} /;
 const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
-// A user name may hold spaces (neither server escapes them; both escape quotes): the fields up to
-// the first ` [date] "`, which a user name cannot imitate without a raw quote.
-const ACCESS_SPACED_RE = /^([0-9A-Fa-f:.]{2,45}) \S{1,256} [^"]{1,1024}? \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
+// A user name may hold spaces (neither server escapes them; both escape quotes, and Apache writes
+// an empty one as `""`): the fields up to the first ` [date] "`, which a user name cannot imitate
+// without a raw quote.
+const ACCESS_SPACED_RE = /^([0-9A-Fa-f:.]{2,45}) \S{1,256} (?:""|(?:[^"\\]|\\.){1,1024}?) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 // `ErrorLog syslog` names the program httpd or apache2; `ErrorLog syslog:local1` with a tag adds `/name`.
