@@ -37,13 +37,23 @@ export interface RuleSet {
 
 /**
  * What a snapshot holds: the rule set and its compiled rules, in V8's serialization (which keeps
- * the regexes). The rules are taken only under the Node version that compiled them, whose format
- * and regex syntax they follow; under another, the set is compiled again.
+ * the regexes). The rules are taken only from the compiler that made them (see compilerId); under
+ * another, the set is compiled again.
  */
 interface Snapshot {
   set: RuleSet;
-  node: string;
+  compiler: string;
   rules: CompiledRule[];
+}
+
+/**
+ * What compiled rules depend on besides the rules: the Node version (its serialization format and
+ * regex syntax) and the compiler's own code, so that code rebuilt without its snapshot (`tsc`
+ * alone) never runs on rules an older compiler made.
+ */
+function compilerId(): string {
+  const code = new URL(import.meta.url.endsWith('.ts') ? './compile.ts' : './compile.js', import.meta.url);
+  return `${process.version} ${createHash('sha256').update(readFileSync(code)).digest('hex')}`;
 }
 
 function readSnapshot(path: string, hash: string): Snapshot | undefined {
@@ -121,7 +131,7 @@ async function readPack(dir: string, snapshot: string | undefined): Promise<{ se
   const sources = readSources(dir);
   const hash = hashOf(dir, sources);
   const snap = snapshot !== undefined ? readSnapshot(snapshot, hash) : undefined;
-  if (snap !== undefined) return { set: snap.set, rules: snap.node === process.version ? snap.rules : undefined };
+  if (snap !== undefined) return { set: snap.set, rules: snap.compiler === compilerId() ? snap.rules : undefined };
   const [{ parseYamlAs }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
@@ -135,7 +145,7 @@ async function readPack(dir: string, snapshot: string | undefined): Promise<{ se
 
 export async function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): Promise<void> {
   const { set } = await readPack(dir, undefined);
-  const snap: Snapshot = { set, node: process.version, rules: compileRuleSet(set) };
+  const snap: Snapshot = { set, compiler: compilerId(), rules: compileRuleSet(set) };
   writeFileSync(path, serialize(snap));
 }
 
