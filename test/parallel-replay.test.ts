@@ -434,7 +434,7 @@ test('workers give the same bytes, events, decisions and summary as the single-t
 });
 
 test('blocks are parsed both by the worker and by the main thread while it waits, and come out in order', async () => {
-  const pool = new ParsePool(1, pack, pack.ruleSet!);
+  const pool = new ParsePool(1, pack);
   const fd = openSync(noFinalNewline, 'r');
   const lines: number[] = [];
   try {
@@ -456,7 +456,7 @@ test('blocks are parsed both by the worker and by the main thread while it waits
 
 // a timeout: before the fix this waited forever
 test('a worker that stops before the end fails the replay instead of leaving it waiting', { timeout: 20_000 }, async () => {
-  const pool = new ParsePool(1, pack, pack.ruleSet!);
+  const pool = new ParsePool(1, pack);
   // stopped from outside before it even starts: it exits with code 0, and its blocks never come back
   const { workers } = pool as unknown as { workers: Array<{ worker: Worker }> };
   await workers[0]!.worker.terminate();

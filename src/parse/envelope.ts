@@ -4,7 +4,6 @@
  * ever see the message, and pick their rules by the envelope (program, Asterisk source file).
  */
 import { detach } from '../core/detach.js';
-import { normalizeIp } from '../core/ip.js';
 
 export type LogFamily = 'asterisk' | 'sshd' | 'apache-error' | 'nginx-error' | 'http-access' | 'syslog' | 'unknown';
 
@@ -52,7 +51,7 @@ const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]
 // A user name may hold spaces (neither server escapes them; both escape quotes, and Apache writes
 // an empty one as `""`): the fields up to the first ` [date] "`, which a user name cannot imitate
 // without a raw quote.
-const ACCESS_SPACED_RE = /^([0-9A-Fa-f:.]{2,45}) \S{1,256} (?:""|(?:[^"\\]|\\.){1,1024}?) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
+const ACCESS_SPACED_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} (?:""|(?:[^"\\]|\\.){1,1024}?) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 // `ErrorLog syslog` names the program httpd or apache2; `ErrorLog syslog:local1` with a tag adds `/name`.
@@ -118,18 +117,16 @@ export function parseEnvelope(line: string): Envelope {
 }
 
 /**
- * An access line whose user name holds spaces, plain or vhost_combined. Such a name makes the two
- * forms overlap (`vhost:80 client - a b` reads as client `vhost:80` with ident `client`), so a
- * line is read plainly only when it starts with an address, and one that reads both ways, each
- * with an address first, is not read: the virtual host can come from the client's Host header.
+ * An access line whose user name holds spaces, vhost_combined or plain. Such a name makes the two
+ * forms overlap (`vhost:80 client - a b` also reads as client `vhost:80` with ident `client`):
+ * vhost_combined is taken first, as for one-word names above, since a plain line reads that way
+ * only with an address for its ident (identd's answer).
  */
 function accessWithSpacedUser(line: string, vhostRest: string | undefined): Envelope | undefined {
-  const plain = ACCESS_SPACED_RE.exec(line);
-  const plainFits = plain !== null && normalizeIp(plain[1]!) !== undefined;
   const vhost = vhostRest !== undefined ? ACCESS_SPACED_RE.exec(vhostRest) : null;
-  if (plainFits && vhost === null) return { family: 'http-access', ts: plain[2]!, msg: line };
-  if (!plainFits && vhost !== null) return { family: 'http-access', ts: vhost[2]!, msg: vhostRest! };
-  return undefined;
+  if (vhost !== null) return { family: 'http-access', ts: vhost[1]!, msg: vhostRest! };
+  const plain = ACCESS_SPACED_RE.exec(line);
+  return plain !== null ? { family: 'http-access', ts: plain[1]!, msg: line } : undefined;
 }
 
 function withProgram(program: string, ts: string | undefined, rest: string, pid?: string): Envelope {

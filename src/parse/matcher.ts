@@ -6,7 +6,7 @@
 import type { SecurityEvent, Service } from '../core/events.js';
 import { normalizeIp } from '../core/ip.js';
 import type { Envelope, LogFamily } from './envelope.js';
-import { runnable, type CompiledPattern, type CompiledRule, type GroupSlots } from './rules/compile.js';
+import { runnable, withSharedNames, type CompiledPattern, type CompiledRule, type GroupSlots } from './rules/compile.js';
 import type { Fingerprinter } from './fingerprints.js';
 import type { RuleSet } from './rules/load.js';
 import { fromLatin1 } from '../sources/line-reader.js';
@@ -90,9 +90,12 @@ export class RulePack {
   constructor(
     readonly rules: readonly CompiledRule[],
     private readonly fingerprints?: Fingerprinter,
-    /** what the pack was compiled from, when loaded from a rule directory (workers get it with the rules) */
+    /** what the pack was compiled from, when loaded from a rule directory (parse workers get its fingerprints) */
     readonly ruleSet?: RuleSet,
-  ) {}
+  ) {
+    // rules from a snapshot or a structured clone carry copies of these names
+    for (const rule of rules) withSharedNames(rule);
+  }
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */
   candidates(env: Envelope): CompiledRule[] {

@@ -124,8 +124,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
-            if (opts.pack.ruleSet === undefined) throw new Error('parse workers need a rule pack loaded from a rule set (loadRulePack)');
-            pool ??= new ParsePool(workers, opts.pack, opts.pack.ruleSet);
+            pool ??= new ParsePool(workers, opts.pack);
             ({ stats, notes } = await pool.replay(fd, name, reference, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
               afterBatch: chunkDone,

@@ -434,10 +434,8 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     id: def.id,
     file,
     log: def.log,
-    // the shared constants, not the strings the YAML parser made: equality tests and Set/Map
-    // lookups on every event then compare pointers instead of characters
-    service: SERVICES.find((s) => s === def.service)!,
-    kind: EVENT_KINDS.find((k) => k === def.kind)!,
+    service: def.service,
+    kind: def.kind,
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     fromSession: def.address === 'session',
     prefilter: def.prefilter,
@@ -447,6 +445,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     patterns,
     samples: def.samples,
   };
+  withSharedNames(rule);
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;
@@ -529,4 +528,14 @@ function commonSuffix(texts: string[]): string {
   let p = texts[0] ?? '';
   for (const t of texts) while (!t.endsWith(p)) p = p.slice(1);
   return p;
+}
+
+/**
+ * Puts the shared constants in place of a rule's service and kind strings (the YAML parser's, or a
+ * snapshot's or a structured clone's copies): equality tests and Set/Map lookups on every event then
+ * compare pointers instead of characters.
+ */
+export function withSharedNames(rule: CompiledRule): void {
+  rule.service = SERVICES.find((s) => s === rule.service)!;
+  rule.kind = EVENT_KINDS.find((k) => k === rule.kind)!;
 }

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { test } from 'node:test';
-import { compileRuleSet, BUNDLED_RULES_DIR, loadRulePack, readRuleSet, writeRuleSnapshot } from './load.js';
+import { compileRuleSet, BUNDLED_RULES_DIR, loadRulePack, writeRuleSnapshot } from './load.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pbxguard-rules-'));
+/** The validated rule set a pack was loaded from (from sources, the bundled pack has no snapshot). */
+const readRuleSet = async (dir: string, snapshot?: string) => (await loadRulePack(dir, snapshot)).ruleSet!;
 
 test('a snapshot of the rule pack gives exactly what parsing the YAML gives', async () => {
   const snap = join(tmp, 'snap.bin');
@@ -19,7 +21,6 @@ test("a snapshot's compiled rules are what compiling the YAML gives, regexes inc
   await writeRuleSnapshot(snap);
   const { rules } = deserialize(readFileSync(snap)) as { rules: unknown };
   assert.deepEqual(rules, compileRuleSet(await readRuleSet(BUNDLED_RULES_DIR)));
-  assert.equal((await loadRulePack(BUNDLED_RULES_DIR, snap)).rules.length, (await loadRulePack(BUNDLED_RULES_DIR, undefined)).rules.length);
 });
 
 test('compiled rules are taken from a snapshot only from the compiler that made them (Node version and code)', async () => {

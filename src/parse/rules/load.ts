@@ -3,7 +3,8 @@
  * named exactly `fingerprints.yaml`), compiling each rule once. Parsing ~150 kB of YAML took ~110 ms,
  * most of a short run's start-up, so the build writes a snapshot of the bundled pack, validated and
  * compiled (compiling took another 20-40 ms of each start, and of each parse worker's). It is used
- * only while its hash of the YAML files still matches, so it can never disagree with them.
+ * only while its hash of the YAML files still matches, so it can never disagree with them, and its
+ * compiled rules only under the code that compiled them (compilerId).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
@@ -48,12 +49,14 @@ interface Snapshot {
 
 /**
  * What compiled rules depend on besides the rules: the Node version (its serialization format and
- * regex syntax) and the compiler's own code, so that code rebuilt without its snapshot (`tsc`
- * alone) never runs on rules an older compiler made.
+ * regex syntax) and the code that compiles them (compile.ts, this module, the event constants), so
+ * that code rebuilt without its snapshot (`tsc` alone) never runs on rules older code made.
  */
 function compilerId(): string {
-  const code = new URL(import.meta.url.endsWith('.ts') ? './compile.ts' : './compile.js', import.meta.url);
-  return `${process.version} ${createHash('sha256').update(readFileSync(code)).digest('hex')}`;
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const h = createHash('sha256').update(process.version);
+  for (const module of ['./compile', './load', '../../core/events']) h.update('\0').update(readFileSync(new URL(module + ext, import.meta.url)));
+  return h.digest('hex');
 }
 
 function readSnapshot(path: string, hash: string): Snapshot | undefined {
@@ -117,11 +120,6 @@ function hashOf(dir: string, sources: RuleSource[]): string {
   return h.digest('hex');
 }
 
-/** Parses and validates a rule directory (YAML + schema), or reuses a snapshot of it. */
-export async function readRuleSet(dir: string = BUNDLED_RULES_DIR, snapshot?: string): Promise<RuleSet> {
-  return (await readPack(dir, snapshot)).set;
-}
-
 /**
  * The rule set of a directory, and its compiled rules when a snapshot has them. The YAML parser
  * and the schema library are loaded only when there is no snapshot: loading them took longer than
@@ -171,10 +169,5 @@ export function compileRuleSet(set: RuleSet): CompiledRule[] {
 /** The pack of a rule directory; the bundled one comes from the build's snapshot while it matches. */
 export async function loadRulePack(dir: string = BUNDLED_RULES_DIR, snapshot = dir === BUNDLED_RULES_DIR ? BUNDLED_SNAPSHOT : undefined): Promise<RulePack> {
   const { set, rules } = await readPack(dir, snapshot);
-  return rulePackOf(set, rules ?? compileRuleSet(set));
-}
-
-/** A pack of compiled rules and the set they came from (worker threads get both, compiled once). */
-export function rulePackOf(set: RuleSet, rules: readonly CompiledRule[]): RulePack {
-  return new RulePack(rules, new Fingerprinter(set.fingerprints), set);
+  return new RulePack(rules ?? compileRuleSet(set), new Fingerprinter(set.fingerprints), set);
 }

@@ -8,7 +8,6 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import type { SecurityEvent } from '../../core/events.js';
 import { addNotes, LineParser, MAX_SESSIONS, type ParseNotes } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
-import type { RuleSet } from '../../parse/rules/load.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { batchText, DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
@@ -57,8 +56,9 @@ export class ParsePool {
   constructor(
     size: number,
     private readonly pack: RulePack,
-    set: RuleSet,
   ) {
+    const fingerprints = pack.ruleSet?.fingerprints;
+    if (fingerprints === undefined) throw new Error('parse workers need a rule pack loaded from a rule directory (loadRulePack)');
     this.inline = new BlockParser(pack);
     const fromSource = import.meta.url.endsWith('.ts');
     const script = new URL(`./parse-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
@@ -67,7 +67,7 @@ export class ParsePool {
     const execArgv = fromSource ? [...process.execArgv, '--import', tsxRegistration()] : undefined;
     this.workers = Array.from({ length: size }, () => {
       const { port1, port2 } = new MessageChannel();
-      const workerData: WorkerOptions = { set, rules: pack.rules, port: port2, signal: this.signal };
+      const workerData: WorkerOptions = { rules: pack.rules, fingerprints, port: port2, signal: this.signal };
       // a parser's garbage dies young: half the default young generation is as fast (all-attack,
       // --workers 1: 1.61-1.67 vs 1.65-1.75 s) and keeps ~15 MB less (172-179 vs 190-194 MB)
       const resourceLimits = { maxYoungGenerationSizeMb: 24 };

@@ -7,14 +7,16 @@
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import type { CompiledRule } from '../../parse/rules/compile.js';
-import { rulePackOf, type RuleSet } from '../../parse/rules/load.js';
+import { Fingerprinter } from '../../parse/fingerprints.js';
+import { RulePack } from '../../parse/matcher.js';
+import type { FingerprintDef } from '../../parse/rules/schema.js';
 import type { BlockRequest, FileRequest, WorkerFailure } from './batch.js';
 import { BlockParser } from './parse-block.js';
 
 export interface WorkerOptions {
-  /** the rule set the main thread loaded, and its rules as compiled there (a structured clone keeps the regexes) */
-  set: RuleSet;
+  /** the main thread's pack: its rules as compiled there (a structured clone keeps the regexes), and its fingerprints */
   rules: readonly CompiledRule[];
+  fingerprints: FingerprintDef[];
   /** requests come in and results go out here; the main thread polls it without the event loop */
   port: MessagePort;
   /** slot 0 is bumped and notified after each result, for the main thread's Atomics.wait */
@@ -22,7 +24,7 @@ export interface WorkerOptions {
 }
 
 const opts = workerData as WorkerOptions;
-const blocks = new BlockParser(rulePackOf(opts.set, opts.rules));
+const blocks = new BlockParser(new RulePack(opts.rules, new Fingerprinter(opts.fingerprints)));
 let file: FileRequest | undefined;
 
 opts.port.on('message', (msg: FileRequest | BlockRequest) => {
