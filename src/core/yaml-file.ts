@@ -8,6 +8,14 @@ export { ConfigError };
 
 /** Parses `text` (read from `file`) and validates it; throws ConfigError pointing at the offending node. */
 export function parseYamlAs<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
+  return parseYamlWithLines(text, file, schema).data;
+}
+
+/**
+ * `parseYamlAs`, and the line of any node by its path: for errors found after validation (a rule's
+ * pattern that does not compile) to point at their line too.
+ */
+export function parseYamlWithLines<S extends z.ZodType>(text: string, file: string, schema: S): { data: z.infer<S>; lineOf: (path: Array<string | number>) => number | undefined } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
@@ -18,7 +26,13 @@ export function parseYamlAs<S extends z.ZodType>(text: string, file: string, sch
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) throw new ConfigError(file, undefined, 'the file is empty');
   const result = schema.safeParse(data);
-  if (result.success) return result.data;
+  if (result.success) {
+    const lineOf = (path: Array<string | number>): number | undefined => {
+      const node: unknown = doc.getIn(path, true);
+      return isNode(node) && node.range ? lc.linePos(node.range[0]).line : undefined;
+    };
+    return { data: result.data, lineOf };
+  }
   // a misspelt key also makes the key it was meant to be missing: the unknown key says more
   const issues = result.error.issues;
   const issue = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]!;

@@ -117,7 +117,10 @@ export interface CompiledRule {
   samples: Sample[];
 }
 
-export class PatternError extends Error {}
+export class PatternError extends Error {
+  /** which of the rule's patterns, when the error is about one */
+  pattern?: number;
+}
 
 /** Expands placeholders, and notes where the host placeholder starts in the expanded text. */
 function expand(src: string): { re: string; anyCount: number; anchor: string; hosts: number; hostAt: number; atStart: boolean; stoppers: CompiledPattern['stoppers'] } {
@@ -425,7 +428,9 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
       // the pattern as its author wrote it, not the regex its placeholders expand to
       const m = (e as Error).message;
       const why = e instanceof SyntaxError ? `not a valid regular expression (${m.slice(m.lastIndexOf('/: ') + 3)})` : m;
-      throw new PatternError(`rule ${def.id}: patterns[${i}] ${JSON.stringify(src)}: ${why}`, { cause: e });
+      const err = new PatternError(`rule ${def.id}: patterns[${i}] ${JSON.stringify(src)}: ${why}`, { cause: e });
+      err.pattern = i;
+      throw err;
     }
   });
   const lead = commonPrefix(patterns.map((p) => literalLead(p.whole.source)));

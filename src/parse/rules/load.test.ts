@@ -83,20 +83,20 @@ test('a pattern without an anchor before its address is refused when the pack lo
     '',
   ];
   writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
-  await assert.rejects(loadRulePack(dir), /x\/one: patterns\[0\] "\^a \(\?:x\)\?\{IP\}\$": the address placeholder must/);
+  await assert.rejects(loadRulePack(dir), /r\.yaml:7: rule x\/one: patterns\[0\] "\^a \(\?:x\)\?\{IP\}\$": the address placeholder must/);
 });
 
-test('a pattern that is no regular expression is reported as its author wrote it', async () => {
+test('a pattern that is no regular expression is reported as its author wrote it, at its line', async () => {
   const dir = join(tmp, 'badregex');
   mkdirSync(dir);
   writeFileSync(join(dir, 'fingerprints.yaml'), 'fingerprints:\n  - id: x\n    userAgent: [abcd]\n');
-  const rule = ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: auth_failure', '    prefilter: a', '    patterns: ["^a from {IP} ("]', '    samples:', '      - { line: "a", expect: none }', '      - { line: "a from 1.2.3.4 (", expect: { ip: 1.2.3.4 } }', ''];
+  const rule = ['rules:', '  - id: x/one', '    log: asterisk', '    service: sip', '    kind: auth_failure', '    prefilter: a', '    patterns:', '      - "^a from {IP}$"', '      - "^a from {IP} ("', '    samples:', '      - { line: "a", expect: none }', '      - { line: "a from 1.2.3.4", expect: { ip: 1.2.3.4 } }', ''];
   writeFileSync(join(dir, 'r.yaml'), rule.join('\n'));
   const err = await loadRulePack(dir).then(
     () => undefined,
     (e: unknown) => e as Error,
   );
-  assert.match(err?.message ?? '', /x\/one: patterns\[0\] "\^a from \{IP\} \(": not a valid regular expression \(Unterminated group\)/);
+  assert.match(err?.message ?? '', /r\.yaml:9: rule x\/one: patterns\[1\] "\^a from \{IP\} \(": not a valid regular expression \(Unterminated group\)/);
   assert.ok(!err!.message.includes('\\d{1,3}'), 'no expanded regex in the message');
 });
 
@@ -125,7 +125,7 @@ test('a pack is read through symbolic links, any fingerprints file adds to the o
   symlinkSync(join(shared, 'local.yaml'), join(pack, 'local-link.yaml'));
   // the same folder twice (a link back into itself) is read once
   symlinkSync(pack, join(shared, 'loop'));
-  await assert.rejects(loadRulePack(pack), /rule id local\/blocked is defined twice/);
+  await assert.rejects(loadRulePack(pack), /local(?:-link)?\.yaml:2: rule id local\/blocked is defined twice/);
   unlinkSync(join(pack, 'local-link.yaml'));
   const set = await readRuleSet(pack);
   assert.ok(set.files.some((f) => f.rules.some((r) => r.id === 'local/blocked')));

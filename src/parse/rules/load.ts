@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../core/config-error.js';
 import { Fingerprinter } from '../fingerprints.js';
 import { RulePack } from '../matcher.js';
-import { compileRule, type CompiledRule } from './compile.js';
+import { compileRule, PatternError, type CompiledRule } from './compile.js';
 import type { FingerprintDef, RuleDef } from './schema.js';
 
 /** The rule pack shipped with pbxguard (same relative place from src/ and dist/). */
@@ -32,8 +32,14 @@ interface RuleSource {
 /** The validated content of a rule directory. */
 export interface RuleSet {
   hash: string;
-  files: Array<{ name: string; rules: RuleDef[] }>;
+  files: Array<{ name: string; rules: RuleDef[]; lines: RuleLines[] }>;
   fingerprints: FingerprintDef[];
+}
+
+/** Where a rule and each of its patterns stand in their file, for errors found when compiling. */
+interface RuleLines {
+  rule?: number;
+  patterns: Array<number | undefined>;
 }
 
 /**
@@ -130,12 +136,16 @@ async function readPack(dir: string, snapshot: string | undefined): Promise<{ se
   const hash = hashOf(dir, sources);
   const snap = snapshot !== undefined ? readSnapshot(snapshot, hash) : undefined;
   if (snap !== undefined) return { set: snap.set, rules: snap.compiler === compilerId() ? snap.rules : undefined };
-  const [{ parseYamlAs }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
+  const [{ parseYamlAs, parseYamlWithLines }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
     // every fingerprints.yaml of the pack counts (a pack may add one of its own beside the bundled)
     if (basename(s.name) === FINGERPRINTS_FILE) set.fingerprints.push(...parseYamlAs(s.text, s.name, FingerprintFileSchema).fingerprints);
-    else set.files.push({ name: s.name, rules: parseYamlAs(s.text, s.name, RuleFileSchema).rules });
+    else {
+      const { data, lineOf } = parseYamlWithLines(s.text, s.name, RuleFileSchema);
+      const lines = data.rules.map((r, i) => ({ rule: lineOf(['rules', i]), patterns: r.patterns.map((_, j) => lineOf(['rules', i, 'patterns', j])) }));
+      set.files.push({ name: s.name, rules: data.rules, lines });
+    }
   }
   if (set.files.length === 0) throw new ConfigError(dir, undefined, 'no rule files found');
   return { set };
@@ -150,17 +160,18 @@ export async function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULE
 export function compileRuleSet(set: RuleSet): CompiledRule[] {
   const rules: CompiledRule[] = [];
   const seen = new Map<string, string>();
-  for (const { name, rules: defs } of set.files) {
-    for (const def of defs) {
+  for (const { name, rules: defs, lines } of set.files) {
+    defs.forEach((def, i) => {
       const prev = seen.get(def.id);
-      if (prev !== undefined) throw new ConfigError(name, undefined, `rule id ${def.id} is defined twice: in ${prev} and here`);
+      if (prev !== undefined) throw new ConfigError(name, lines[i]?.rule, `rule id ${def.id} is defined twice: in ${prev} and here`);
       seen.set(def.id, name);
       try {
         rules.push(compileRule(def, name));
       } catch (e) {
-        throw new ConfigError(name, undefined, (e as Error).message, { cause: e });
+        const pattern = e instanceof PatternError ? e.pattern : undefined;
+        throw new ConfigError(name, (pattern !== undefined ? lines[i]?.patterns[pattern] : undefined) ?? lines[i]?.rule, (e as Error).message, { cause: e });
       }
-    }
+    });
   }
   if (rules.length === 0) throw new ConfigError('rules', undefined, 'no rules found');
   return rules;
