@@ -47,11 +47,13 @@ const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 // Apache's `vhost_combined` (Debian's other_vhosts_access.log): the virtual host (a name, an
 // address, `[v6]`) and port before the combined format
 const VHOST_PREFIX_RE = /^[\w.:[\]-]{1,255}:\d{1,5} /;
-const ACCESS_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024} \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
+/** `[25/Nov/2026:10:00:01 +0100] "`: the access formats' date, and the quote that opens the request */
+const ACCESS_DATE = String.raw` \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "`;
+const ACCESS_RE = new RegExp(String.raw`^[0-9A-Fa-f:.]{2,45} \S{1,256} \S{1,1024}` + ACCESS_DATE);
 // A user name may hold spaces (neither server escapes them; both escape quotes, and Apache writes
 // an empty one as `""`): the fields up to the first ` [date] "`, which a user name cannot imitate
 // without a raw quote.
-const ACCESS_SPACED_RE = /^[0-9A-Fa-f:.]{2,45} \S{1,256} (?:""|(?:[^"\\]|\\.){1,1024}?) \[(\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4})\] "/;
+const ACCESS_SPACED_RE = new RegExp(String.raw`^[0-9A-Fa-f:.]{2,45} \S{1,256} (?:""|(?:[^"\\]|\\.){1,1024}?)` + ACCESS_DATE);
 
 const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 // `ErrorLog syslog` names the program httpd or apache2; `ErrorLog syslog:local1` with a tag adds `/name`.

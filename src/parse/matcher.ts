@@ -3,10 +3,10 @@
  * prefilter and the literal text a rule's patterns start and end with, runs the patterns, and
  * turns a match into a SecurityEvent with a validated address.
  */
-import type { SecurityEvent, Service } from '../core/events.js';
+import { EVENT_KINDS, SERVICES, type SecurityEvent, type Service } from '../core/events.js';
 import { normalizeIp } from '../core/ip.js';
 import type { Envelope, LogFamily } from './envelope.js';
-import { runnable, withSharedNames, type CompiledPattern, type CompiledRule, type GroupSlots } from './rules/compile.js';
+import { runnable, type CompiledPattern, type CompiledRule, type GroupSlots } from './rules/compile.js';
 import type { Fingerprinter } from './fingerprints.js';
 import type { RuleSet } from './rules/load.js';
 import { fromLatin1 } from '../sources/line-reader.js';
@@ -93,8 +93,12 @@ export class RulePack {
     /** what the pack was compiled from, when loaded from a rule directory (parse workers get its fingerprints) */
     readonly ruleSet?: RuleSet,
   ) {
-    // rules from a snapshot or a structured clone carry copies of these names
-    for (const rule of rules) withSharedNames(rule);
+    // the shared constants, not the copies the YAML parser, a snapshot or a structured clone made:
+    // equality tests and Set/Map lookups on every event then compare pointers instead of characters
+    for (const rule of rules) {
+      rule.service = SERVICES.find((s) => s === rule.service)!;
+      rule.kind = EVENT_KINDS.find((k) => k === rule.kind)!;
+    }
   }
 
   /** Rules that apply to an envelope, in pack order; cached by (family, file or program). */

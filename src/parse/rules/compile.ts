@@ -10,7 +10,7 @@
  * line is `ambiguous`. When the anchor occurs once, only one reading exists and none of that runs
  * (the common case, and the fast path).
  */
-import { EVENT_KINDS, SERVICES, type EventKind, type EventSource, type Service } from '../../core/events.js';
+import type { EventKind, EventSource, Service } from '../../core/events.js';
 import type { LogFamily } from '../envelope.js';
 import type { RuleDef, Sample } from './schema.js';
 
@@ -450,7 +450,6 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     patterns,
     samples: def.samples,
   };
-  withSharedNames(rule);
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;
@@ -533,14 +532,4 @@ function commonSuffix(texts: string[]): string {
   let p = texts[0] ?? '';
   for (const t of texts) while (!t.endsWith(p)) p = p.slice(1);
   return p;
-}
-
-/**
- * Puts the shared constants in place of a rule's service and kind strings (the YAML parser's, or a
- * snapshot's or a structured clone's copies): equality tests and Set/Map lookups on every event then
- * compare pointers instead of characters.
- */
-export function withSharedNames(rule: CompiledRule): void {
-  rule.service = SERVICES.find((s) => s === rule.service)!;
-  rule.kind = EVENT_KINDS.find((k) => k === rule.kind)!;
 }

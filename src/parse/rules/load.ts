@@ -3,8 +3,8 @@
  * named exactly `fingerprints.yaml`), compiling each rule once. Parsing ~150 kB of YAML took ~110 ms,
  * most of a short run's start-up, so the build writes a snapshot of the bundled pack, validated and
  * compiled (compiling took another 20-40 ms of each start, and of each parse worker's). It is used
- * only while its hash of the YAML files still matches, so it can never disagree with them, and its
- * compiled rules only under the code that compiled them (compilerId).
+ * only while its hash of the YAML files still matches, so it can never disagree with them, and
+ * only by the code that wrote it (codeId).
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
@@ -42,33 +42,32 @@ interface RuleLines {
   patterns: Array<number | undefined>;
 }
 
-/**
- * What a snapshot holds: the rule set and its compiled rules, in V8's serialization (which keeps
- * the regexes). The rules are taken only from the compiler that made them (see compilerId); under
- * another, the set is compiled again.
- */
+/** What a snapshot holds: the rule set and its compiled rules, in V8's serialization (which keeps the regexes). */
 interface Snapshot {
   set: RuleSet;
-  compiler: string;
+  /** codeId() of the code that wrote it */
+  code: string;
   rules: CompiledRule[];
 }
 
 /**
- * What compiled rules depend on besides the rules: the Node version (its serialization format and
- * regex syntax) and the code that compiles them (compile.ts, this module, the event constants), so
- * that code rebuilt without its snapshot (`tsc` alone) never runs on rules older code made.
+ * What a snapshot depends on besides the YAML: the Node version (its serialization format and
+ * regex syntax) and the code that validates and compiles rules (the schema and its event names,
+ * the compiler, this module), so that code rebuilt without its snapshot (`tsc` alone) never runs
+ * on rules older code read.
  */
-function compilerId(): string {
+function codeId(): string {
   const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
   const h = createHash('sha256').update(process.version);
-  for (const module of ['./compile', './load', '../../core/events']) h.update('\0').update(readFileSync(new URL(module + ext, import.meta.url)));
+  for (const module of ['./schema', '../../core/events', './compile', './load']) h.update('\0').update(readFileSync(new URL(module + ext, import.meta.url)));
   return h.digest('hex');
 }
 
+/** The snapshot at `path` when it holds the YAML of `hash` and this code wrote it. */
 function readSnapshot(path: string, hash: string): Snapshot | undefined {
   try {
     const snap = deserialize(readFileSync(path)) as Partial<Snapshot> | undefined;
-    return snap?.set?.hash === hash && Array.isArray(snap.rules) ? (snap as Snapshot) : undefined;
+    return snap?.set?.hash === hash && Array.isArray(snap.rules) && snap.code === codeId() ? (snap as Snapshot) : undefined;
   } catch {
     // no snapshot, or an unreadable one: parse the YAML
     return undefined;
@@ -127,7 +126,7 @@ function hashOf(dir: string, sources: RuleSource[]): string {
 }
 
 /**
- * The rule set of a directory, and its compiled rules when a snapshot has them. The YAML parser
+ * The rule set of a directory, and its compiled rules when they come from a snapshot. The YAML parser
  * and the schema library are loaded only when there is no snapshot: loading them took longer than
  * a snapshot run's whole start-up.
  */
@@ -135,7 +134,7 @@ async function readPack(dir: string, snapshot: string | undefined): Promise<{ se
   const sources = readSources(dir);
   const hash = hashOf(dir, sources);
   const snap = snapshot !== undefined ? readSnapshot(snapshot, hash) : undefined;
-  if (snap !== undefined) return { set: snap.set, rules: snap.compiler === compilerId() ? snap.rules : undefined };
+  if (snap !== undefined) return { set: snap.set, rules: snap.rules };
   const [{ parseYamlAs, parseYamlWithLines }, { FingerprintFileSchema, RuleFileSchema }] = await Promise.all([import('../../core/yaml-file.js'), import('./schema.js')]);
   const set: RuleSet = { hash, files: [], fingerprints: [] };
   for (const s of sources) {
@@ -153,7 +152,7 @@ async function readPack(dir: string, snapshot: string | undefined): Promise<{ se
 
 export async function writeRuleSnapshot(path: string, dir: string = BUNDLED_RULES_DIR): Promise<void> {
   const { set } = await readPack(dir, undefined);
-  const snap: Snapshot = { set, compiler: compilerId(), rules: compileRuleSet(set) };
+  const snap: Snapshot = { set, code: codeId(), rules: compileRuleSet(set) };
   writeFileSync(path, serialize(snap));
 }
 
