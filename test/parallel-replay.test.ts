@@ -82,7 +82,7 @@ const ATTEMPTS: Array<(a: Attempt) => string> = [
     `[${ast(a.t)}] SECURITY[${a.pid}] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="${ast(a.t)}",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="${a.account}",SessionID="s-${a.n}",LocalAddress="IPV4/UDP/192.0.2.10/5060",RemoteAddress="IPV${a.ip.includes(':') ? 6 : 4}/UDP/${a.ip}/${a.port}",Challenge="1764064801/0123abcd",Response="9f8e",ExpectedResponse=""`,
   (a) => `[${ast(a.t)}] NOTICE[${a.pid}] manager.c: ${a.ip} failed to authenticate as '${a.account}'`,
   (a) => `[${ast(a.t)}] NOTICE[${a.pid}] chan_iax2.c: Host ${a.ip} failed MD5 authentication for '${a.account}' (e7df7cd2ca07f4f1 != 53ac4bc41ee4ec77)`,
-  (a) => `[${ast(a.t)}] NOTICE[${a.pid}][C-${a.n.toString(16).padStart(8, '0')}] chan_sip.c: Call from '' (${a.ip}:${a.port}) to extension '00972${a.n}' rejected because extension not found in context 'default'.`,
+  (a) => `[${ast(a.t)}] NOTICE[${a.pid}][C-${a.n.toString(16).padStart(8, '0')}] chan_sip.c: Call from '' (${a.ip}:${a.port}) to extension '00972${a.n}${a.account}' rejected because extension not found in context 'default'.`,
   (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for invalid user ${a.account} from ${a.ip} port ${a.port} ssh2`,
   (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for root from ${a.ip} port ${a.port} ssh2`,
   (a) => `${sys(a.t)} pbx sshd-session[${a.pid}]: Connection closed by authenticating user root ${a.ip} port ${a.port} [preauth]`,
@@ -272,7 +272,7 @@ interface Outcome {
 }
 
 const eventKey = (e: SecurityEvent): string =>
-  JSON.stringify([e.at, e.source, e.service, e.kind, e.ip ?? null, e.port ?? null, e.account ?? null, e.userAgent ?? null, e.scanner ?? null, e.readings ?? null, e.ruleId, e.file ?? null, e.line ?? null]);
+  JSON.stringify([e.at, e.source, e.service, e.kind, e.ip ?? null, e.port ?? null, e.account ?? null, e.extension ?? null, e.userAgent ?? null, e.scanner ?? null, e.readings ?? null, e.ruleId, e.file ?? null, e.line ?? null]);
 
 async function replay(files: string[], workers: number, blockBytes: number, perAddressSummary: boolean): Promise<Outcome> {
   const chunks: Buffer[] = [];

@@ -38,6 +38,9 @@ test('the demo report names each attacker, the cracked account, and spares the o
   assert.match(r.out, /40 attack attempts from 8 addresses/);
   assert.match(r.out, /48 lines: an attempt in both the messages and the security log counts once/);
   assert.match(r.out, /Accounts targeted \(23 distinct, the 10 most tried\)/);
+  // one number tried behind six international dialling prefixes: toll-fraud probing
+  assert.match(r.out, /^Extensions called \(refused calls to 6 distinct numbers\)\n {2}00972598285108 +1$/m);
+  assert.match(r.out, /^ {2}9011972598285108 +1$/m);
 });
 
 test('jsonl gives one object per event with its file and line number, then ban decisions', () => {
@@ -63,6 +66,12 @@ test('jsonl gives one object per event with its file and line number, then ban d
   const amb = events.filter((e) => e.kind === 'ambiguous');
   assert.equal(amb.length, 1);
   assert.equal(amb[0]!.ip, undefined);
+  // a refused call names the number dialled
+  const calls = events.filter((e) => e.kind === 'unknown_extension');
+  assert.deepEqual(
+    calls.map((e) => [e.ip, e.extension]),
+    ['00972598285108', '900972598285108', '011972598285108', '+972598285108', '9011972598285108', '0972598285108'].map((x) => ['192.0.2.66', x]),
+  );
 });
 
 test('json is one document whose events, decisions and summary agree with jsonl', () => {
@@ -75,6 +84,7 @@ test('json is one document whose events, decisions and summary agree with jsonl'
   const summary = doc.summary as unknown as { attackEvents: number; attackAttempts: number; topAddresses: Array<{ ip: string; attempts: number; events: number }> };
   assert.equal(summary.attackEvents, 48);
   assert.equal(summary.attackAttempts, 40);
+  assert.equal((doc.summary as unknown as { topExtensions: unknown[] }).topExtensions.length, 6);
   assert.deepEqual(
     summary.topAddresses.filter((a) => a.ip === '2001:db8:bad::9').map((a) => [a.attempts, a.events]),
     [[8, 16]],
@@ -144,11 +154,13 @@ test('attacker-written terminal escapes are shown escaped in the text report', (
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-cli-'));
   const file = join(dir, 'ansi.log');
   const lines = Array.from({ length: 5 }, (_, i) => `[2026-11-25 10:00:0${i}] NOTICE[1] manager.c: 198.51.100.9 failed to authenticate as '\u001b[2J\u001b]0;owned\u0007adm'`);
+  lines.push(`[2026-11-25 10:00:06] NOTICE[2] chan_sip.c: Call from '' (198.51.100.10:5060) to extension '00\u001b[31m44' rejected because extension not found in context 'default'.`);
   writeFileSync(file, lines.join('\n') + '\n');
   const r = pbxguard(['replay', file]);
   assert.equal(r.code, 0);
   assert.ok(!r.out.includes('\u001b'), 'no raw ESC reaches the terminal');
   assert.match(r.out, /\\x1b\[2J/);
+  assert.match(r.out, /^ {2}00\\x1b\[31m44 +1$/m);
 });
 
 test('a reader that closes the pipe early (| head) stops the replay quietly', () => {

@@ -36,7 +36,7 @@ export type EventSource = 'log' | 'security-log' | 'ami' | 'pcap';
 /**
  * One normalised observation. `ip` is always a validated, canonical address
  * (IPv4-mapped IPv6 unmapped, no zone) except for `ambiguous` events, which have none.
- * Free-text fields (`account`, `userAgent`) are attacker-controlled and bounded in length.
+ * Free-text fields (`account`, `extension`, `userAgent`) are attacker-controlled and bounded in length.
  */
 export interface SecurityEvent {
   /** ms since epoch, from the log line's own timestamp (or the reading time if it has none) */
@@ -47,6 +47,8 @@ export interface SecurityEvent {
   ip?: string;
   port?: number;
   account?: string;
+  /** the extension (number) a refused call was made to: where a toll-fraud probe tried to call */
+  extension?: string;
   userAgent?: string;
   /** id of the scanner fingerprint that matched, if any */
   scanner?: string;

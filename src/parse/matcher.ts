@@ -281,6 +281,8 @@ export class RulePack {
     const from = slots.from !== 0 ? m[slots.from] : undefined;
     const rawAccount = slots.account !== 0 ? m[slots.account] : from !== undefined ? uriUser(from) : undefined;
     const account = rawAccount === undefined || rawAccount === '' ? undefined : clip(rawAccount, ctx.latin1);
+    const extensionText = slots.extension !== 0 ? m[slots.extension] : undefined;
+    const extension = extensionText === undefined || extensionText === '' ? undefined : clip(extensionText, ctx.latin1);
     const ua = slots.ua !== 0 ? m[slots.ua] : undefined;
     const userAgent = ua === undefined || ua === '' ? undefined : clip(ua, ctx.latin1);
     return {
@@ -291,6 +293,7 @@ export class RulePack {
       ip,
       port: portNum > 0 && portNum < 65536 ? portNum : undefined,
       account,
+      extension,
       userAgent,
       scanner: this.fingerprints?.identify(userAgent, from ?? account),
       readings: undefined,

@@ -11,6 +11,7 @@ const event = (ip: string, service: Service, source: EventSource, account: strin
   ip,
   port: undefined,
   account,
+  extension: undefined,
   userAgent: undefined,
   scanner: undefined,
   readings: undefined,
@@ -53,4 +54,18 @@ test('without per-address tables (jsonl) every attack line counts', () => {
   s.event(event('198.51.100.1', 'pjsip', 'log', '100'));
   s.event(event('198.51.100.1', 'pjsip', 'security-log', '100'));
   assert.deepEqual([s.attackAttempts, s.attackEvents], [2, 2]);
+});
+
+test('refused calls are counted per extension dialled, in the per-address tables only', () => {
+  const s = new RunSummary();
+  const call = (ip: string, extension: string): SecurityEvent => ({ ...event(ip, 'sip', 'log', ''), kind: 'unknown_extension', account: undefined, extension });
+  for (const x of ['0097259', '0097259', '011972', '0097259']) s.event(call('198.51.100.1', x));
+  s.event(call('203.0.113.7', '011972'));
+  assert.deepEqual(RunSummary.top(s.extensions, 10), [
+    ['0097259', 3],
+    ['011972', 2],
+  ]);
+  const jsonl = new RunSummary(false);
+  jsonl.event(call('198.51.100.1', '0097259'));
+  assert.equal(jsonl.extensions.size, 0);
 });

@@ -7,6 +7,7 @@ import { detach } from '../core/detach.js';
 
 const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
+const MAX_EXTENSIONS = 50_000;
 const MAX_DECISIONS = 100_000;
 /** distinct pairs of readings of ambiguous lines kept for the report */
 const MAX_AMBIGUOUS_PAIRS = 1000;
@@ -102,6 +103,8 @@ export class RunSummary implements PipelineSink {
   readonly addresses = new Map<string, AddressStats>();
   /** account → lines naming it (mutable counts, so the last one can be bumped without a lookup) */
   readonly accounts = new Map<string, AttemptCounts>();
+  /** extension → refused calls to it: the numbers toll-fraud probes tried (only the messages log names them) */
+  readonly extensions = new Map<string, number>();
   private lastIp = '';
   private lastAddress: AddressStats | undefined;
   private lastAccount: string | undefined;
@@ -180,6 +183,7 @@ export class RunSummary implements PipelineSink {
       counts.attempts++;
       this.attackAttempts++;
     }
+    if (ev.extension !== undefined) this.noteExtension(ev.extension);
     if (a !== undefined) {
       this.lastIp = ip;
       this.lastAddress = a;
@@ -203,6 +207,13 @@ export class RunSummary implements PipelineSink {
       this.lastAccount = ev.account;
       this.lastAccountCount = c;
     }
+  }
+
+  private noteExtension(extension: string): void {
+    const n = this.extensions.get(extension);
+    if (n !== undefined) this.extensions.set(extension, n + 1);
+    else if (this.extensions.size < MAX_EXTENSIONS) this.extensions.set(detach(extension), 1);
+    else this.dropped++;
   }
 
   private noteReadings([a, b]: [string, string]): void {
@@ -272,6 +283,7 @@ export class RunSummary implements PipelineSink {
         return { ip, attempts, events: a.lines, services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
       }),
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: this.accounts.get(account)!.lines })),
+      topExtensions: RunSummary.top(this.extensions, 20).map(([extension, calls]) => ({ extension, calls })),
       bans: this.bansTotal,
       alerts: this.alertsTotal,
       allowlisted: [...this.allowlisted].slice(0, 100),

@@ -13,7 +13,13 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
       const e = r.event;
       // an IPv6 address with a port is bracketed, as in a URL: `2001:db8::9:5070` would read as one address
       const host = e.port === undefined ? e.ip : e.ip!.includes(':') ? `[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`;
-      const extra = [e.account !== undefined ? `account ${safeText(e.account, 40)}` : '', e.scanner !== undefined ? `scanner ${e.scanner}` : ''].filter(Boolean).join(', ');
+      const extra = [
+        e.account !== undefined ? `account ${safeText(e.account, 40)}` : '',
+        e.extension !== undefined ? `extension ${safeText(e.extension, 40)}` : '',
+        e.scanner !== undefined ? `scanner ${e.scanner}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       return `${where}  ${r.rule.id} → ${e.service} ${e.kind} ${host}${extra ? ` (${extra})` : ''}\n`;
     }
     case 'ambiguous':

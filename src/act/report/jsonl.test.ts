@@ -62,11 +62,11 @@ test('event lines are what JSON.stringify writes for the same fields, whatever t
   const f = new Line();
   const text = fc.option(fc.string({ unit: 'binary', maxLength: 40 }), { nil: undefined });
   fc.assert(
-    fc.property(text, text, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.integer({ min: 1, max: 2 ** 31 }), (account, userAgent, port, line) => {
+    fc.property(text, text, text, fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }), fc.integer({ min: 1, max: 2 ** 31 }), (account, extension, userAgent, port, line) => {
       // an ambiguous line's second reading may be attacker text too
       const readings: [string, string] | undefined = userAgent === undefined ? undefined : ['192.0.2.1', userAgent];
-      const e = ev(1_795_564_800_123, { account, userAgent, port, line, file: 'messages', scanner: account === undefined ? undefined : 'friendly-scanner', readings });
-      const expected = { file: e.file, line: e.line, at: new Date(e.at).toISOString(), service: e.service, kind: e.kind, ip: e.ip, port, account, userAgent, scanner: e.scanner, readings, rule: e.ruleId };
+      const e = ev(1_795_564_800_123, { account, extension, userAgent, port, line, file: 'messages', scanner: account === undefined ? undefined : 'friendly-scanner', readings });
+      const expected = { file: e.file, line: e.line, at: new Date(e.at).toISOString(), service: e.service, kind: e.kind, ip: e.ip, port, account, extension, userAgent, scanner: e.scanner, readings, rule: e.ruleId };
       assert.equal(f.event(e), JSON.stringify(expected) + '\n');
     }),
     { numRuns: 2000 },
@@ -78,9 +78,10 @@ test('an event line never outgrows the room it asked for, whatever its text', ()
   const worst = ['\u0001'.repeat(128), '😀'.repeat(64), '\u00ff'.repeat(128), '"'.repeat(128), '\ud800'.repeat(128)];
   for (const account of worst) {
     for (const userAgent of worst) {
-      const e = ev(8.64e15, { account, userAgent, scanner: account, readings: [account, userAgent], port: 65535, line: 2 ** 53 - 1, file: `${account}.log` });
+      const e = ev(8.64e15, { account, extension: userAgent, userAgent, scanner: account, readings: [account, userAgent], port: 65535, line: 2 ** 53 - 1, file: `${account}.log` });
       const o = JSON.parse(f.event(e)) as Record<string, unknown>;
       assert.equal(o.account, account);
+      assert.equal(o.extension, userAgent);
       assert.equal(o.userAgent, userAgent);
       assert.equal(o.line, 2 ** 53 - 1);
     }

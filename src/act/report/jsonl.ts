@@ -14,6 +14,7 @@ const AT = ascii('"at":"');
 const IP = ascii(',"ip":');
 const PORT = ascii(',"port":');
 const ACCOUNT = ascii(',"account":');
+const EXTENSION = ascii(',"extension":');
 const USER_AGENT = ascii(',"userAgent":');
 const SCANNER = ascii(',"scanner":');
 const READINGS = ascii(',"readings":[');
@@ -42,7 +43,7 @@ export class JsonlEncoder {
     const serviceKind = this.serviceKind(ev);
     const readings = ev.readings;
     const text =
-      (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0) + (readings !== undefined ? readings[0].length + readings[1].length : 0);
+      (ev.ip?.length ?? 0) + (ev.account?.length ?? 0) + (ev.extension?.length ?? 0) + (ev.userAgent?.length ?? 0) + (ev.scanner?.length ?? 0) + (readings !== undefined ? readings[0].length + readings[1].length : 0);
     const b = out.room(FIXED_BYTES + this.fileJson.length + serviceKind.length + ruleEnd.length + MAX_BYTES_PER_UNIT * text);
     let p = out.used;
     b[p++] = 0x7b; // {
@@ -61,6 +62,7 @@ export class JsonlEncoder {
       p = decimal(b, p, ev.port);
     }
     if (ev.account !== undefined) p = jsonString(b, copy(b, p, ACCOUNT), ev.account);
+    if (ev.extension !== undefined) p = jsonString(b, copy(b, p, EXTENSION), ev.extension);
     if (ev.userAgent !== undefined) p = jsonString(b, copy(b, p, USER_AGENT), ev.userAgent);
     if (ev.scanner !== undefined) p = jsonString(b, copy(b, p, SCANNER), ev.scanner);
     if (readings !== undefined) {

@@ -51,7 +51,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
   if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted or loopback address', 'allowlisted or loopback addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
-  if (s.dropped > 0) notes.push(`${thousands(s.dropped)} addresses/accounts beyond the report's memory bound not itemised`);
+  if (s.dropped > 0) notes.push(`${thousands(s.dropped)} addresses, accounts and extensions beyond the report's memory bound not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
   for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 4096)}`));
 
@@ -86,6 +86,14 @@ export function renderText(s: RunSummary, colour: boolean): string {
     const most = s.accounts.size > accounts.length ? `, the ${accounts.length} most tried` : '';
     out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${thousands(s.accounts.size)} distinct${most})`));
     for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${thousands(n).padStart(9)}`);
+  }
+
+  // refused calls: where toll-fraud probes tried to call (premium and international numbers)
+  const extensions = RunSummary.top(s.extensions, 10);
+  if (extensions.length > 0) {
+    const most = s.extensions.size > extensions.length ? `, the ${extensions.length} most called` : '';
+    out.push('', c('bold', 'Extensions called') + c('dim', ` (refused calls to ${thousands(s.extensions.size)} distinct numbers${most})`));
+    for (const [x, n] of extensions) out.push(`  ${safeText(x, 38).padEnd(40)}${thousands(n).padStart(9)}`);
   }
 
   // in time order: files of one PBX (its messages and security logs) are read one after the other

@@ -26,7 +26,7 @@ const PLACEHOLDERS: Record<string, string> = {
 };
 const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'SEC_ADDR']);
 /** the names a rule may capture text under ({ANY:name} or a named group); the placeholders own ip and port */
-const CAPTURES = new Set(['account', 'from', 'ua', 'service']);
+const CAPTURES = new Set(['account', 'extension', 'from', 'ua', 'service']);
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
 
 /**
@@ -58,6 +58,7 @@ export interface GroupSlots {
   portb: number;
   from: number;
   account: number;
+  extension: number;
   ua: number;
   service: number;
 }
@@ -455,7 +456,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
   return rule;
 }
 
-const NO_SLOTS: GroupSlots = { ip: 0, ipb: 0, port: 0, portb: 0, from: 0, account: 0, ua: 0, service: 0 };
+const NO_SLOTS: GroupSlots = { ip: 0, ipb: 0, port: 0, portb: 0, from: 0, account: 0, extension: 0, ua: 0, service: 0 };
 
 /**
  * Numbers a regex source's capture groups and drops their names: V8 builds a `groups` object on

@@ -29,6 +29,7 @@ export function describeOutcome(pack: RulePack, line: string, context: readonly 
   const got: Exclude<Sample['expect'], string> = { ip: e.ip!, kind: e.kind, service: e.service };
   if (e.port !== undefined) got.port = e.port;
   if (e.account !== undefined) got.account = e.account;
+  if (e.extension !== undefined) got.extension = e.extension;
   if (e.scanner !== undefined) got.scanner = e.scanner;
   return { ruleId: e.ruleId, summary: got };
 }
@@ -44,6 +45,8 @@ function sampleFails(rule: CompiledRule, s: Sample, ruleId: string | undefined, 
     (exp.account !== undefined && got.account !== exp.account) ||
     got.kind !== (exp.kind ?? rule.kind) ||
     (exp.service !== undefined && got.service !== exp.service) ||
+    // like the scanner, and unlike the account, the extension is always stated: few rules read one
+    got.extension !== exp.extension ||
     got.scanner !== exp.scanner
   );
 }

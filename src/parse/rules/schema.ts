@@ -11,6 +11,7 @@ const SampleExpect = z.union([
     ip: z.string(),
     port: z.number().int().optional(),
     account: z.string().optional(),
+    extension: z.string().optional(),
     kind: z.enum(EVENT_KINDS).optional(),
     service: z.enum(SERVICES).optional(),
     scanner: z.string().optional(),

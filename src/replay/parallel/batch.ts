@@ -8,7 +8,7 @@ import type { ParseNotes } from '../../parse/line-parser.js';
 import type { CompiledRule } from '../../parse/rules/compile.js';
 
 /** Ints per record in `BatchResult.ints`. */
-export const REC = 17;
+export const REC = 19;
 
 /** Record kinds (slot KIND). */
 export const EVENT = 0;
@@ -32,6 +32,7 @@ export const SCANNER = 11;
 /** an ambiguous event's two readings */
 export const READING_A = 13;
 export const READING_B = 15;
+export const EXTENSION = 17;
 
 export interface BlockRequest {
   type: 'block';
@@ -127,6 +128,7 @@ export class BatchWriter {
     ints[b + PORT] = ev.port ?? 0;
     this.str(b + IP, ev.ip);
     this.str(b + ACCOUNT, ev.account);
+    this.str(b + EXTENSION, ev.extension);
     this.str(b + USER_AGENT, ev.userAgent);
     this.str(b + SCANNER, ev.scanner);
     this.str(b + READING_A, ev.readings?.[0]);
@@ -205,6 +207,7 @@ export function eventOf(r: BatchResult, text: string, i: number, rules: readonly
     ip: textAt(r, text, b + IP),
     port: port !== 0 ? port : undefined,
     account: textAt(r, text, b + ACCOUNT),
+    extension: textAt(r, text, b + EXTENSION),
     userAgent: textAt(r, text, b + USER_AGENT),
     scanner: textAt(r, text, b + SCANNER),
     readings: ints[b + READING_A + 1]! >= 0 ? [textAt(r, text, b + READING_A)!, textAt(r, text, b + READING_B)!] : undefined,
