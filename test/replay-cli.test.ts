@@ -84,7 +84,10 @@ test('json is one document whose events, decisions and summary agree with jsonl'
   const summary = doc.summary as unknown as { attackEvents: number; attackAttempts: number; topAddresses: Array<{ ip: string; attempts: number; events: number }> };
   assert.equal(summary.attackEvents, 48);
   assert.equal(summary.attackAttempts, 40);
-  assert.equal((doc.summary as unknown as { topExtensions: unknown[] }).topExtensions.length, 6);
+  const { extensions, topExtensions } = doc.summary as unknown as { extensions: number; topExtensions: Array<{ extension: string; calls: number }> };
+  assert.equal(extensions, 6);
+  assert.deepEqual(topExtensions[0], { extension: '00972598285108', calls: 1 });
+  assert.equal(topExtensions.length, 6);
   assert.deepEqual(
     summary.topAddresses.filter((a) => a.ip === '2001:db8:bad::9').map((a) => [a.attempts, a.events]),
     [[8, 16]],
@@ -110,6 +113,7 @@ test('--explain accounts for every line', () => {
   assert.ok(explained.some((l) => /no rules for asterisk app_dial\.c/.test(l)));
   // an IPv6 address with a port reads unambiguously
   assert.ok(explained.some((l) => /→ pjsip auth_failure \[2001:db8:bad::9\]:5070/.test(l)));
+  assert.ok(explained.some((l) => /→ pjsip unknown_extension 192\.0\.2\.66:5072 \(account anonymous, extension 9011972598285108\)$/.test(l)));
 });
 
 test('--explain also accounts for lines too long to read, in place', () => {
@@ -155,12 +159,28 @@ test('attacker-written terminal escapes are shown escaped in the text report', (
   const file = join(dir, 'ansi.log');
   const lines = Array.from({ length: 5 }, (_, i) => `[2026-11-25 10:00:0${i}] NOTICE[1] manager.c: 198.51.100.9 failed to authenticate as '\u001b[2J\u001b]0;owned\u0007adm'`);
   lines.push(`[2026-11-25 10:00:06] NOTICE[2] chan_sip.c: Call from '' (198.51.100.10:5060) to extension '00\u001b[31m44' rejected because extension not found in context 'default'.`);
+  // text that spells an escape must not pass for one
+  lines.push(`[2026-11-25 10:00:07] NOTICE[2] chan_sip.c: Call from '' (198.51.100.10:5060) to extension '11\\x1b[31m' rejected because extension not found in context 'default'.`);
   writeFileSync(file, lines.join('\n') + '\n');
   const r = pbxguard(['replay', file]);
   assert.equal(r.code, 0);
   assert.ok(!r.out.includes('\u001b'), 'no raw ESC reaches the terminal');
   assert.match(r.out, /\\x1b\[2J/);
   assert.match(r.out, /^ {2}00\\x1b\[31m44 +1$/m);
+  assert.match(r.out, /^ {2}11\\\\x1b\[31m +1$/m);
+});
+
+test('the text report lists the extensions most called, and says when there were more', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-calls-'));
+  const file = join(dir, 'calls.log');
+  // twelve numbers, the first called three times: one of them must be left out of the ten
+  const numbers = ['0097259', '0097259', '0097259', ...Array.from({ length: 11 }, (_, i) => `0044${i}`)];
+  const lines = numbers.map((x, i) => `[2026-11-25 10:00:${String(i).padStart(2, '0')}] NOTICE[2] chan_sip.c: Call from '' (198.51.100.10:5060) to extension '${x}' rejected because extension not found in context 'default'.`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  const r = pbxguard(['replay', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^Extensions called \(refused calls to 12 distinct numbers, the 10 most called\)\n {2}0097259 +3$/m);
+  assert.equal(r.out.match(/^ {2}0044\d+ +1$/gm)?.length, 9);
 });
 
 test('a reader that closes the pipe early (| head) stops the replay quietly', () => {

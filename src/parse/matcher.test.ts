@@ -123,3 +123,22 @@ test('an optional or repeated part before the address cannot hide a second readi
     assert.equal(r.status, 'ambiguous', `${pattern} on ${text}`);
   }
 });
+
+test('attacker text kept in an event is cut at 128 chars on a character boundary, its UTF-8 restored', () => {
+  const r = compileRule({ ...rule('t/call', "^call to '{ANY:extension}' from {IP}$"), prefilter: 'call to' }, 'c.yaml');
+  const pack = new RulePack([r]);
+  const latin1 = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
+  const extensionOfBytes = (bytes: string): string | undefined => {
+    const m = pack.match(line(`call to '${bytes}' from 198.51.100.4`), { at: 0, latin1: true });
+    return m.status === 'event' ? m.event.extension : 'no event';
+  };
+  const extensionOf = (x: string) => extensionOfBytes(latin1(x));
+  assert.equal(extensionOf('Müller'), 'Müller');
+  // the euro sign's three bytes straddle the 128th: the whole character goes, not half of it
+  assert.equal(extensionOf('x'.repeat(127) + '€€'), 'x'.repeat(127));
+  assert.equal(extensionOf('x'.repeat(126) + '€€'), 'x'.repeat(126));
+  assert.equal(extensionOf('x'.repeat(125) + '€€'), 'x'.repeat(125) + '€');
+  assert.equal(extensionOf('y'.repeat(300)), 'y'.repeat(128));
+  // continuation bytes with no lead (no UTF-8): cut where the bound is
+  assert.equal(extensionOfBytes('\u0080'.repeat(200)), '\ufffd'.repeat(128));
+});

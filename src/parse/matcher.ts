@@ -416,6 +416,12 @@ function uriUser(from: string): string | undefined {
 
 /** Bounds attacker text and restores its UTF-8 (lines are read as latin1). */
 function clip(s: string, latin1: boolean | undefined): string {
-  const c = s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s;
-  return latin1 === true ? fromLatin1(c) : c;
+  if (latin1 !== true) return s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s;
+  if (s.length <= MAX_FIELD) return fromLatin1(s);
+  // a byte a char: a cut inside a UTF-8 sequence would leave half a character (U+FFFD), so the
+  // cut moves back over continuation bytes (10xxxxxx) to the start of the character it splits
+  let end = MAX_FIELD;
+  for (let back = 0; back < 3 && (s.charCodeAt(end) & 0xc0) === 0x80; back++) end--;
+  if ((s.charCodeAt(end) & 0xc0) === 0x80) end = MAX_FIELD;
+  return fromLatin1(s.slice(0, end));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventSource, SecurityEvent, Service } from '../core/events.js';
-import { RunSummary } from './summary.js';
+import { MAX_EXTENSIONS, RunSummary } from './summary.js';
 
 const event = (ip: string, service: Service, source: EventSource, account: string): SecurityEvent => ({
   at: 0,
@@ -68,4 +68,15 @@ test('refused calls are counted per extension dialled, in the per-address tables
   const jsonl = new RunSummary(false);
   jsonl.event(call('198.51.100.1', '0097259'));
   assert.equal(jsonl.extensions.size, 0);
+});
+
+test('distinct extensions are kept up to a bound; the rest are counted as dropped', () => {
+  const s = new RunSummary();
+  const call = (x: string): SecurityEvent => ({ ...event('198.51.100.1', 'sip', 'log', ''), kind: 'unknown_extension', account: undefined, extension: x });
+  for (let i = 0; i <= MAX_EXTENSIONS; i++) s.event(call(`00${i}`));
+  s.event(call('000'));
+  assert.equal(s.extensions.size, MAX_EXTENSIONS);
+  assert.equal(s.dropped, 1);
+  // one already kept still counts past the bound
+  assert.equal(s.extensions.get('000'), 2);
 });

@@ -7,7 +7,8 @@ import { detach } from '../core/detach.js';
 
 const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
-const MAX_EXTENSIONS = 50_000;
+/** distinct dialled extensions kept for the report */
+export const MAX_EXTENSIONS = 50_000;
 const MAX_DECISIONS = 100_000;
 /** distinct pairs of readings of ambiguous lines kept for the report */
 const MAX_AMBIGUOUS_PAIRS = 1000;
@@ -283,6 +284,7 @@ export class RunSummary implements PipelineSink {
         return { ip, attempts, events: a.lines, services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
       }),
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: this.accounts.get(account)!.lines })),
+      extensions: this.extensions.size,
       topExtensions: RunSummary.top(this.extensions, 20).map(([extension, calls]) => ({ extension, calls })),
       bans: this.bansTotal,
       alerts: this.alertsTotal,

@@ -1,12 +1,14 @@
 /**
  * @module Makes attacker-controlled text safe to print on a terminal: control characters (ANSI
- * escapes, CR, NUL), C1 controls and bidirectional overrides are shown as \xNN / \u{…} escapes.
+ * escapes, CR, NUL), C1 controls and bidirectional overrides are shown as \xNN / \u{…} escapes,
+ * and a backslash as two, so text that spells an escape (`\x1b`) cannot pass for one.
  */
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu;
+const UNSAFE = /[\\\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/gu;
 
 export function safeText(s: string, max = 120): string {
   const clipped = s.length > max ? s.slice(0, max) + '…' : s;
   return clipped.replace(UNSAFE, (c) => {
+    if (c === '\\') return '\\\\';
     const code = c.codePointAt(0)!;
     return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
   });
