@@ -10,7 +10,7 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * What a log line (or packet) says happened.
  * - `auth_failure`: a known account gave a wrong secret.
  * - `unknown_account`: an account that does not exist was tried (enumeration).
- * - `unknown_extension`: a call to an extension that does not exist (toll-fraud probing).
+ * - `unknown_extension`: an anonymous call to an extension that does not exist (toll-fraud probing).
  * - `acl_denied`: refused by an address rule (permit/deny, ACL, transport).
  * - `scan`: a scanner fingerprint or an unsolicited probe.
  * - `flood`: a session, memory or load limit was hit.
@@ -19,9 +19,13 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * - `challenge`: an authentication challenge was sent; normal traffic, never counted.
  * - `connect`: a client connected (sshd `Connection from`); names the address of a session whose
  *   later lines may carry none; never counted.
+ * - `refused_call`: a call to an extension that does not exist from a caller that identified itself
+ *   (a PJSIP endpoint other than `anonymous`, a chan_sip peer): a misdial, a broken outbound route,
+ *   a trunk's call to a dead number; recorded with its extension, never counted (the trunk
+ *   provider must not be banned for calls to an old DID).
  * - `ambiguous`: the line could name two addresses; recorded, never used for a ban.
  */
-export const EVENT_KINDS = [...ATTACK_KIND_LIST, 'auth_success', 'challenge', 'connect', 'ambiguous'] as const;
+export const EVENT_KINDS = [...ATTACK_KIND_LIST, 'auth_success', 'challenge', 'connect', 'refused_call', 'ambiguous'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Kinds that count towards a ban: each is an attempt an attacker makes. */

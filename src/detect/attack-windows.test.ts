@@ -67,27 +67,44 @@ test('a scanner fingerprint alerts on the first event', () => {
   assert.match(alert.reason, /sipvicious/);
 });
 
-test('a cracked account is reported once per run of failures, and another account\'s login is no crack', () => {
+test('a cracked account is reported once per run of failures', () => {
   const w = new AttackWindows();
-  for (let i = 0; i < 4; i++) w.observe(ev({ at: T0 + i * 1000, account: '1005' }));
-  // a second phone behind the same NAT logs in: not a crack of 1005, and the address earns trust
-  assert.deepEqual(w.observe(ev({ at: T0 + 5000, kind: 'auth_success', account: '1001' })), []);
+  for (let i = 0; i < 5; i++) w.observe(ev({ at: T0 + i * 1000, account: '1005' }));
   assert.equal(w.observe(ev({ at: T0 + 6000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
   // the same news again: no second alert until a new run of failures
   assert.deepEqual(w.observe(ev({ at: T0 + 7000, kind: 'auth_success', account: '1005' })), []);
-  for (let i = 0; i < 3; i++) w.observe(ev({ at: T0 + 8000 + i * 1000, account: '1005' }));
-  assert.equal(w.observe(ev({ at: T0 + 12_000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
+  for (let i = 0; i < 5; i++) w.observe(ev({ at: T0 + 8000 + i * 1000, account: '1005' }));
+  assert.equal(w.observe(ev({ at: T0 + 14_000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
+});
+
+test("another account's login after failures is no crack (a second phone behind one office NAT)", () => {
+  const w = new AttackWindows();
+  for (let i = 0; i < 5; i++) w.observe(ev({ at: T0 + i * 1000, account: '1005' }));
+  assert.deepEqual(w.observe(ev({ at: T0 + 5000, kind: 'auth_success', account: '1001' })), []);
 });
 
 test('a login after a run of failures is a cracked account and earns no trust', () => {
   const w = new AttackWindows();
-  for (let i = 0; i < 3; i++) w.observe(ev({ at: T0 + i, account: '1004' }));
+  for (let i = 0; i < 5; i++) w.observe(ev({ at: T0 + i, account: '1004' }));
   const [alert] = w.observe(ev({ at: T0 + 10, kind: 'auth_success', account: '1004' }));
   assert.equal(alert?.detector, 'compromise');
-  assert.match(alert.reason, /account 1004 logged in after 3 failures/);
-  // no trust was granted: two more failures reach the normal limit of five
-  w.observe(ev({ at: T0 + 20 }));
-  assert.equal(w.observe(ev({ at: T0 + 30 })).length, 1);
+  assert.match(alert.reason, /account 1004 logged in after 5 failures/);
+  // no trust was granted: a new run of five failures bans at the normal limit
+  for (let i = 0; i < 4; i++) assert.deepEqual(w.observe(ev({ at: T0 + 11 * 60_000 + i })), []);
+  assert.equal(w.observe(ev({ at: T0 + 11 * 60_000 + 10 })).length, 1);
+});
+
+test('a login after fewer failures than ban an address is typing, not a crack', () => {
+  const w = new AttackWindows();
+  // an admin mistypes four times, then gets in: no alert, and the address earns trust
+  for (let i = 0; i < 4; i++) w.observe(ev({ at: T0 + i * 1000, service: 'ssh', account: 'admin' }));
+  assert.deepEqual(w.observe(ev({ at: T0 + 5000, kind: 'auth_success', service: 'ssh', account: 'admin' })), []);
+  // later, a trusted address needs as many failures as would ban it (twenty) before a login means a crack
+  const later = T0 + 20 * 60_000;
+  for (let i = 0; i < 19; i++) w.observe(ev({ at: later + i, service: 'ssh', account: 'admin' }));
+  assert.deepEqual(w.observe(ev({ at: later + 100, kind: 'auth_success', service: 'ssh', account: 'admin' })), []);
+  w.observe(ev({ at: later + 101, service: 'ssh', account: 'admin' }));
+  assert.equal(w.observe(ev({ at: later + 102, kind: 'auth_success', service: 'ssh', account: 'admin' }))[0]?.detector, 'compromise');
 });
 
 test('ambiguous events and events without an address never count', () => {
@@ -128,4 +145,24 @@ test('a second log read after the first (security after messages) is not counted
   assert.equal(fromMessages.length, 1);
   // then the security log of the same night, an hour earlier: one failure is one failure
   assert.deepEqual(w.observe(ev({ at: T0 - 3_600_000, source: 'security-log' })), []);
+});
+
+test('lines out of time order are counted by their times, not by the order read', () => {
+  const w = new AttackWindows();
+  // rotated logs given newest first: three failures at 11:00, then three at 10:00 (an hour apart)
+  const out = [];
+  for (let i = 0; i < 3; i++) out.push(...w.observe(ev({ at: T0 + 3_600_000 + i * 1000 })));
+  for (let i = 0; i < 3; i++) out.push(...w.observe(ev({ at: T0 + i * 1000 })));
+  assert.deepEqual(out, []);
+  // two more at 11:00 make five within ten minutes there
+  w.observe(ev({ at: T0 + 3_600_000 + 5000 }));
+  assert.equal(w.observe(ev({ at: T0 + 3_600_000 + 6000 }))[0]?.detector, 'maxretry');
+});
+
+test("refused calls count as attempts, but their caller names are no accounts tried (no enumeration)", () => {
+  const w = new AttackWindows();
+  const out = [];
+  for (const a of ['1001', '1002', '1003', '1004']) out.push(...w.observe(ev({ kind: 'unknown_extension', account: a, extension: '0044' })));
+  assert.deepEqual(out, []);
+  assert.equal(w.observe(ev({ kind: 'unknown_extension', account: 'anonymous' }))[0]?.detector, 'maxretry');
 });

@@ -27,8 +27,6 @@ export interface DetectorConfig {
   trustFactor: number;
   /** how long a successful login keeps an address trusted (ms) */
   trustTtl: number;
-  /** failures within findtime before a success that mean the account was cracked */
-  compromiseFailures: number;
   /** addresses tracked at once; the least recently seen are forgotten first */
   maxTrackedAddresses: number;
 }
@@ -38,7 +36,6 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
   enumerationAccounts: 4,
   trustFactor: 4,
   trustTtl: 24 * 3_600_000,
-  compromiseFailures: 3,
   maxTrackedAddresses: 100_000,
 };
 
@@ -90,7 +87,7 @@ export class AttackWindows {
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
     const limits = Object.values(cfg.limits);
-    this.cap = Math.max(Math.max(...limits.map((l) => l.maxretry)) * cfg.trustFactor, cfg.compromiseFailures);
+    this.cap = Math.max(...limits.map((l) => l.maxretry)) * cfg.trustFactor;
     this.longestFindtime = Math.max(...limits.map((l) => l.findtime));
     this.limitsByService = new Map(SERVICES.map((s) => [s, cfg.limits[s] ?? cfg.limits.default]));
   }
@@ -122,24 +119,25 @@ export class AttackWindows {
     }
     if (ev.at < st.quietUntil) return NO_ALERTS;
     const failures = this.failuresSince(st, ev.service, from, ev.at);
-    if (ev.account !== undefined) this.noteAccount(st, ev.account, ev.at);
+    // a refused call's account is the caller's own name (`anonymous`), not a guess at one
+    if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
     const trusted = st.trustedUntil > ev.at;
     // only a tool's own fingerprint bans at once; other probes (an sshd connection closed before
     // login, a TLS handshake on garbage) also come from health checks, so they are counted
     if (ev.scanner !== undefined) {
-      return [this.alert('scanner', ev, failures, this.accountsSince(st, from), `scanner fingerprint "${ev.scanner}"`)];
+      return [this.alert('scanner', ev, failures, this.accountsSince(st, from, ev.at), `scanner fingerprint "${ev.scanner}"`)];
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const accountCount = this.countAccountsSince(st, from);
+    const accountCount = this.countAccountsSince(st, from, ev.at);
     if (accountCount >= enumLimit) {
       const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
-      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from), why)];
+      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, ev.at), why)];
     }
     if (failures >= maxretry) {
       const why = `${failures} failures within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from), why)];
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, ev.at), why)];
     }
     return NO_ALERTS;
   }
@@ -154,14 +152,17 @@ export class AttackWindows {
     const limits = this.limitsOf(ev.service);
     const from = ev.at - limits.findtime;
     const recent = this.failuresSince(st, ev.service, from, ev.at);
-    // a success after a run of failures on the same account is a cracked secret, not a real phone:
-    // no trust, and an alert, once per run (more logins after it are the same news); another
-    // account's login (a second phone behind one office NAT) is an ordinary success
-    if (recent >= this.cfg.compromiseFailures && this.failedAs(st, ev.account, from)) {
+    // a success after as many failures as ban an address (maxretry, raised for a trusted one) is a
+    // cracked secret, not a real phone: no trust, and an alert, once per run (more logins after it
+    // are the same news). Fewer are a person's typos or a phone's secret being fixed (three was
+    // the bar once: an admin who mistyped three times was banned for a day), and another account's
+    // login (a second phone behind one office NAT) is an ordinary success.
+    const maxretry = limits.maxretry * (st.trustedUntil > ev.at ? this.cfg.trustFactor : 1);
+    if (recent >= maxretry && this.failedAs(st, ev.account, from)) {
       const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
-      if (fresh < this.cfg.compromiseFailures) return NO_ALERTS;
+      if (fresh < maxretry) return NO_ALERTS;
       st.compromisedAt = ev.at;
-      const accounts = this.accountsSince(st, from);
+      const accounts = this.accountsSince(st, from, ev.at);
       const who = ev.account !== undefined ? `account ${ev.account}` : 'an account';
       return [this.alert('compromise', ev, recent, accounts, `${who} logged in after ${recent} failures from this address: the secret is probably cracked`)];
     }
@@ -179,19 +180,22 @@ export class AttackWindows {
   }
 
   /**
-   * Failures of a service since `from`: the largest count of any one source, because the
-   * messages log and the security log each report the same attempts. Drops expired entries.
+   * Failures of a service from `from` to `to`: the largest count of any one source, because the
+   * messages log and the security log each report the same attempts. Every kept time is looked
+   * at (at most `cap` of them): lines need not come in time order (rotated logs given newest
+   * first, a clock set back an hour), and times after `to` come from a source read earlier
+   * (messages before security in replay), which have not happened yet at this event's time.
    */
   private failuresSince(st: AddressState, service: Service, from: number, to: number): number {
     let n = 0;
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
-      while (times.length > 0 && times[0]! < from) times.shift();
-      // times after `to` come from a source read earlier (messages before security in replay):
-      // they have not happened yet at this event's time
-      let inWindow = times.length;
-      while (inWindow > 0 && times[inWindow - 1]! > to) inWindow--;
+      let inWindow = 0;
+      for (let i = 0; i < times.length; i++) {
+        const t = times[i]!;
+        if (t >= from && t <= to) inWindow++;
+      }
       if (inWindow > n) n = inWindow;
     }
     return n;
@@ -272,7 +276,8 @@ export class AttackWindows {
   private noteAccount(st: AddressState, account: string, at: number): void {
     const i = st.accounts.indexOf(account);
     if (i >= 0) {
-      st.accountTimes[i] = at;
+      // the latest try, whatever order the lines come in
+      if (at > st.accountTimes[i]!) st.accountTimes[i] = at;
       return;
     }
     if (st.accounts.length === 0) {
@@ -292,15 +297,19 @@ export class AttackWindows {
     st.accountTimes[oldest] = at;
   }
 
-  private countAccountsSince(st: AddressState, from: number): number {
+  /** Accounts last tried from `from` to `to` (see failuresSince on the order of times). */
+  private countAccountsSince(st: AddressState, from: number, to: number): number {
     let n = 0;
-    for (const t of st.accountTimes) if (t >= from) n++;
+    for (const t of st.accountTimes) if (t >= from && t <= to) n++;
     return n;
   }
 
-  private accountsSince(st: AddressState, from: number): string[] {
+  private accountsSince(st: AddressState, from: number, to: number): string[] {
     const out: string[] = [];
-    for (let i = 0; i < st.accounts.length; i++) if (st.accountTimes[i]! >= from) out.push(st.accounts[i]!);
+    for (let i = 0; i < st.accounts.length; i++) {
+      const t = st.accountTimes[i]!;
+      if (t >= from && t <= to) out.push(st.accounts[i]!);
+    }
     return out;
   }
 
