@@ -183,6 +183,35 @@ test('the text report lists the extensions most called, and says when there were
   assert.equal(r.out.match(/^ {2}0044\d+ +1$/gm)?.length, 9);
 });
 
+test('attack lines that are all ambiguous are no all-clear, and the reading they share is pointed out', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-evade-'));
+  const file = join(dir, 'evade.log');
+  // each From forges another address, so every line names two and none may ban
+  const lines = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `[2026-11-25 10:00:${String(i).padStart(2, '0')}] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:1@x>' failed for '203.0.113.201:5060' (callid: a${i}) - Failed to authenticate' failed for '198.51.100.${i + 1}:5060' (callid: z) - Failed to authenticate`,
+  );
+  writeFileSync(file, lines.join('\n') + '\n');
+  const r = pbxguard(['replay', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(!r.out.includes('No attacks found'), r.out);
+  assert.match(r.out, /No attack with a trusted address found, but 12 lines in attack formats named two addresses/);
+  assert.match(r.out, /\(203\.0\.113\.201 is one of the two readings of 12 ambiguous lines\)/);
+  assert.match(r.out, /Bans it would issue \(0\)/);
+});
+
+test('a file with no line in a format pbxguard reads is named in a warning', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
+  const file = join(dir, 'services');
+  writeFileSync(file, 'ssh             22/tcp\nsip             5060/udp\n\n');
+  const r = pbxguard(['replay', file]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /warning: .*services: none of its lines is in a log format pbxguard reads/);
+  // a real log is not warned about
+  assert.ok(!pbxguard(['replay', DEMO]).out.includes('none of its lines'));
+});
+
 test('a reader that closes the pipe early (| head) stops the replay quietly', () => {
   // enough events that the output outgrows the pipe's buffer long before the end
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-epipe-'));

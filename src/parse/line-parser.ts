@@ -60,12 +60,15 @@ export interface ParseNotes {
   tooLong: number;
   /** events whose line has no timestamp pbxguard reads: dated with the file's time instead */
   undated: number;
+  /** lines in no log format pbxguard reads (a file of them all is likely the wrong file) */
+  foreign: number;
 }
 
 /** Adds `b`'s counts to `a`. */
 export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.tooLong += b.tooLong;
   a.undated += b.undated;
+  a.foreign += b.foreign;
 }
 
 export interface ParsedLine {
@@ -144,7 +147,7 @@ export class LineParser {
   private readonly bytes = new AsteriskBytes();
 
   /** What this parser could not read as it should, for the run's warnings. */
-  readonly notes: ParseNotes = { tooLong: 0, undated: 0 };
+  readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
 
   /**
    * The last `event` call found a line that takes its address from an earlier line of its process,
@@ -153,6 +156,7 @@ export class LineParser {
   missedSession = false;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
+    if (env.family === 'unknown') this.notes.foreign++;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
     ctx.line = lineNo;

@@ -121,6 +121,11 @@ export class RunSummary implements PipelineSink {
    * usually the sender, the other a forgery in its text, and whoever investigates needs both.
    */
   readonly ambiguousReadings = new Map<string, { readings: [string, string]; lines: number }>();
+  /**
+   * Ambiguous lines per reading (bounded): an attacker who varies the forged address in every line
+   * leaves many pairs seen once, and the one reading they all share is the sender to look at.
+   */
+  readonly ambiguousByReading = new Map<string, number>();
   /** addresses that logged in before they failed (bounded): their failures then say so */
   private readonly loggedIn = new Set<string>();
   /** allowlisted addresses that would have been banned (bounded) */
@@ -218,6 +223,11 @@ export class RunSummary implements PipelineSink {
   }
 
   private noteReadings([a, b]: [string, string]): void {
+    for (const r of a === b ? [a] : [a, b]) {
+      const n = this.ambiguousByReading.get(r);
+      if (n !== undefined) this.ambiguousByReading.set(r, n + 1);
+      else if (this.ambiguousByReading.size < MAX_AMBIGUOUS_PAIRS) this.ambiguousByReading.set(detach(r), 1);
+    }
     const key = `${a}\n${b}`;
     const seen = this.ambiguousReadings.get(key);
     if (seen !== undefined) seen.lines++;
@@ -275,6 +285,7 @@ export class RunSummary implements PipelineSink {
       otherEvents: this.otherEvents,
       ambiguous: this.ambiguous,
       ambiguousReadings: this.topAmbiguous(20),
+      ambiguousByReading: RunSummary.top(this.ambiguousByReading, 10).map(([reading, lines]) => ({ reading, lines })),
       byServiceKind: this.serviceKindCounts(),
       firstAttack: Number.isFinite(this.firstAt) ? new Date(this.firstAt).toISOString() : null,
       lastAttack: Number.isFinite(this.lastAt) ? new Date(this.lastAt).toISOString() : null,

@@ -106,13 +106,16 @@ function endOfHole(fd: number, buf: Buffer): number | undefined {
 }
 
 /**
- * What the parser of a file could not read as it should. Lines in an attack format too long (or too
+ * What the parser of a file could not read as it should. A file with no line in a format pbxguard
+ * reads is likely the wrong one. Lines in an attack format too long (or too
  * full of decoys) to read safely were not read: padding is a way to hide an attack, and it must
  * show. Events whose line has no timestamp pbxguard reads were dated with the file's modification
  * time (a pipe's: the time of the run), so their windows see them all at once.
  */
-export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean): string[] {
+export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean, lines: number): string[] {
   const out: string[] = [];
+  // "no attacks found" in a file pbxguard cannot read says nothing: the reader should know
+  if (lines > 0 && notes.foreign === lines) out.push(`${name}: none of its lines is in a log format pbxguard reads (Asterisk, syslog or journal, Apache, nginx): is it the right file?`);
   if (notes.tooLong > 0) {
     const these = notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`;
     out.push(`${name}: ${these} in an attack format not read, over ${MAX_MULTI_ANY_INPUT / 1024} KiB (longer than its program writes) or over ${DECOY_CHECK_FROM / 1024} KiB and full of decoys (padding may hide an attack: --explain shows them)`);

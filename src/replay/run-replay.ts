@@ -120,7 +120,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
-      let notes: ParseNotes = { tooLong: 0, undated: 0 };
+      let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
@@ -176,7 +176,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       summary.files.push({ name, ...stats, ...notes });
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
-      summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true));
+      summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
       const warning = order.fileDone(name);
       if (warning !== undefined) summary.warnings.push(warning);
     }

@@ -35,7 +35,10 @@ export function renderText(s: RunSummary, colour: boolean): string {
     c('bold', 'pbxguard replay') +
       `: ${count(s.files.length, 'file')}, ${count(s.lines, 'line')}, ${mb(bytes)} in ${secs.toFixed(2)} s${rate}`,
   );
-  if (s.attackEvents === 0) {
+  if (s.attackEvents === 0 && s.ambiguous > 0) {
+    // attack lines whose address could not be trusted are no all-clear
+    out.push('', c('yellow', `No attack with a trusted address found, but ${count(s.ambiguous, 'line')} in attack formats named two addresses (below).`));
+  } else if (s.attackEvents === 0) {
     out.push('', c('green', 'No attacks found.'));
   } else {
     out.push(
@@ -79,6 +82,11 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (ambiguous.length > 0) {
     out.push('', c('bold', 'Ambiguous lines') + c('dim', ' (two readings name different addresses: one is likely the sender, the other forged in its text)'));
     for (const { readings, lines } of ambiguous) out.push(`  ${`${safeText(readings[0], 40)} or ${safeText(readings[1], 60)}`.padEnd(60)}${thousands(lines).padStart(9)}`);
+    // a reading most of them share: the other reading varies when the attacker forges a new one each time
+    const [shared] = RunSummary.top(s.ambiguousByReading, 1);
+    if (shared !== undefined && shared[1] > 1 && shared[1] > ambiguous[0]!.lines) {
+      out.push(c('dim', `  (${safeText(shared[0], 45)} is one of the two readings of ${thousands(shared[1])} ambiguous lines)`));
+    }
   }
 
   const accounts = RunSummary.top(s.accountCounts(), 10);

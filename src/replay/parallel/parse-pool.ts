@@ -92,7 +92,7 @@ export class ParsePool {
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-    const notes: ParseNotes = { tooLong: 0, undated: 0 };
+    const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
     const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
