@@ -1,7 +1,7 @@
 /** `pbxguard replay` as a user runs it: the real binary entry, real files, stdout and exit status. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -136,6 +136,20 @@ test('--allow spares an address the log would get banned', () => {
   const r = pbxguard(['replay', '--allow', '198.51.100.0/24', DEMO]);
   assert.match(r.out, /Bans it would issue \(5\)/);
   assert.match(r.out, /2 allowlisted or loopback addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
+});
+
+test('an unreadable file is refused before anything is read, as a missing one is', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-perm-'));
+  chmodSync(dir, 0o755);
+  const secret = join(dir, 'secret.log');
+  writeFileSync(secret, readFileSync(DEMO));
+  chmodSync(secret, 0o000);
+  // root reads any file: the run drops to nobody to meet the permission check a user meets
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/pbxguard.ts', 'replay', DEMO, secret], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, ...asUser });
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, /secret\.log: not readable \(permission denied\)/);
+  assert.equal(r.stdout, '', 'no half report before the error');
 });
 
 test('usage and input errors exit with status 2 and name the culprit', () => {

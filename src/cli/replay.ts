@@ -1,5 +1,5 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
-import { existsSync, fstatSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from './commander.js';
 import { parseDuration } from '../core/duration.js';
@@ -101,6 +101,13 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     if (f === '-') continue;
     // a pipe (`<(zcat x.gz)`, /dev/stdin) is read like stdin
     if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`${f}: ${st.isDirectory() ? 'a directory' : 'not a file or a pipe'}`);
+    // as a missing file is: refused before anything is read, not after the files before it (which
+    // lost the whole report)
+    try {
+      accessSync(f, constants.R_OK);
+    } catch {
+      throw new UsageError(`${f}: not readable (permission denied)`);
+    }
   }
   if (flags.explain && flags.format !== 'text') throw new UsageError('--explain prints text; use it with --format text');
   const allowlist = new AddressSet();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AddressSet } from '../core/ip.js';
+import type { Decision } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import { BanPolicy, DEFAULT_BAN_POLICY } from './ban-policy.js';
 
@@ -79,6 +80,11 @@ test('repeat offenders get longer bans and finally a permanent one', () => {
   }
   const h = 3_600_000;
   assert.deepEqual(lengths, [h, 4 * h, 16 * h, 64 * h, 256 * h]);
+  // as the report shows them: days past one
+  assert.deepEqual(
+    lengths.map((l) => BanPolicy.describeLength({ at: 0, until: l, permanent: false } as Decision)),
+    ['1h', '4h', '16h', '2d16h', '10d16h'],
+  );
   const [last] = bans(p, alert({ at }));
   assert.equal(last?.permanent, true, '1024h is 42 days, past the 30-day maximum: permanent');
   assert.equal(last?.until, undefined);

@@ -321,6 +321,8 @@ export class AttackWindows {
 /** `600000` → `10m`; for reasons a person reads. */
 export function fmtDuration(ms: number): string {
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  // repeat offenders' bans grow fourfold: 256h reads better as 10d16h
+  if (ms > 86_400_000 && ms % 3_600_000 === 0) return `${Math.floor(ms / 86_400_000)}d${(ms % 86_400_000) / 3_600_000}h`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 1000)}s`;
