@@ -103,12 +103,16 @@ const SESSION_STARTS: Array<(t: number, pid: number, ip: string, port: number) =
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Did not receive identification string from ${ip} port ${port}`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Invalid user admin from ${ip} port ${port}`,
 ];
-const SESSION_ENDS = [
-  'Disconnecting: Too many authentication failures for root [preauth]',
-  'Disconnecting: Too many authentication failures [preauth]',
-  'fatal: Read from socket failed: Connection reset by peer [preauth]',
-  'error: kex_exchange_identification: Connection closed by remote host',
-  'fatal: Unable to negotiate a key exchange method [preauth]',
+/** lines that end a connection: without its address, or with it (counted only if nothing before them was) */
+const SESSION_ENDS: Array<(ip: string, port: number) => string> = [
+  () => 'Disconnecting: Too many authentication failures for root [preauth]',
+  () => 'Disconnecting: Too many authentication failures [preauth]',
+  () => 'fatal: Read from socket failed: Connection reset by peer [preauth]',
+  () => 'error: kex_exchange_identification: Connection closed by remote host',
+  () => 'fatal: Unable to negotiate a key exchange method [preauth]',
+  (ip, port) => `Connection closed by authenticating user root ${ip} port ${port} [preauth]`,
+  (ip, port) => `Disconnected from invalid user admin ${ip} port ${port} [preauth]`,
+  (ip, port) => `Connection closed by ${ip} port ${port} [preauth]`,
 ];
 
 const NOISE: Array<(t: number, n: number) => string> = [
@@ -178,7 +182,7 @@ function buildLog(seed: number): Buffer {
   let nextPid = 2_000_000;
   const newAttacker = (): Attacker => ({ ip: newAddress(), format: Math.floor(rand() * ATTEMPTS.length), left: 2 + Math.floor(rand() * 14), pid: nextPid++ });
   const attackers = [newAttacker(), newAttacker(), newAttacker(), newAttacker()];
-  const sessions: Array<{ pid: number; due: number }> = [];
+  const sessions: Array<{ pid: number; ip: string; port: number; due: number }> = [];
   let demo = 0;
   let sample = 0;
   const TOTAL = 7000;
@@ -200,7 +204,7 @@ function buildLog(seed: number): Buffer {
     const due = sessions.findIndex((s) => s.due <= i);
     if (due >= 0) {
       const s = sessions.splice(due, 1)[0]!;
-      push(`${sys(t)} pbx sshd[${s.pid}]: ${pick(SESSION_ENDS)}`);
+      push(`${sys(t)} pbx sshd[${s.pid}]: ${pick(SESSION_ENDS)(s.ip, s.port)}`);
       continue;
     }
     switch (i) {
@@ -224,8 +228,9 @@ function buildLog(seed: number): Buffer {
       // an sshd connection: its address now, its address-less end 1 to 150 lines later (some blocks later at 4 KiB)
       const pid = nextPid++;
       const ip = rand() < 0.5 ? attackers[0]!.ip : newAddress();
-      push(pick(SESSION_STARTS)(t, pid, ip, 1024 + Math.floor(rand() * 60000)));
-      sessions.push({ pid, due: i + 1 + Math.floor(rand() * 150) });
+      const port = 1024 + Math.floor(rand() * 60000);
+      push(pick(SESSION_STARTS)(t, pid, ip, port));
+      sessions.push({ pid, ip, port, due: i + 1 + Math.floor(rand() * 150) });
     } else if (r < 0.56) {
       // non-ASCII accounts in otherwise valid Asterisk lines: UTF-8, and bytes that are no UTF-8
       const ip = attackers[1]!.ip;

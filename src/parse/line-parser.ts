@@ -2,25 +2,39 @@
 import type { Envelope } from './envelope.js';
 import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
-import type { SecurityEvent } from '../core/events.js';
+import { ATTACK_KINDS, type EventKind, type SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
 import { detach } from '../core/detach.js';
 import { AsteriskBytes, RULELESS, SHAPED } from './asterisk-bytes.js';
 
 /**
  * The address each process's lines named last, for lines that carry none (sshd's `Disconnecting:
- * Too many authentication failures`, kex errors). Bounded in size and age: a pid is reused, and
- * an address older than SESSION_TTL is not trusted to still be that process's peer.
+ * Too many authentication failures`, kex errors), and whether the connection was counted already,
+ * for the line that ends it. Bounded in size and age: a pid is reused, and an address older than
+ * SESSION_TTL is not trusted to still be that process's peer. A connection's end leaves a mark
+ * (no address): the process is known to have no peer now, which a parse worker must tell apart
+ * from a process it never saw.
  */
 export class SessionAddresses {
-  private readonly byKey = new Map<string, { ip: string; at: number }>();
+  private readonly byKey = new Map<string, Session>();
 
   lookup(key: string, now: number): string | undefined {
-    const s = this.byKey.get(key);
-    return s !== undefined && Math.abs(now - s.at) <= SESSION_TTL ? s.ip : undefined;
+    const s = this.live(key, now);
+    return s !== undefined && !s.ended ? s.ip : undefined;
   }
 
-  /** Whether any line of this process named an address (however long ago). */
+  /** Whether an earlier line of the process's connection with `ip` was counted (an attack kind, or its end). */
+  counted(key: string, ip: string, now: number): boolean {
+    const s = this.live(key, now);
+    return s !== undefined && s.counted && s.ip === ip;
+  }
+
+  private live(key: string, now: number): Session | undefined {
+    const s = this.byKey.get(key);
+    return s !== undefined && Math.abs(now - s.at) <= SESSION_TTL ? s : undefined;
+  }
+
+  /** Whether any line of this process named an address or ended its connection (however long ago). */
   knows(key: string): boolean {
     return this.byKey.has(key);
   }
@@ -29,23 +43,50 @@ export class SessionAddresses {
     return this.byKey.size;
   }
 
-  /** calls of `remember` so far */
+  /** calls of `set` so far */
   remembered = 0;
 
-  remember(key: string, ip: string, at: number): void {
+  /**
+   * An event of the process named `ip`: a `connect` starts a connection, an ended one is followed
+   * by a new one (a pid is reused), and an attack kind counts it.
+   */
+  remember(key: string, ip: string, at: number, kind: EventKind): void {
+    const going = kind !== 'connect' && this.live(key, at)?.ended === false;
+    this.set(key, ip, at, (going && this.counted(key, ip, at)) || ATTACK_KINDS.has(kind), false);
+  }
+
+  /**
+   * The process's connection with `ip` ended, counted either way (by its earlier lines or by the
+   * line that ends it): another line ending it adds nothing, and a line without an address takes none from it.
+   */
+  end(key: string, ip: string, at: number): void {
+    this.set(key, ip, at, true, true);
+  }
+
+  /** As `entries` gave it (the main thread takes a parse worker's table this way). */
+  set(key: string, ip: string, at: number, counted: boolean, ended: boolean): void {
     this.remembered++;
     this.byKey.delete(key);
     if (this.byKey.size >= MAX_SESSIONS) {
       const oldest = this.byKey.keys().next().value;
       if (oldest !== undefined) this.byKey.delete(oldest);
     }
-    this.byKey.set(detach(key), { ip: detach(ip), at });
+    this.byKey.set(detach(key), { ip: detach(ip), at, counted, ended });
   }
 
-  /** Every process's last address, least recently named first: [key, ip, at]. */
-  entries(): Array<[string, string, number]> {
-    return [...this.byKey].map(([key, s]) => [key, s.ip, s.at]);
+  /** Every process's state, least recently changed first: [key, ip, at, counted, ended]. */
+  entries(): Array<[string, string, number, boolean, boolean]> {
+    return [...this.byKey].map(([key, s]) => [key, s.ip, s.at, s.counted, s.ended]);
   }
+}
+
+interface Session {
+  ip: string;
+  at: number;
+  /** a line of the connection was counted */
+  counted: boolean;
+  /** a line ended the connection: the process has no peer until a line names one again */
+  ended: boolean;
 }
 
 const SESSION_TTL = 10 * 60_000;
@@ -100,7 +141,10 @@ export class LineParser {
   /** The line with its envelope and the rule pack's full answer (for `--explain` and tests). */
   parse(line: string, lineNo?: number): ParsedLine {
     const env = parseEnvelope(line);
-    const result = this.pack.lastResult(this.eventOf(env, lineNo));
+    this.countedBefore = undefined;
+    const event = this.eventOf(env, lineNo);
+    const before = this.countedBefore;
+    const result: MatchResult = before !== undefined ? { status: 'counted-before', rule: this.pack.lastEventRule!, event: before } : this.pack.lastResult(event);
     return { env, result, file: this.file };
   }
 
@@ -150,10 +194,15 @@ export class LineParser {
   readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
 
   /**
-   * The last `event` call found a line that takes its address from an earlier line of its process,
-   * and no earlier line this parser saw named one (an expired one counts as seen: it was the newest).
+   * The last `event` call found a line that depends on earlier lines of its process no line this
+   * parser saw told about (an expired one counts as seen: it was the newest): one that takes its
+   * address from them, or one that ends a connection they may have counted already. A parse worker
+   * hands such a line to the main thread, which has seen every earlier line.
    */
   missedSession = false;
+
+  /** The event of the last line, when it ended a connection that was counted already (not returned). */
+  private countedBefore: SecurityEvent | undefined;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     if (env.family === 'unknown') this.notes.foreign++;
@@ -180,8 +229,26 @@ export class LineParser {
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;
     else this.notes.undated++;
-    if (sessionKey !== undefined && event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at);
+    if (sessionKey === undefined) return event;
+    if (this.pack.lastEventRule!.endsConnection) return this.connectionEnd(sessionKey, event);
+    if (event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at, event.kind);
     return event;
+  }
+
+  /**
+   * A line that ends its process's connection: an attempt of its own only if no earlier line of the
+   * connection was counted (sshd writes `Connection closed by invalid user …` after the failures it
+   * closes, and counting it too made one mistyped user name a ban).
+   */
+  private connectionEnd(key: string, event: SecurityEvent): SecurityEvent | undefined {
+    this.missedSession = !this.sessions.knows(key);
+    // an ambiguous line names no address: it counts as nothing anyway, and ends nothing it cannot name
+    if (event.ip === undefined) return event;
+    const counted = this.sessions.counted(key, event.ip, event.at);
+    this.sessions.end(key, event.ip, event.at);
+    if (!counted) return event;
+    this.countedBefore = event;
+    return undefined;
   }
 
   /** The time the line's timestamp gives, if it has one pbxguard reads. */

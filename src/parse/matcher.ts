@@ -23,7 +23,12 @@ export type MatchResult =
   | { status: 'no-match' }
   | { status: 'too-long'; rule: CompiledRule }
   | { status: 'no-session'; rule: CompiledRule }
+  /** a line that ends a connection whose earlier lines were counted (LineParser) */
+  | { status: 'counted-before'; rule: CompiledRule; event: SecurityEvent }
   | { status: 'no-rules' };
+
+/** How the matcher's own `eventFor` ends (the line parser adds `counted-before`). */
+type MatcherStatus = Exclude<MatchResult['status'], 'counted-before'>;
 
 // shared: most lines end here, and they need no object of their own
 const NO_MATCH: MatchResult = { status: 'no-match' };
@@ -81,7 +86,7 @@ export class RulePack {
    * How the last `eventFor` call ended, kept as plain fields so the hot path builds no result
    * object per line; `match` turns them into a MatchResult for `--explain` and the samples.
    */
-  private status: MatchResult['status'] = 'no-match';
+  private status: MatcherStatus = 'no-match';
   private lastRule: CompiledRule | undefined;
   /** the two readings of an ambiguous line; lastOther is also the text that was not an address */
   private lastFirst = '';
@@ -251,11 +256,16 @@ export class RulePack {
   }
 
   /** How the last `eventFor` call ended. */
-  get lastStatus(): MatchResult['status'] {
+  get lastStatus(): MatcherStatus {
     return this.status;
   }
 
-  private end(status: MatchResult['status'], rule: CompiledRule | undefined): undefined {
+  /** The rule of the last `eventFor` call's event. */
+  get lastEventRule(): CompiledRule | undefined {
+    return this.lastRule;
+  }
+
+  private end(status: MatcherStatus, rule: CompiledRule | undefined): undefined {
     this.status = status;
     this.lastRule = rule;
     return undefined;

@@ -32,6 +32,8 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
         ? `${where}  no rule took it (${origin}); patterns tried: ${tried.join(', ')}\n`
         : `${where}  no rule took it (${origin}); no rule's prefilter text occurs in the message\n`;
     }
+    case 'counted-before':
+      return `${where}  ${r.rule.id} → ends a connection of ${safeText(env.program ?? 'its process', 40)}[${env.pid ?? '?'}] whose earlier lines were counted; not counted again\n`;
     case 'no-session':
       return `${where}  ${r.rule.id} matched, but no earlier line of this ${safeText(env.program ?? 'process', 40)} process named an address; no event\n`;
     case 'too-long':

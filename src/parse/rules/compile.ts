@@ -100,6 +100,8 @@ export interface CompiledRule {
   source: EventSource;
   /** the address comes from an earlier line of the same process (rule `address: session`) */
   fromSession: boolean;
+  /** the line ends a connection (rule `endsConnection`): counted only if nothing before it was */
+  endsConnection: boolean;
   prefilter: string;
   /**
    * Literal text every pattern of the rule starts with (after `^`), or ''. A message that does not
@@ -444,6 +446,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     kind: def.kind,
     source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
     fromSession: def.address === 'session',
+    endsConnection: def.endsConnection === true,
     prefilter: def.prefilter,
     lead,
     tail,

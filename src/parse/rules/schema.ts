@@ -46,6 +46,12 @@ export const RuleSchema = z
      * is the one an earlier line of the same sshd process named (one process per connection).
      */
     address: z.enum(['line', 'session']).optional(),
+    /**
+     * The line ends a connection (sshd's `Connection closed by … [preauth]`): it counts only when no
+     * earlier line of the same process was counted, since the attempts it closes were, and the
+     * process's address is forgotten after it (a pid is reused).
+     */
+    endsConnection: z.boolean().optional(),
     /** a literal the message must contain; tested before any regex */
     prefilter: z.string().min(1),
     /** regexes over the message, tried in order; placeholders {IP} {IP_PORT} {ANY} {ANY:name} */

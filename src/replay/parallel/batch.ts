@@ -72,8 +72,8 @@ export interface BatchResult {
   textBytes: Uint8Array;
   textLength: number;
   wide: string[];
-  /** the last address each process named in this block, oldest first: [key, ip, at] */
-  sessions: Array<[string, string, number]>;
+  /** each process's state at the end of this block, oldest first (SessionAddresses.entries) */
+  sessions: Array<[string, string, number, boolean, boolean]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
   spent: ArrayBuffer;
   /** the block as requested: `blockLength` bytes of `spent` from `blockOffset` */

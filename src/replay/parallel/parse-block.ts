@@ -22,8 +22,9 @@ export class BlockParser {
     const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };
     const splitter = new LineSplitter((b, start, end, lineNo) => {
       const ev = parser.eventIn(b, start, end, lineNo);
-      if (ev !== undefined) batch.event(ev);
-      else if (parser.missedSession) batch.deferred(b.toString('latin1', start, end), lineNo);
+      // what the line gives depends on earlier blocks: the main thread, which has them, decides
+      if (parser.missedSession) batch.deferred(b.toString('latin1', start, end), lineNo);
+      else if (ev !== undefined) batch.event(ev);
     }, stats);
     splitBytes(req.bytes, splitter);
     if (req.last) splitter.finish();

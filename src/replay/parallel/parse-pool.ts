@@ -163,7 +163,7 @@ export class ParsePool {
       }
     }
     // what this block's processes named, for the deferred lines of later blocks
-    for (const [key, ip, at] of r.sessions) parser.sessions.remember(key, ip, at);
+    for (const [key, ip, at, counted, ended] of r.sessions) parser.sessions.set(key, ip, at, counted, ended);
   }
 
   /**
