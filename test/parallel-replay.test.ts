@@ -85,6 +85,7 @@ const ATTEMPTS: Array<(a: Attempt) => string> = [
   (a) => `[${ast(a.t)}] NOTICE[${a.pid}][C-${a.n.toString(16).padStart(8, '0')}] chan_sip.c: Call from '' (${a.ip}:${a.port}) to extension '00972${a.n}${a.account}' rejected because extension not found in context 'default'.`,
   (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for invalid user ${a.account} from ${a.ip} port ${a.port} ssh2`,
   (a) => `${sys(a.t)} pbx sshd[${a.pid}]: Failed password for root from ${a.ip} port ${a.port} ssh2`,
+  (a) => `${sys(a.t)} pbx sshd[${a.pid}]: message repeated 3 times: [ Failed password for root from ${a.ip} port ${a.port} ssh2]`,
   (a) => `${sys(a.t)} pbx sshd-session[${a.pid}]: Connection closed by authenticating user root ${a.ip} port ${a.port} [preauth]`,
   (a) => `${ngx(a.t)} [error] 2865#0: *${a.n} user "${a.account}": password mismatch, client: ${a.ip}, server: pbx.example.com, request: "POST /admin/config.php HTTP/1.1", host: "pbx.example.com"`,
   (a) => `${a.ip} - ${a.account.replace(/\s/g, '_')} [${clf(a.t)}] "POST /admin/config.php HTTP/1.1" 401 381 "-" "curl/8.5.0"`,
@@ -453,8 +454,11 @@ test('blocks are parsed both by the worker and by the main thread while it waits
   // parses a later block itself
   assert.ok(pool.inlineBlocks > 0, 'the main thread parsed none');
   assert.ok(pool.inlineBlocks < pool.blocks, `the worker parsed none of ${pool.blocks} blocks`);
+  // a line of rsyslog's collapsed repeats gives several events: only such a line repeats a number
+  const text = readFileSync(noFinalNewline, 'latin1').split('\n');
+  const repeated = (n: number) => /sshd\[\d+\]: message repeated \d+ times: \[/.test(text[n - 1] ?? '');
   assert.ok(
-    lines.every((n, i) => i === 0 || n > lines[i - 1]!),
+    lines.every((n, i) => i === 0 || n > lines[i - 1]! || (n === lines[i - 1]! && repeated(n))),
     'events out of line order',
   );
 });

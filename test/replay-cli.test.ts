@@ -226,6 +226,28 @@ test('a file with no line in a format pbxguard reads is named in a warning', () 
   assert.ok(!pbxguard(['replay', DEMO]).out.includes('none of its lines'));
 });
 
+test("rsyslog's collapsed repeats of an sshd line count as the attempts they stand for, and only sshd's", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-repeats-'));
+  const file = join(dir, 'auth.log');
+  const lines = [
+    'Nov 25 10:00:00 pbx sshd[800]: Failed password for root from 203.0.113.9 port 40001 ssh2',
+    'Nov 25 10:00:06 pbx sshd[800]: message repeated 4 times: [ Failed password for root from 203.0.113.9 port 40001 ssh2]',
+    // another program's text may start with what a client wrote: not unwrapped
+    'Nov 25 10:00:09 pbx myapp[5]: message repeated 9 times: [ Failed password for root from 198.51.100.9 port 1 ssh2]',
+  ];
+  writeFileSync(file, lines.join('\n') + '\n');
+  const r = pbxguard(['replay', '-f', 'jsonl', file]);
+  assert.equal(r.code, 0, r.err);
+  const objs = r.out.trim().split('\n').map((l) => JSON.parse(l) as { ip?: string; line?: number; decision?: string });
+  const events = objs.filter((o) => o.decision === undefined);
+  assert.deepEqual(
+    events.map((e) => [e.ip, e.line]),
+    [['203.0.113.9', 1], ...Array.from({ length: 4 }, () => ['203.0.113.9', 2])],
+  );
+  // five attempts within ten minutes: a ban
+  assert.equal(objs.filter((o) => o.decision === 'ban').length, 1);
+});
+
 test('a reader that closes the pipe early (| head) stops the replay quietly', () => {
   // enough events that the output outgrows the pipe's buffer long before the end
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-epipe-'));

@@ -19,6 +19,8 @@ export interface Envelope {
   file?: string;
   /** the message after the envelope */
   msg: string;
+  /** rsyslog collapsed this many more copies of the message into the line (`message repeated N times: [ … ]`) */
+  repeats?: number;
 }
 
 // BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, or a journal line without a
@@ -131,7 +133,24 @@ function accessWithSpacedUser(line: string, vhostRest: string | undefined): Enve
   return plain !== null ? { family: 'http-access', ts: plain[1]!, msg: line } : undefined;
 }
 
+// rsyslog's RepeatedMsgReduction (on in Ubuntu's rsyslog.conf) writes the repeats of a message as
+// one line: `sshd[9]: message repeated 5 times: [ Failed password for root from … ssh2]`, the
+// message after `[ ` (up to 800 chars), and the count of copies it stands for.
+const REPEATED_RE = /^message repeated (\d{1,9}) times: \[ ?(.*)\]$/;
+/** copies one line stands for, at most: bounded work whatever the count says */
+export const MAX_REPEATS = 100;
+
 function withProgram(program: string, ts: string | undefined, rest: string, pid?: string): Envelope {
+  // sshd's messages start with its own words, so this prefix is rsyslog's; a program whose message
+  // may start with client text could forge it and multiply one line into a ban: sshd only
+  const repeated = SSHD_PROGRAMS.has(program) && rest.startsWith('message repeated ') ? REPEATED_RE.exec(rest) : null;
+  if (repeated === null) return programEnvelope(program, ts, rest, pid);
+  const env = programEnvelope(program, ts, repeated[2]!, pid);
+  env.repeats = Math.min(MAX_REPEATS, Number(repeated[1]));
+  return env;
+}
+
+function programEnvelope(program: string, ts: string | undefined, rest: string, pid?: string): Envelope {
   if (program === 'asterisk') {
     // the Asterisk line inside syslog may carry its own `[date] ` too
     let body = rest;

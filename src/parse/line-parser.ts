@@ -117,6 +117,8 @@ export interface ParsedLine {
   result: MatchResult;
   /** the source the line came from */
   file: string | undefined;
+  /** attempts its event stands for (LineParser.repeats) */
+  repeats: number;
 }
 
 /**
@@ -145,7 +147,7 @@ export class LineParser {
     const event = this.eventOf(env, lineNo);
     const before = this.countedBefore;
     const result: MatchResult = before !== undefined ? { status: 'counted-before', rule: this.pack.lastEventRule!, event: before } : this.pack.lastResult(event);
-    return { env, result, file: this.file };
+    return { env, result, file: this.file, repeats: this.repeats };
   }
 
   /** The hot path: the event the line yields, if any (`ambiguous` ones too). */
@@ -201,11 +203,15 @@ export class LineParser {
    */
   missedSession = false;
 
+  /** Attempts the last line's event stands for: more than one for a line of repeats rsyslog collapsed. */
+  repeats = 1;
+
   /** The event of the last line, when it ended a connection that was counted already (not returned). */
   private countedBefore: SecurityEvent | undefined;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     if (env.family === 'unknown') this.notes.foreign++;
+    this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
     ctx.line = lineNo;

@@ -38,7 +38,7 @@ export class Pipeline {
   handle(parsed: ParsedLine, text: string, lineNo: number): void {
     this.sink.line?.(parsed, text, lineNo);
     const r = parsed.result;
-    if (r.status === 'event' || r.status === 'ambiguous') this.handleEvent(r.event);
+    if (r.status === 'event' || r.status === 'ambiguous') for (let k = parsed.repeats; k > 0; k--) this.handleEvent(r.event);
   }
 
   /** Entry for sources that produce events directly (AMI, pcap). */

@@ -155,7 +155,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
           ? decoded((text, lineNo) => pipeline.handle(parser.parse(text, lineNo), text, lineNo))
           : (b, start, end, lineNo) => {
               const ev = parser.eventIn(b, start, end, lineNo);
-              if (ev !== undefined) parsed.push(ev);
+              if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) parsed.push(ev);
             };
         try {
           stats = await readLines(file, onLine, {

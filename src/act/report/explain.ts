@@ -17,6 +17,7 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
         e.account !== undefined ? `account ${safeText(e.account, 40)}` : '',
         e.extension !== undefined ? `extension ${safeText(e.extension, 40)}` : '',
         e.scanner !== undefined ? `scanner ${e.scanner}` : '',
+        p.repeats > 1 ? `${p.repeats} attempts: rsyslog's repeats` : '',
       ]
         .filter(Boolean)
         .join(', ');

@@ -24,7 +24,7 @@ export class BlockParser {
       const ev = parser.eventIn(b, start, end, lineNo);
       // what the line gives depends on earlier blocks: the main thread, which has them, decides
       if (parser.missedSession) batch.deferred(b.toString('latin1', start, end), lineNo);
-      else if (ev !== undefined) batch.event(ev);
+      else if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) batch.event(ev);
     }, stats);
     splitBytes(req.bytes, splitter);
     if (req.last) splitter.finish();

@@ -157,7 +157,7 @@ export class ParsePool {
       const b = REC * i;
       if (ints[b + KIND] === DEFERRED) {
         const ev = parser.event(textAt(r, text, b + TEXT)!, ints[b + LINE]);
-        if (ev !== undefined) consumer.event(ev);
+        if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) consumer.event(ev);
       } else {
         consumer.event(eventOf(r, text, i, rules, name));
       }
@@ -176,7 +176,7 @@ export class ParsePool {
     const stats: ReadStats = { lines: r.lineBefore, bytes: 0, oversized: 0 };
     const splitter = new LineSplitter((b, start, end, lineNo) => {
       const ev = parser.eventIn(b, start, end, lineNo);
-      if (ev !== undefined) consumer.event(ev);
+      if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) consumer.event(ev);
     }, stats);
     splitBytes(new Uint8Array(r.spent, r.blockOffset, r.blockLength), splitter);
     if (r.last) splitter.finish();
