@@ -11,9 +11,9 @@ import { AsteriskBytes, RULELESS, SHAPED } from './asterisk-bytes.js';
  * The address each process's lines named last, for lines that carry none (sshd's `Disconnecting:
  * Too many authentication failures`, kex errors), and whether the connection was counted already,
  * for the line that ends it. Bounded in size and age: a pid is reused, and an address older than
- * SESSION_TTL is not trusted to still be that process's peer. A connection's end leaves a mark
- * (no address): the process is known to have no peer now, which a parse worker must tell apart
- * from a process it never saw.
+ * SESSION_TTL is not trusted to still be that process's peer. A connection's end is kept as such
+ * (`ended`): the process is known to have no peer now, which a parse worker must tell apart from a
+ * process it never saw.
  */
 export class SessionAddresses {
   private readonly byKey = new Map<string, Session>();
