@@ -18,6 +18,7 @@ import { loadRulePack } from '../src/parse/rules/load.js';
 import { runReplay } from '../src/replay/run-replay.js';
 import { eventShare } from '../src/replay/parallel/density.js';
 import { ParsePool } from '../src/replay/parallel/parse-pool.js';
+import { MAX_SESSIONS } from '../src/parse/line-parser.js';
 
 const pack = await loadRulePack();
 const dir = mkdtempSync(join(tmpdir(), 'pbxguard-parallel-'));
@@ -103,17 +104,20 @@ const SESSION_STARTS: Array<(t: number, pid: number, ip: string, port: number) =
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Failed password for root from ${ip} port ${port} ssh2`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Did not receive identification string from ${ip} port ${port}`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Invalid user admin from ${ip} port ${port}`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Accepted password for ops from ${ip} port ${port} ssh2`,
 ];
 /** lines that end a connection: without its address, or with it (counted only if nothing before them was) */
-const SESSION_ENDS: Array<(ip: string, port: number) => string> = [
-  () => 'Disconnecting: Too many authentication failures for root [preauth]',
-  () => 'Disconnecting: Too many authentication failures [preauth]',
-  () => 'fatal: Read from socket failed: Connection reset by peer [preauth]',
-  () => 'error: kex_exchange_identification: Connection closed by remote host',
-  () => 'fatal: Unable to negotiate a key exchange method [preauth]',
-  (ip, port) => `Connection closed by authenticating user root ${ip} port ${port} [preauth]`,
-  (ip, port) => `Disconnected from invalid user admin ${ip} port ${port} [preauth]`,
-  (ip, port) => `Connection closed by ${ip} port ${port} [preauth]`,
+const SESSION_ENDS: Array<(t: number, pid: number, ip: string, port: number) => string> = [
+  (t, pid) => `${sys(t)} pbx sshd[${pid}]: Disconnecting: Too many authentication failures for root [preauth]`,
+  (t, pid) => `${sys(t)} pbx sshd[${pid}]: Disconnecting: Too many authentication failures [preauth]`,
+  (t, pid) => `${sys(t)} pbx sshd[${pid}]: fatal: Read from socket failed: Connection reset by peer [preauth]`,
+  (t, pid) => `${sys(t)} pbx sshd[${pid}]: error: kex_exchange_identification: Connection closed by remote host`,
+  (t, pid) => `${sys(t)} pbx sshd[${pid}]: fatal: Unable to negotiate a key exchange method [preauth]`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Connection closed by authenticating user root ${ip} port ${port} [preauth]`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Disconnected from invalid user admin ${ip} port ${port} [preauth]`,
+  (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: message repeated 2 times: [ Connection closed by ${ip} port ${port} [preauth]]`,
+  // a journal line without a time: the event is dated with the file's, and counted as undated once
+  (_t, pid, ip, port) => `pbx sshd[${pid}]: Connection closed by ${ip} port ${port} [preauth]`,
 ];
 
 const NOISE: Array<(t: number, n: number) => string> = [
@@ -205,7 +209,7 @@ function buildLog(seed: number): Buffer {
     const due = sessions.findIndex((s) => s.due <= i);
     if (due >= 0) {
       const s = sessions.splice(due, 1)[0]!;
-      push(`${sys(t)} pbx sshd[${s.pid}]: ${pick(SESSION_ENDS)(s.ip, s.port)}`);
+      push(pick(SESSION_ENDS)(t, s.pid, s.ip, s.port));
       continue;
     }
     switch (i) {
@@ -529,6 +533,20 @@ async function sameWithOneWorker(name: string, content: string, blockBytes: numb
 }
 
 test(
+  "a login in a block of its own leaves its connection uncounted there as on one thread, so the line that ends it counts the same",
+  async () => {
+    // blocks: [failure, filler] [login, end]: what the login leaves must not depend on the failure before it
+    const lines = [
+      'Nov 28 09:00:00 srv sshd[500]: Failed password for root from 198.51.100.7 port 40000 ssh2',
+      `Nov 28 09:00:01 srv CRON[9]: (root) CMD (${'x'.repeat(4000)})`,
+      'Nov 28 09:00:02 srv sshd[500]: Accepted password for root from 198.51.100.7 port 40000 ssh2',
+      'Nov 28 09:00:03 srv sshd[500]: Received disconnect from 198.51.100.7 port 40000:3: com.jcraft.jsch.JSchException: Auth fail [preauth]',
+    ];
+    await sameWithOneWorker('login-then-end.log', lines.join('\n') + '\n', 4096);
+  },
+);
+
+test(
   'an sshd session line whose process its own block named too long ago does not take the address an earlier block named',
   async () => {
     // blocks: [line 1, filler] [line 3, line 4]; single-threaded line 4 yields nothing (its process's last line is an hour old)
@@ -543,10 +561,15 @@ test(
 );
 
 test(
-  'a process named in an earlier block and then pushed out of the session table by 4096 newer ones gets no address',
+  'a process named in an earlier block and then pushed out of the session table by newer ones (MAX_SESSIONS) gets no address',
   async () => {
     const lines = ['Nov 28 09:00:00 srv sshd[1]: Connection from 198.51.100.46 port 40000 on 192.0.2.10 port 22'];
-    for (let i = 0; i < 4200; i++) lines.push(`Nov 28 09:0${Math.floor(i / 1000)}:${p2(Math.floor((i % 1000) / 20))} srv sshd[${100000 + i}]: Connection from 203.0.113.${i % 250} port ${10000 + i} on 192.0.2.10 port 22`);
+    // more processes than the table holds, all within its ten minutes: eviction, not age, drops the first
+    const n = MAX_SESSIONS + 104;
+    for (let i = 0; i < n; i++) {
+      const sec = Math.floor((i * 360) / n);
+      lines.push(`Nov 28 09:0${Math.floor(sec / 60)}:${p2(sec % 60)} srv sshd[${100000 + i}]: Connection from 203.0.113.${i % 250} port ${10000 + (i % 50000)} on 192.0.2.10 port 22`);
+    }
     lines.push('Nov 28 09:06:00 srv sshd[1]: Disconnecting: Too many authentication failures for root [preauth]');
     await sameWithOneWorker('sessions-evicted.log', lines.join('\n') + '\n', 65_536);
   },

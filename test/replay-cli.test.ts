@@ -232,8 +232,10 @@ test("rsyslog's collapsed repeats of an sshd line count as the attempts they sta
   const lines = [
     'Nov 25 10:00:00 pbx sshd[800]: Failed password for root from 203.0.113.9 port 40001 ssh2',
     'Nov 25 10:00:06 pbx sshd[800]: message repeated 4 times: [ Failed password for root from 203.0.113.9 port 40001 ssh2]',
-    // another program's text may start with what a client wrote: not unwrapped
-    'Nov 25 10:00:09 pbx myapp[5]: message repeated 9 times: [ Failed password for root from 198.51.100.9 port 1 ssh2]',
+    // another program's text may start with what a client wrote: not unwrapped, though a rule reads what is inside
+    'Nov 25 10:00:09 pbx apache2[5]: message repeated 9 times: [ [auth_basic:error] [pid 5] [client 198.51.100.9:1] AH01618: user x not found: /admin]',
+    // a count is bounded
+    'Nov 25 10:00:10 pbx sshd[801]: message repeated 500 times: [ Failed password for root from 203.0.113.10 port 40002 ssh2]',
   ];
   writeFileSync(file, lines.join('\n') + '\n');
   const r = pbxguard(['replay', '-f', 'jsonl', file]);
@@ -242,10 +244,14 @@ test("rsyslog's collapsed repeats of an sshd line count as the attempts they sta
   const events = objs.filter((o) => o.decision === undefined);
   assert.deepEqual(
     events.map((e) => [e.ip, e.line]),
-    [['203.0.113.9', 1], ...Array.from({ length: 4 }, () => ['203.0.113.9', 2])],
+    [['203.0.113.9', 1], ...Array.from({ length: 4 }, () => ['203.0.113.9', 2]), ...Array.from({ length: 100 }, () => ['203.0.113.10', 4])],
   );
-  // five attempts within ten minutes: a ban
-  assert.equal(objs.filter((o) => o.decision === 'ban').length, 1);
+  // five attempts within ten minutes: a ban, and one for the bounded flood
+  assert.equal(objs.filter((o) => o.decision === 'ban').length, 2);
+  // the same line unwrapped is an event: only the wrapping kept it out
+  const inner = join(dir, 'apache.log');
+  writeFileSync(inner, 'Nov 25 10:00:09 pbx apache2[5]: [auth_basic:error] [pid 5] [client 198.51.100.9:1] AH01618: user x not found: /admin\n');
+  assert.match(pbxguard(['replay', '-f', 'jsonl', inner]).out, /"ip":"198\.51\.100\.9"/);
 });
 
 test('a reader that closes the pipe early (| head) stops the replay quietly', () => {

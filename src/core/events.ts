@@ -19,10 +19,11 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * - `challenge`: an authentication challenge was sent; normal traffic, never counted.
  * - `connect`: a client connected (sshd `Connection from`); names the address of a session whose
  *   later lines may carry none; never counted.
- * - `refused_call`: a call to an extension that does not exist from a caller that identified itself
- *   (a PJSIP endpoint other than `anonymous`, a chan_sip peer): a misdial, a broken outbound route,
- *   a trunk's call to a dead number; recorded with its extension, never counted (the trunk
- *   provider must not be banned for calls to an old DID).
+ * - `refused_call`: a call to an extension that does not exist from a PJSIP endpoint other than
+ *   `anonymous` (a phone that authenticated, a trunk matched by its address): a misdial, a broken
+ *   outbound route, a trunk's call to a dead number, or a cracked phone probing for routes;
+ *   recorded with its extension (the report lists the numbers), never counted (the trunk provider
+ *   must not be banned for calls to an old DID).
  * - `ambiguous`: the line could name two addresses; recorded, never used for a ban.
  */
 export const EVENT_KINDS = [...ATTACK_KIND_LIST, 'auth_success', 'challenge', 'connect', 'refused_call', 'ambiguous'] as const;

@@ -147,6 +147,13 @@ test('a second log read after the first (security after messages) is not counted
   assert.deepEqual(w.observe(ev({ at: T0 - 3_600_000, source: 'security-log' })), []);
 });
 
+test('a line logged late still completes the window of the lines before it', () => {
+  const w = new AttackWindows();
+  // a thread logged the attempt of 10:00:03 after the one of 10:00:04
+  for (const s of [0, 1, 2, 4]) assert.deepEqual(w.observe(ev({ at: T0 + s * 1000 })), []);
+  assert.equal(w.observe(ev({ at: T0 + 3000 }))[0]?.detector, 'maxretry');
+});
+
 test('lines out of time order are counted by their times, not by the order read', () => {
   const w = new AttackWindows();
   // rotated logs given newest first: three failures at 11:00, then three at 10:00 (an hour apart)

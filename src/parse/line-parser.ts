@@ -47,12 +47,12 @@ export class SessionAddresses {
   remembered = 0;
 
   /**
-   * An event of the process named `ip`: a `connect` starts a connection, an ended one is followed
-   * by a new one (a pid is reused), and an attack kind counts it.
+   * An event of the process named `ip`: an attack kind counts its connection. Any other (a
+   * `connect`, a login) leaves it uncounted, whatever came before: what a line leaves must not
+   * depend on earlier lines, or a parse worker, which has not seen them, would leave another state.
    */
   remember(key: string, ip: string, at: number, kind: EventKind): void {
-    const going = kind !== 'connect' && this.live(key, at)?.ended === false;
-    this.set(key, ip, at, (going && this.counted(key, ip, at)) || ATTACK_KINDS.has(kind), false);
+    this.set(key, ip, at, ATTACK_KINDS.has(kind), false);
   }
 
   /**
@@ -90,7 +90,11 @@ interface Session {
 }
 
 const SESSION_TTL = 10 * 60_000;
-export const MAX_SESSIONS = 4096;
+// Every connection's end is kept (a scanner's one-line connections too), and a parse worker's
+// block is parsed again on the main thread once the table may have evicted what a handed-back line
+// needs (ParsePool.redo): room for a busy host's connections of a long log (~10 MB at most). Not
+// pruned by age: with lines out of time order, what is expired for one line is not for the next.
+export const MAX_SESSIONS = 65_536;
 
 /** What a parser could not read as it should, counted per file; the run's warnings say so. */
 export interface ParseNotes {
@@ -133,6 +137,11 @@ export class LineParser {
     private readonly referenceMs: number,
     private readonly file?: string,
     latin1 = false,
+    /**
+     * A parse worker's parser: a line that depends on earlier lines it has not seen (missedSession)
+     * gives no event and no note, since the main thread parses it again and counts it then.
+     */
+    private readonly handsBack = false,
   ) {
     this.ts = new TimestampResolver(referenceMs);
     this.ctx = { at: referenceMs, file, latin1 };
@@ -234,10 +243,18 @@ export class LineParser {
     if (sessionKey === undefined) at = this.timeIn(env);
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;
-    else this.notes.undated++;
-    if (sessionKey === undefined) return event;
-    if (this.pack.lastEventRule!.endsConnection) return this.connectionEnd(sessionKey, event);
-    if (event.ip !== undefined) this.sessions.remember(sessionKey, event.ip, event.at, event.kind);
+    const counted = sessionKey === undefined ? event : this.sessionEvent(sessionKey, event);
+    if (counted !== undefined && at === undefined) this.notes.undated++;
+    return counted;
+  }
+
+  /** An event of a line of a process (sshd's), with what the process's earlier lines make of it. */
+  private sessionEvent(key: string, event: SecurityEvent): SecurityEvent | undefined {
+    if (this.pack.lastEventRule!.endsConnection) {
+      const ended = this.connectionEnd(key, event);
+      return this.handsBack && this.missedSession ? undefined : ended;
+    }
+    if (event.ip !== undefined) this.sessions.remember(key, event.ip, event.at, event.kind);
     return event;
   }
 
@@ -248,6 +265,8 @@ export class LineParser {
    */
   private connectionEnd(key: string, event: SecurityEvent): SecurityEvent | undefined {
     this.missedSession = !this.sessions.knows(key);
+    // a connection ends once: rsyslog's repeats of its last line are not more attempts
+    this.repeats = 1;
     // an ambiguous line names no address: it counts as nothing anyway, and ends nothing it cannot name
     if (event.ip === undefined) return event;
     const counted = this.sessions.counted(key, event.ip, event.at);

@@ -80,3 +80,10 @@ test('distinct extensions are kept up to a bound; the rest are counted as droppe
   // one already kept still counts past the bound
   assert.equal(s.extensions.get('000'), 2);
 });
+
+test("a known endpoint's refused calls list their numbers but count as no attack", () => {
+  const s = new RunSummary();
+  s.event({ ...event('198.51.100.77', 'pjsip', 'log', '1001'), kind: 'refused_call', extension: '0097259' });
+  assert.deepEqual([s.attackEvents, s.otherEvents, s.addresses.size], [0, 1, 0]);
+  assert.deepEqual(RunSummary.top(s.extensions, 10), [['0097259', 1]]);
+});

@@ -104,7 +104,7 @@ export class RunSummary implements PipelineSink {
   readonly addresses = new Map<string, AddressStats>();
   /** account → lines naming it (mutable counts, so the last one can be bumped without a lookup) */
   readonly accounts = new Map<string, AttemptCounts>();
-  /** extension → refused calls to it: the numbers toll-fraud probes tried (only the messages log names them) */
+  /** extension → refused calls to it, anonymous or from known endpoints: the numbers toll-fraud probes tried (only the messages log names them) */
   readonly extensions = new Map<string, number>();
   private lastIp = '';
   private lastAddress: AddressStats | undefined;
@@ -162,6 +162,9 @@ export class RunSummary implements PipelineSink {
         if (a !== undefined) a.loggedIn = true;
         else if (this.loggedIn.size < MAX_ADDRESSES) this.loggedIn.add(detach(ev.ip));
       }
+      // a known endpoint's refused calls ban nobody, but their numbers are listed: a cracked
+      // phone probing for routes shows there
+      if (ev.extension !== undefined && this.perAddress) this.noteExtension(ev.extension);
       return;
     }
     this.attackEvents++;
