@@ -215,6 +215,17 @@ test('attack lines that are all ambiguous are no all-clear, and the reading they
   assert.match(r.out, /Bans it would issue \(0\)/);
 });
 
+test("Asterisk's full and messages logs given together are warned about: each attempt is in both", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-full-'));
+  const lines = readFileSync(DEMO, 'utf8');
+  writeFileSync(join(dir, 'full'), lines);
+  writeFileSync(join(dir, 'messages.1'), lines);
+  const r = pbxguard(['replay', join(dir, 'messages.1'), join(dir, 'full')]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /warning: .*full and .*messages were both given: Asterisk writes each attempt to both/);
+  assert.ok(!pbxguard(['replay', join(dir, 'full')]).out.includes('both given'));
+});
+
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
   const file = join(dir, 'services');

@@ -45,6 +45,28 @@ export class RotationOrder implements PipelineSink {
   }
 }
 
+/**
+ * Asterisk's `full` log holds every line its `messages` log holds (logger.conf's defaults): given
+ * both, each attempt is read twice and counted twice, with no way to tell from the lines.
+ */
+export function bothAsteriskLogsWarning(files: readonly string[]): string | undefined {
+  const byDir = new Map<string, Set<string>>();
+  for (const f of files) {
+    if (f === '-') continue;
+    const log = logOf(f);
+    const name = basename(log);
+    if (name !== 'full' && name !== 'messages') continue;
+    const dir = log.slice(0, -name.length);
+    let names = byDir.get(dir);
+    if (names === undefined) byDir.set(dir, (names = new Set()));
+    names.add(name);
+  }
+  for (const [dir, names] of byDir) {
+    if (names.size === 2) return `${dir}full and ${dir}messages were both given: Asterisk writes each attempt to both, so every attempt of theirs was counted twice (give one of them, with the security log)`;
+  }
+  return undefined;
+}
+
 // lines of one file are not strictly in order either (threads log late)
 const ORDER_SLACK_MS = 60_000;
 

@@ -15,7 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { binaryWarning, parseWarnings, RotationOrder } from './input-notes.js';
+import { binaryWarning, bothAsteriskLogsWarning, parseWarnings, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -184,6 +184,8 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
     pipeline.flush();
     await pool?.close();
   }
+  const twice = bothAsteriskLogsWarning(opts.files);
+  if (twice !== undefined) summary.warnings.push(twice);
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
