@@ -86,6 +86,7 @@ test('repeat offenders get longer bans and finally a permanent one', () => {
     ['1h', '4h', '16h', '2d16h', '10d16h'],
   );
   assert.equal(BanPolicy.describeLength({ at: 0, until: 49.5 * h, permanent: false } as Decision), '2d1h30m');
+  assert.equal(BanPolicy.describeLength({ at: 0, until: 24.5 * h, permanent: false } as Decision), '1d30m');
   const [last] = bans(p, alert({ at }));
   assert.equal(last?.permanent, true, '1024h is 42 days, past the 30-day maximum: permanent');
   assert.equal(last?.until, undefined);

@@ -173,3 +173,18 @@ test("refused calls count as attempts, but their caller names are no accounts tr
   assert.deepEqual(out, []);
   assert.equal(w.observe(ev({ kind: 'unknown_extension', account: 'anonymous' }))[0]?.detector, 'maxretry');
 });
+
+test("the other log's later failures neither stretch a window nor make a login a crack", () => {
+  const m = (sec: number) => ev({ at: T0 + sec * 1000, source: 'log' });
+  const sec = (t: number) => ev({ at: T0 + t * 1000, source: 'security-log' });
+  // replay reads the messages log first: five failures spanning 10m30s, then the same five in the security log
+  const w = new AttackWindows();
+  const out = [];
+  for (const t of [0, 20, 40, 590, 630]) out.push(...w.observe(m(t)));
+  for (const t of [0, 20, 40, 590, 630]) out.push(...w.observe(sec(t)));
+  assert.deepEqual(out, [], 'five failures over more than ten minutes are no burst, in either log or both');
+  // four failures, a login nine minutes later, one more failure after it (a second phone with the old secret)
+  const v = new AttackWindows();
+  for (const t of [0, 10, 20, 30, 640]) v.observe(m(t));
+  assert.deepEqual(v.observe({ ...sec(590), kind: 'auth_success' }), []);
+});

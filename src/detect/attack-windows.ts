@@ -41,9 +41,12 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
 
 const NO_ALERTS: Alert[] = [];
 /**
- * How far after an event its window reaches: a log's lines are not strictly in time order (a
- * thread logs late, by up to a minute; see RotationOrder), and a line that comes late must still
- * complete the window of the lines logged before it.
+ * How far after an event the failures of its own log may lie and still count in its window: a
+ * log's lines are not strictly in time order (a thread logs late, by up to a minute; see
+ * RotationOrder), and a line that comes late must still complete the window of the lines logged
+ * before it. Not for the other log of the pair (read before this one in replay, so its later lines
+ * are all in: counting them would stretch the window), nor for a login (failures after it say
+ * nothing of how it got in).
  */
 const LATE_LINE_SLACK = 60_000;
 // New addresses between two sweeps of expired state: at least SWEEP_MIN, and half the tracked
@@ -124,8 +127,7 @@ export class AttackWindows {
       if (own.times.length > this.cap) own.times.shift();
     }
     if (ev.at < st.quietUntil) return NO_ALERTS;
-    const to = ev.at + LATE_LINE_SLACK;
-    const failures = this.failuresSince(st, ev.service, from, to);
+    const failures = this.failuresSince(st, ev.service, from, ev.at, ev.source);
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
@@ -133,18 +135,18 @@ export class AttackWindows {
     // only a tool's own fingerprint bans at once; other probes (an sshd connection closed before
     // login, a TLS handshake on garbage) also come from health checks, so they are counted
     if (ev.scanner !== undefined) {
-      return [this.alert('scanner', ev, failures, this.accountsSince(st, from, to), `scanner fingerprint "${ev.scanner}"`)];
+      return [this.alert('scanner', ev, failures, this.accountsSince(st, from, ev.at), `scanner fingerprint "${ev.scanner}"`)];
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const accountCount = this.countAccountsSince(st, from, to);
+    const accountCount = this.countAccountsSince(st, from, ev.at);
     if (accountCount >= enumLimit) {
       const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
-      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, to), why)];
+      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, ev.at), why)];
     }
     if (failures >= maxretry) {
       const why = `${failures} failures within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, to), why)];
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, ev.at), why)];
     }
     return NO_ALERTS;
   }
@@ -158,8 +160,7 @@ export class AttackWindows {
     const st = this.touch(ip, ev.at);
     const limits = this.limitsOf(ev.service);
     const from = ev.at - limits.findtime;
-    const to = ev.at + LATE_LINE_SLACK;
-    const recent = this.failuresSince(st, ev.service, from, to);
+    const recent = this.failuresSince(st, ev.service, from, ev.at);
     // a success after as many failures as ban an address (maxretry, raised for a trusted one) is a
     // cracked secret, not a real phone: no trust, and an alert, once per run (more logins after it
     // are the same news). Fewer are a person's typos or a phone's secret being fixed (three was
@@ -170,7 +171,7 @@ export class AttackWindows {
       const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
       if (fresh < maxretry) return NO_ALERTS;
       st.compromisedAt = ev.at;
-      const accounts = this.accountsSince(st, from, to);
+      const accounts = this.accountsSince(st, from, ev.at);
       const who = ev.account !== undefined ? `account ${ev.account}` : 'an account';
       return [this.alert('compromise', ev, recent, accounts, `${who} logged in after ${recent} failures from this address: the secret is probably cracked`)];
     }
@@ -191,19 +192,20 @@ export class AttackWindows {
    * Failures of a service from `from` to `to`: the largest count of any one source, because the
    * messages log and the security log each report the same attempts. Every kept time is looked
    * at (at most `cap` of them), since lines need not come in time order: a rotated log given
-   * newest first or a clock set back an hour is no burst. Times more than LATE_LINE_SLACK after
-   * the event come from a source read earlier (messages before security in replay), which have not
-   * happened yet at this event's time.
+   * newest first or a clock set back an hour is no burst. Times after `to` come from a source read
+   * earlier (messages before security in replay) and have not happened yet at this event's time;
+   * the `late` source's own may lie up to LATE_LINE_SLACK after it.
    */
-  private failuresSince(st: AddressState, service: Service, from: number, to: number): number {
+  private failuresSince(st: AddressState, service: Service, from: number, to: number, late?: EventSource): number {
     let n = 0;
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
+      const until = f.source === late ? to + LATE_LINE_SLACK : to;
       let inWindow = 0;
       for (let i = 0; i < times.length; i++) {
         const t = times[i]!;
-        if (t >= from && t <= to) inWindow++;
+        if (t >= from && t <= until) inWindow++;
       }
       if (inWindow > n) n = inWindow;
     }
@@ -306,7 +308,7 @@ export class AttackWindows {
     st.accountTimes[oldest] = at;
   }
 
-  /** Accounts last tried from `from` to `to` (see failuresSince on the order of times). */
+  /** Accounts last tried from `from` to `to` (lines may come out of time order: see failuresSince). */
   private countAccountsSince(st: AddressState, from: number, to: number): number {
     let n = 0;
     for (const t of st.accountTimes) if (t >= from && t <= to) n++;
@@ -335,7 +337,7 @@ export function fmtDuration(ms: number): string {
     const d = Math.floor(ms / 86_400_000);
     const h = Math.floor((ms % 86_400_000) / 3_600_000);
     const m = (ms % 3_600_000) / 60_000;
-    return `${d}d${h > 0 || m > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}`;
+    return `${d}d${h > 0 ? `${h}h` : ''}${m > 0 ? `${m}m` : ''}`;
   }
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
