@@ -67,11 +67,34 @@ export class SessionAddresses {
   set(key: string, ip: string, at: number, counted: boolean, ended: boolean): void {
     this.remembered++;
     this.byKey.delete(key);
-    if (this.byKey.size >= MAX_SESSIONS) {
-      const oldest = this.byKey.keys().next().value;
-      if (oldest !== undefined) this.byKey.delete(oldest);
-    }
+    if (this.byKey.size >= MAX_SESSIONS) this.dropOldest();
     this.byKey.set(detach(key), { ip: detach(ip), at, counted, ended });
+  }
+
+  /**
+   * Drops the least recently changed process. Through one iterator kept across calls: a new one
+   * per drop walked the deleted entries before the first live one, all of them each time (a quarter
+   * of a replay of 120k sshd connections). Entries before the iterator are all dropped or moved
+   * to the back (changed again), so its next one is the oldest.
+   */
+  private dropOldest(): void {
+    let next = this.oldest?.next();
+    if (next === undefined || next.done === true) {
+      this.oldest = this.byKey.keys();
+      next = this.oldest.next();
+    }
+    if (next.done !== true) this.byKey.delete(next.value);
+  }
+
+  private oldest: Iterator<string> | undefined;
+
+  /** Whether one of `keys` is among the `n` least recently changed processes (the next `n` a full table drops). */
+  amongOldest(keys: ReadonlySet<string>, n: number): boolean {
+    for (const key of this.byKey.keys()) {
+      if (n-- <= 0) return false;
+      if (keys.has(key)) return true;
+    }
+    return false;
   }
 
   /** Every process's state, least recently changed first: [key, ip, at, counted, ended]. */
@@ -87,6 +110,11 @@ interface Session {
   counted: boolean;
   /** a line ended the connection: the process has no peer until a line names one again */
   ended: boolean;
+}
+
+/** The process a line comes from (`sshd[812]`), when its envelope names one. */
+export function sessionKeyOf(env: Envelope): string | undefined {
+  return env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
 }
 
 const SESSION_TTL = 10 * 60_000;
@@ -224,7 +252,7 @@ export class LineParser {
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
     ctx.line = lineNo;
-    const sessionKey = env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
+    const sessionKey = sessionKeyOf(env);
     ctx.sessionIp = undefined;
     // a process's line is dated before matching (its session may have expired); others only when they match
     let at: number | undefined;

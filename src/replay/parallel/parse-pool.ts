@@ -6,7 +6,8 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
-import { addNotes, LineParser, MAX_SESSIONS, type ParseNotes } from '../../parse/line-parser.js';
+import { addNotes, LineParser, MAX_SESSIONS, sessionKeyOf, type ParseNotes } from '../../parse/line-parser.js';
+import { parseEnvelope } from '../../parse/envelope.js';
 import type { RulePack } from '../../parse/matcher.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { batchText, DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
@@ -128,7 +129,7 @@ export class ParsePool {
       }
       r ??= await this.wait(taken);
       this.results.delete(taken++);
-      if (r.deferred > 0 && parser.sessions.size + r.remembered >= MAX_SESSIONS) {
+      if (r.deferred > 0 && this.mayHaveDropped(r, parser)) {
         this.redo(r, parser, consumer);
       } else {
         this.consume(r, name, parser, consumer);
@@ -180,6 +181,27 @@ export class ParsePool {
     }, stats);
     splitBytes(new Uint8Array(r.spent, r.blockOffset, r.blockLength), splitter);
     if (r.last) splitter.finish();
+  }
+
+  /**
+   * Whether, on one thread, the block's own lines could have pushed a process that a handed-back
+   * line needs out of the session table before that line: the table is full, and the process is
+   * among the oldest, as many as the block's changes could drop. (Any full table once meant every
+   * block with a handed-back line, and a scanner's one-line connections fill it, so a long sshd
+   * log was parsed twice.)
+   */
+  private mayHaveDropped(r: BatchResult, parser: LineParser): boolean {
+    // each change of a full table drops at most one process, the least recently changed
+    const drops = parser.sessions.size + r.remembered - MAX_SESSIONS;
+    if (drops < 0) return false;
+    const text = batchText(r);
+    const keys = new Set<string>();
+    for (let i = 0; i < r.count; i++) {
+      if (r.ints[REC * i + KIND] !== DEFERRED) continue;
+      const key = sessionKeyOf(parseEnvelope(textAt(r, text, REC * i + TEXT)!));
+      if (key !== undefined) keys.add(key);
+    }
+    return parser.sessions.amongOldest(keys, drops + 1);
   }
 
   /** Takes every result the workers have posted, without the event loop. */
