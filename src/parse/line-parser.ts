@@ -23,10 +23,14 @@ export class SessionAddresses {
     return s !== undefined && !s.ended ? s.ip : undefined;
   }
 
-  /** Whether an earlier line of the process's connection with `ip` was counted (an attack kind, or its end). */
-  counted(key: string, ip: string, now: number): boolean {
+  /**
+   * Whether an earlier line of the process's connection from `ip` and `port` was counted (an attack
+   * kind, or its end). Port 0 is unknown and matches any: a reused pid's new connection from the
+   * same address has another port.
+   */
+  counted(key: string, ip: string, port: number, now: number): boolean {
     const s = this.live(key, now);
-    return s !== undefined && s.counted && s.ip === ip;
+    return s !== undefined && s.counted && s.ip === ip && (port === 0 || s.port === 0 || s.port === port);
   }
 
   private live(key: string, now: number): Session | undefined {
@@ -51,24 +55,24 @@ export class SessionAddresses {
    * `connect`, a login) leaves it uncounted, whatever came before: what a line leaves must not
    * depend on earlier lines, or a parse worker, which has not seen them, would leave another state.
    */
-  remember(key: string, ip: string, at: number, kind: EventKind): void {
-    this.set(key, ip, at, ATTACK_KINDS.has(kind), false);
+  remember(key: string, ip: string, port: number, at: number, kind: EventKind): void {
+    this.set(key, ip, port, at, ATTACK_KINDS.has(kind), false);
   }
 
   /**
    * The process's connection with `ip` ended, counted either way (by its earlier lines or by the
    * line that ends it): another line ending it adds nothing, and a line without an address takes none from it.
    */
-  end(key: string, ip: string, at: number): void {
-    this.set(key, ip, at, true, true);
+  end(key: string, ip: string, port: number, at: number): void {
+    this.set(key, ip, port, at, true, true);
   }
 
   /** As `entries` gave it (the main thread takes a parse worker's table this way). */
-  set(key: string, ip: string, at: number, counted: boolean, ended: boolean): void {
+  set(key: string, ip: string, port: number, at: number, counted: boolean, ended: boolean): void {
     this.remembered++;
     this.byKey.delete(key);
     if (this.byKey.size >= MAX_SESSIONS) this.dropOldest();
-    this.byKey.set(detach(key), { ip: detach(ip), at, counted, ended });
+    this.byKey.set(detach(key), { ip: detach(ip), port, at, counted, ended });
   }
 
   /**
@@ -97,14 +101,16 @@ export class SessionAddresses {
     return false;
   }
 
-  /** Every process's state, least recently changed first: [key, ip, at, counted, ended]. */
-  entries(): Array<[string, string, number, boolean, boolean]> {
-    return [...this.byKey].map(([key, s]) => [key, s.ip, s.at, s.counted, s.ended]);
+  /** Every process's state, least recently changed first: [key, ip, port, at, counted, ended]. */
+  entries(): Array<[string, string, number, number, boolean, boolean]> {
+    return [...this.byKey].map(([key, s]) => [key, s.ip, s.port, s.at, s.counted, s.ended]);
   }
 }
 
 interface Session {
   ip: string;
+  /** 0 when the line named none */
+  port: number;
   at: number;
   /** a line of the connection was counted */
   counted: boolean;
@@ -282,7 +288,7 @@ export class LineParser {
       const ended = this.connectionEnd(key, event);
       return this.handsBack && this.missedSession ? undefined : ended;
     }
-    if (event.ip !== undefined) this.sessions.remember(key, event.ip, event.at, event.kind);
+    if (event.ip !== undefined) this.sessions.remember(key, event.ip, event.port ?? 0, event.at, event.kind);
     return event;
   }
 
@@ -297,8 +303,9 @@ export class LineParser {
     this.repeats = 1;
     // an ambiguous line names no address: it counts as nothing anyway, and ends nothing it cannot name
     if (event.ip === undefined) return event;
-    const counted = this.sessions.counted(key, event.ip, event.at);
-    this.sessions.end(key, event.ip, event.at);
+    const port = event.port ?? 0;
+    const counted = this.sessions.counted(key, event.ip, port, event.at);
+    this.sessions.end(key, event.ip, port, event.at);
     if (!counted) return event;
     this.countedBefore = event;
     return undefined;

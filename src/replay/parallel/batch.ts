@@ -73,7 +73,7 @@ export interface BatchResult {
   textLength: number;
   wide: string[];
   /** each process's state at the end of this block, oldest first (SessionAddresses.entries) */
-  sessions: Array<[string, string, number, boolean, boolean]>;
+  sessions: Array<[string, string, number, number, boolean, boolean]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
   spent: ArrayBuffer;
   /** the block as requested: `blockLength` bytes of `spent` from `blockOffset` */

@@ -164,7 +164,7 @@ export class ParsePool {
       }
     }
     // what this block's processes named, for the deferred lines of later blocks
-    for (const [key, ip, at, counted, ended] of r.sessions) parser.sessions.set(key, ip, at, counted, ended);
+    for (const [key, ip, port, at, counted, ended] of r.sessions) parser.sessions.set(key, ip, port, at, counted, ended);
   }
 
   /**
