@@ -140,13 +140,14 @@ test('--allow spares an address the log would get banned', () => {
 
 test('an unreadable file is refused before anything is read, as a missing one is', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-perm-'));
-  chmodSync(dir, 0o755);
   const secret = join(dir, 'secret.log');
   writeFileSync(secret, readFileSync(DEMO));
   chmodSync(secret, 0o000);
-  // root reads any file: the run drops to nobody to meet the permission check a user meets
-  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/pbxguard.ts', 'replay', DEMO, secret], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' }, ...asUser });
+  // root reads any file: as root, the run gives up the capabilities that let it (util-linux's
+  // setpriv), staying root so that it can still read the checkout wherever that lies
+  const command = [process.execPath, '--import', 'tsx', 'src/bin/pbxguard.ts', 'replay', DEMO, secret];
+  const argv = process.getuid?.() === 0 ? ['setpriv', '--bounding-set', '-dac_override,-dac_read_search', ...command] : command;
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /secret\.log: not readable \(permission denied\)/);
   assert.equal(r.stdout, '', 'no half report before the error');

@@ -163,9 +163,8 @@ export class AttackWindows {
     const recent = this.failuresSince(st, ev.service, from, ev.at);
     // a success after as many failures as ban an address (maxretry, raised for a trusted one) is a
     // cracked secret, not a real phone: no trust, and an alert, once per run (more logins after it
-    // are the same news). Fewer are a person's typos or a phone's secret being fixed (three was
-    // the bar once: an admin who mistyped three times was banned for a day), and another account's
-    // login (a second phone behind one office NAT) is an ordinary success.
+    // are the same news). Fewer are a person's typos or a phone's secret being fixed, and another
+    // account's login (a second phone behind one office NAT) is an ordinary success.
     const maxretry = limits.maxretry * (st.trustedUntil > ev.at ? this.cfg.trustFactor : 1);
     if (recent >= maxretry && this.failedAs(st, ev.account, from)) {
       const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
