@@ -36,7 +36,7 @@ test('the demo report names each attacker, the cracked account, and spares the o
   assert.match(r.out, /^ {2}2001:db8:bad::9 +8 {2}pjsip/m);
   assert.match(r.out, /^ {2}1004 +8$/m);
   assert.match(r.out, /40 attack attempts from 8 addresses/);
-  assert.match(r.out, /48 lines: an attempt in both the messages and the security log counts once/);
+  assert.match(r.out, /48 lines: an attempt in two logs \(messages and security, error and access\) counts once/);
   assert.match(r.out, /Accounts targeted \(23 distinct, the 10 most tried\)/);
   // one number tried behind six international dialling prefixes: toll-fraud probing
   assert.match(r.out, /^Extensions called \(refused calls to 6 distinct numbers\)\n {2}00972598285108 +1$/m);
@@ -225,6 +225,20 @@ test("Asterisk's full and messages logs given together are warned about: each at
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /warning: .*full and .*messages were both given: Asterisk writes each attempt to both/);
   assert.ok(!pbxguard(['replay', join(dir, 'full')]).out.includes('both given'));
+});
+
+test("a web server's error log and access log given together count each wrong password once", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-web-'));
+  const times = ['01', '02', '03'];
+  writeFileSync(join(dir, 'error.log'), times.map((s) => `2026/11/25 10:00:${s} [error] 1234#1234: *${s} user "admin": password mismatch, client: 203.0.113.9, server: pbx, request: "GET /admin/ HTTP/1.1", host: "pbx"\n`).join(''));
+  writeFileSync(join(dir, 'access.log'), times.map((s) => `203.0.113.9 - admin [25/Nov/2026:10:00:${s} +0000] "GET /admin/ HTTP/1.1" 401 179 "-" "Mozilla/5.0"\n`).join(''));
+  const r = pbxguard(['replay', '--format', 'json', join(dir, 'error.log'), join(dir, 'access.log')]);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { events: unknown[]; decisions: unknown[]; summary: { attackAttempts: number } };
+  // three typos of an admin: six lines, three attempts, no ban (fail2ban's nginx-http-auth reads the error log only)
+  assert.equal(doc.events.length, 6);
+  assert.equal(doc.summary.attackAttempts, 3);
+  assert.deepEqual(doc.decisions, []);
 });
 
 test('a file with no line in a format pbxguard reads is named in a warning', () => {

@@ -34,9 +34,11 @@ export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(ATTACK_KI
 
 /**
  * Which stream told us. Asterisk reports one failed attempt both in its messages log and in its
- * security log, so detectors count per source and take the larger count, never the sum.
+ * security log, and a web server a wrong password both in its error log (`log`) and as a 401 in
+ * its access log, so detectors count per source and take the larger count, never the sum.
  */
-export type EventSource = 'log' | 'security-log' | 'ami' | 'pcap';
+export const EVENT_SOURCES = ['log', 'security-log', 'access-log', 'ami', 'pcap'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
 
 /**
  * One normalised observation. `ip` is always a validated, canonical address

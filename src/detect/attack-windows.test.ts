@@ -43,6 +43,17 @@ test('the messages log and the security log reporting the same attempts are not 
   assert.equal(w.observe(ev({ at: T0 + 5000, source: 'security-log' })).length, 1);
 });
 
+test('a web server\'s error log and access log reporting the same wrong passwords are not added up', () => {
+  const w = new AttackWindows();
+  const out = [];
+  for (let i = 0; i < 4; i++) {
+    out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'http', source: 'log', account: 'admin' })));
+    out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'http', source: 'access-log', account: 'admin' })));
+  }
+  assert.deepEqual(out, [], 'four wrong passwords in both logs are still four');
+  assert.equal(w.observe(ev({ at: T0 + 5000, service: 'http', source: 'access-log', account: 'admin' })).length, 1);
+});
+
 test('four distinct accounts from an unknown address are enumeration before maxretry', () => {
   const w = new AttackWindows();
   for (const a of ['100', '101', '102']) assert.deepEqual(w.observe(ev({ account: a, kind: 'unknown_account' })), []);

@@ -41,6 +41,18 @@ test('an attempt in both Asterisk logs counts once, attempts in one log only eac
   );
 });
 
+test('a wrong password in a web server\'s error log and its access log counts once', () => {
+  const s = new RunSummary();
+  for (let i = 0; i < 3; i++) {
+    s.event(event('198.51.100.3', 'http', 'log', 'admin'));
+    s.event(event('198.51.100.3', 'http', 'access-log', 'admin'));
+  }
+  // a 401 the error log does not name (an application's own Basic auth) is an attempt of its own
+  s.event(event('198.51.100.3', 'http', 'access-log', 'admin'));
+  assert.deepEqual(byIp(s), { '198.51.100.3': 4 });
+  assert.deepEqual([s.attackAttempts, s.attackEvents], [4, 7]);
+});
+
 test('attempts of one address on two services add up, as detection counts them apart', () => {
   const s = new RunSummary();
   for (let i = 0; i < 6; i++) s.event(event('198.51.100.2', 'ssh', 'log', 'root'));

@@ -1,6 +1,6 @@
 /** @module Collects what a run saw, bounded in memory, for the replay report. */
-import type { Decision, EventKind, SecurityEvent, Service } from '../core/events.js';
-import { ATTACK_KINDS, EVENT_KINDS, SERVICES } from '../core/events.js';
+import type { Decision, EventKind, EventSource, SecurityEvent, Service } from '../core/events.js';
+import { ATTACK_KINDS, EVENT_KINDS, EVENT_SOURCES, SERVICES } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
 import { detach } from '../core/detach.js';
@@ -17,19 +17,22 @@ const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
  * Attempts and lines of one address or account. Asterisk writes most attempts twice, to its
- * messages log and to its security log; detection counts the two apart and takes the larger
- * (AttackWindows keeps a window per service and source), and so does the report: per service and
- * kind, a line is a new attempt only when it makes its log's count the larger.
+ * messages log and to its security log, and a web server a wrong password to its error log and its
+ * access log; detection counts each source apart and takes the largest count (AttackWindows keeps a
+ * window per service and source), and so does the report: per service and kind, a line is a new
+ * attempt only when it makes its source's count the largest.
  */
 export interface AttemptCounts {
   attempts: number;
   lines: number;
-  /** per service and kind: its key, then the lines of the messages log and of the security log */
+  /** per service and kind: its key, then the lines of each source (EVENT_SOURCES order) */
   byKey: number[];
 }
 
 const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 const SERVICE_INDEX = new Map<Service, number>(SERVICES.map((s, i) => [s, i]));
+const SOURCE_INDEX = new Map<EventSource, number>(EVENT_SOURCES.map((s, i) => [s, i]));
+const STRIDE = 1 + EVENT_SOURCES.length;
 
 /** Counts an event's line; returns whether it is a new attempt. */
 function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
@@ -37,11 +40,11 @@ function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
   const key = SERVICE_INDEX.get(ev.service)! * 64 + KIND_INDEX.get(ev.kind)!;
   const k = c.byKey;
   let i = 0;
-  while (i < k.length && k[i] !== key) i += 3;
-  if (i === k.length) k.push(key, 0, 0);
-  const mine = ev.source === 'security-log' ? i + 2 : i + 1;
-  const other = ev.source === 'security-log' ? i + 1 : i + 2;
-  const isNew = k[mine]! >= k[other]!;
+  while (i < k.length && k[i] !== key) i += STRIDE;
+  if (i === k.length) for (let j = 0; j < STRIDE; j++) k.push(j === 0 ? key : 0);
+  const mine = i + 1 + SOURCE_INDEX.get(ev.source)!;
+  let isNew = true;
+  for (let j = i + 1; j < i + STRIDE; j++) if (k[j]! > k[mine]!) isNew = false;
   k[mine]!++;
   if (isNew) c.attempts++;
   return isNew;

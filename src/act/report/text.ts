@@ -47,8 +47,8 @@ export function renderText(s: RunSummary, colour: boolean): string {
     );
   }
   const notes: string[] = [];
-  // the counts below are attempts too: Asterisk writes most of them to two logs
-  if (s.attackEvents !== s.attackAttempts) notes.push(`${count(s.attackEvents, 'line')}: an attempt in both the messages and the security log counts once`);
+  // the counts below are attempts too: Asterisk writes most of them to two logs, web servers some
+  if (s.attackEvents !== s.attackAttempts) notes.push(`${count(s.attackEvents, 'line')}: an attempt in two logs (messages and security, error and access) counts once`);
   if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (logins, challenges, connections, known endpoints' refused calls)`);
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);

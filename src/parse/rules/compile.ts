@@ -444,7 +444,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     log: def.log,
     service: def.service,
     kind: def.kind,
-    source: def.files?.includes('res_security_log.c') ? 'security-log' : 'log',
+    source: def.files?.includes('res_security_log.c') ? 'security-log' : def.log === 'http-access' ? 'access-log' : 'log',
     fromSession: def.address === 'session',
     endsConnection: def.endsConnection === true,
     prefilter: def.prefilter,
