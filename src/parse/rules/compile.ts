@@ -21,10 +21,13 @@ const PLACEHOLDERS: Record<string, string> = {
   IP: `(?<ip>${V4}|${V6})`,
   // Asterisk brackets IPv6 when it prints a port; old pjsip also bracketed IPv4
   IP_PORT: String.raw`(?:\[(?<ipb>${V4}|${V6})\](?::(?<portb>\d{1,5}))?|(?<ip>${V4}|${V6})(?::(?<port>\d{1,5}))?)`,
+  // a format that always prints the port: an IPv6 address may then be unbracketed (res_pjsip in
+  // Asterisk 13-16 printed `%s:%d`), and its last `:digits` is the port, never part of the address
+  IP_AND_PORT: String.raw`(?:\[(?<ipb>${V4}|${V6})\]:(?<portb>\d{1,5})|(?<ip>${V4}|${V6}):(?<port>\d{1,5}))`,
   // res_security_log address: `IPV4/UDP/192.0.2.1/5060`, IPv6 without brackets (main/json.c ast_json_ipaddr)
   SEC_ADDR: String.raw`IPV[46]/(?:[A-Z]{2,4}/)?(?<ip>${V4}|${V6})/(?<port>\d{1,5})`,
 };
-const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'SEC_ADDR']);
+const HOST_PLACEHOLDERS = new Set(['IP', 'IP_PORT', 'IP_AND_PORT', 'SEC_ADDR']);
 /** the names a rule may capture text under ({ANY:name} or a named group); the placeholders own ip and port */
 const CAPTURES = new Set(['account', 'extension', 'from', 'ua', 'service']);
 const REGEX_META = /[\\^$.|?*+()[\]{}]/;
@@ -412,7 +415,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
         const p = positional(e.re);
         return { whole: new RegExp(p.source), slots: p.slots, anchor: '', ...inputBounds(e) };
       }
-      if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT} or {SEC_ADDR}, has ${e.hosts}`);
+      if (e.hosts !== 1) throw new PatternError(`needs exactly one {IP}, {IP_PORT}, {IP_AND_PORT} or {SEC_ADDR}, has ${e.hosts}`);
       if (e.anchor === '' && !e.atStart) {
         throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
       }

@@ -54,7 +54,7 @@ export const RuleSchema = z
     endsConnection: z.boolean().optional(),
     /** a literal the message must contain; tested before any regex */
     prefilter: z.string().min(1),
-    /** regexes over the message, tried in order; placeholders {IP} {IP_PORT} {ANY} {ANY:name} */
+    /** regexes over the message, tried in order; placeholders {IP} {IP_PORT} {IP_AND_PORT} {SEC_ADDR} {ANY} {ANY:name} */
     patterns: z.array(z.string().min(1)).min(1),
     samples: z.array(SampleSchema).min(1),
   })
