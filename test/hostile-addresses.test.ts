@@ -19,7 +19,9 @@ const REAL6 = '2001:db8::2';
 const TEMPLATES: Array<{ name: string; line: string; real: string }> = [
   { name: 'chan_sip register', line: `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:{X}@pbx>' failed for '{R}:5060' - Wrong password`, real: REAL },
   { name: 'chan_sip register (1.2, no port)', line: `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '{X}' failed for '{R}' - No matching peer found`, real: REAL },
-  { name: 'chan_sip call', line: `[2026-11-25 10:00:01] NOTICE[1][C-00000001] chan_sip.c: Call from '{X}' ({R}:5060) to extension '{Y}' rejected because extension not found in context 'default'.`, real: REAL },
+  // chan_sip's caller is the matched peer's name from sip.conf, empty for a guest: only the extension is the attacker's
+  { name: 'chan_sip call', line: `[2026-11-25 10:00:01] NOTICE[1][C-00000001] chan_sip.c: Call from '' ({R}:5060) to extension '{X}{Y}' rejected because extension not found in context 'default'.`, real: REAL },
+  { name: 'chan_sip call from a peer', line: `[2026-11-25 10:00:01] NOTICE[1][C-00000001] chan_sip.c: Call from 'itsp' ({R}:5060) to extension '{Y}{X}' rejected because extension not found in context 'from-trunk'.`, real: REAL },
   { name: 'pjsip distributor', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:{X}@pbx>' failed for '{R}:5060' (callid: {Y}) - Failed to authenticate`, real: REAL },
   { name: 'pjsip distributor IPv6', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip/pjsip_distributor.c: Request 'INVITE' from '"{X}" <sip:1@pbx>' failed for '[{R}]:5060' (callid: {Y}) - No matching endpoint found`, real: REAL6 },
   { name: 'pjsip session', line: `[2026-11-25 10:00:01] NOTICE[1] res_pjsip_session.c: anonymous: Call (UDP:{R}:5060) to extension '{X}' rejected because extension not found in context 'from-external'.`, real: REAL },

@@ -10,7 +10,7 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * What a log line (or packet) says happened.
  * - `auth_failure`: a known account gave a wrong secret.
  * - `unknown_account`: an account that does not exist was tried (enumeration).
- * - `unknown_extension`: an anonymous call to an extension that does not exist (toll-fraud probing).
+ * - `unknown_extension`: an anonymous (guest) call to an extension that does not exist (toll-fraud probing).
  * - `acl_denied`: refused by an address rule (permit/deny, ACL, transport).
  * - `scan`: a scanner fingerprint or an unsolicited probe.
  * - `flood`: a session, memory or load limit was hit.
@@ -20,7 +20,7 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * - `connect`: a client connected (sshd `Connection from`); names the address of a session whose
  *   later lines may carry none; never counted.
  * - `refused_call`: a call to an extension that does not exist from a PJSIP endpoint other than
- *   `anonymous` (a phone that authenticated, a trunk matched by its address): a misdial, a broken
+ *   `anonymous` or a chan_sip peer (a phone that authenticated, a trunk matched by its address): a misdial, a broken
  *   outbound route, a trunk's call to a dead number, or a cracked phone probing for routes;
  *   recorded with its extension (the report lists the numbers), never counted (the trunk provider
  *   must not be banned for calls to an old DID).
