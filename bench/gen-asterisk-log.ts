@@ -51,7 +51,7 @@ export interface GenStats {
 }
 
 /** Bumped whenever the output for a given seed changes, so a reused file is never stale. */
-export const GENERATOR_VERSION = 'gen-asterisk-log/1';
+export const GENERATOR_VERSION = 'gen-asterisk-log/2';
 
 // ---------------------------------------------------------------------------------------------
 // Randomness: a small seeded PRNG. Math.random cannot be seeded, and a benchmark input that
@@ -426,9 +426,14 @@ class AttackGen {
       case 'ami-authas':
         out.push(`${ts}NOTICE[${lwp}] manager.c: ${a.ip} failed to authenticate as '${rng.pick(AMI_USERS)}'`);
         return;
-      case 'ami-nouser':
-        out.push(`${ts}NOTICE[${lwp}] manager.c: ${a.ip} tried to authenticate with nonexistent user '${rng.pick(AMI_USERS)}'`);
+      case 'ami-nouser': {
+        // manager.c (1.6 and later) writes the reason, then the failure every failed login writes
+        const user = rng.pick(AMI_USERS);
+        out.push(`${ts}NOTICE[${lwp}] manager.c: ${a.ip} tried to authenticate with nonexistent user '${user}'`);
+        out.push(`${ts}NOTICE[${lwp}] manager.c: ${a.ip} failed to authenticate as '${user}'`);
+        this.count('ami-authas');
         return;
+      }
       case 'sec-chalresp': {
         const nonce = `${clock.unixSec()}/${rng.hex(4)}`;
         out.push(`${ts}SECURITY[${lwp}] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="${clock.eventTv()}",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="${account}",SessionID="${callid}",LocalAddress="${secAddr(PBX_PUBLIC, 'UDP', 5060)}",RemoteAddress="${secAddr(a, 'UDP', c.port)}",Challenge="${nonce}",Response="${rng.hex(4)}",ExpectedResponse=""`);
@@ -671,7 +676,14 @@ export function generate(opts: GenOptions, write: (chunk: string) => void): GenS
 
   let buf: string[] = [];
   let bytes = 0;
-  const sink: LineSink = { push: (l) => buf.push(l) };
+  // an attack may write two lines (AMI's reason, then its failure): lines are counted as written
+  let written = 0;
+  const sink: LineSink = {
+    push: (l) => {
+      buf.push(l);
+      written++;
+    },
+  };
   const flush = (): void => {
     if (buf.length === 0) return;
     const s = buf.join('\n') + '\n';
@@ -687,18 +699,18 @@ export function generate(opts: GenOptions, write: (chunk: string) => void): GenS
   // About 55% of attack lines come in bursts (mean burst 490 lines, one started per ~400 slow
   // attack lines), the rest is low-and-slow.
   const burstStart = 1 / 400;
-  for (let n = 0; n < opts.lines; n++) {
-    credit += opts.attackRatio;
+  while (written < opts.lines) {
+    const before = written;
+    // the share this line would bring the credit to, as if it were one line
+    const due = credit + opts.attackRatio;
     let isAttack = false;
-    if (burst !== undefined && burst.left > 0 && credit > -burst.left) {
+    if (burst !== undefined && burst.left > 0 && due > -burst.left) {
       // ordinary lines still slip in between a burst's lines (calls do not stop for an attack)
       isAttack = opts.attackRatio >= 1 || rng.next() < 0.93;
-    } else if (credit >= 1) {
+    } else if (due >= 1) {
       isAttack = true;
     }
     if (isAttack) {
-      credit -= 1;
-      attackLines++;
       if ((burst === undefined || burst.left <= 0) && rng.next() < burstStart) burst = attacks.newBurst();
       if (burst !== undefined && burst.left > 0) {
         burst.left--;
@@ -714,7 +726,16 @@ export function generate(opts: GenOptions, write: (chunk: string) => void): GenS
       clock.ms += burst !== undefined && burst.left > 0 ? rng.exp(5) : rng.exp(200);
       ordinary.line(sink);
     }
+    const made = written - before;
+    credit += opts.attackRatio * made - (isAttack ? made : 0);
+    if (isAttack) attackLines += made;
     if (buf.length >= 8192) flush();
+  }
+  // a pair written last may pass the count by one (its second line is the AMI failure)
+  if (written > opts.lines) {
+    buf.length -= 1;
+    attackLines--;
+    attacks.byFamily.set('ami-authas', attacks.byFamily.get('ami-authas')! - 1);
   }
   flush();
 
