@@ -10,7 +10,8 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * What a log line (or packet) says happened.
  * - `auth_failure`: a known account gave a wrong secret.
  * - `unknown_account`: an account that does not exist was tried (enumeration).
- * - `unknown_extension`: an anonymous (guest) call to an extension that does not exist (toll-fraud probing).
+ * - `unknown_extension`: an anonymous (guest) call refused, to an extension that does not exist or
+ *   because anonymous calls are not taken (toll-fraud probing).
  * - `acl_denied`: refused by an address rule (permit/deny, ACL, transport).
  * - `scan`: a scanner fingerprint or an unsolicited probe.
  * - `flood`: a session, memory or load limit was hit.
@@ -31,6 +32,27 @@ export type EventKind = (typeof EVENT_KINDS)[number];
 
 /** Kinds that count towards a ban: each is an attempt an attacker makes. */
 export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(ATTACK_KIND_LIST);
+
+/**
+ * Which attempts the two logs of a pair may both report, as a small number per attack kind. A
+ * failed login is written by Asterisk to its messages log and to its security log, not always as
+ * the same kind (manager.c's `failed to authenticate as` is InvalidAccountID or FailedACL there), so
+ * the three login kinds are one class; a call to a missing extension, a scan, a flood and a
+ * malformed request are each a class of their own. Counts take the larger source within a class
+ * and add the classes up: a toll-fraud run of refused calls (in the messages log only) and INVITEs
+ * with guessed passwords (in the security log only, for chan_sip) is both.
+ */
+const CLASS_OF_ATTACK: Record<(typeof ATTACK_KIND_LIST)[number], number> = {
+  auth_failure: 0,
+  unknown_account: 0,
+  acl_denied: 0,
+  unknown_extension: 1,
+  scan: 2,
+  flood: 3,
+  malformed: 4,
+};
+export const ATTEMPT_CLASSES = 5;
+export const ATTEMPT_CLASS: ReadonlyMap<EventKind, number> = new Map<EventKind, number>(Object.entries(CLASS_OF_ATTACK) as Array<[EventKind, number]>);
 
 /**
  * Which stream told us. Asterisk reports one failed attempt both in its messages log and in its

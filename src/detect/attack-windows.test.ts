@@ -54,6 +54,30 @@ test('a web server\'s error log and access log reporting the same wrong password
   assert.equal(w.observe(ev({ at: T0 + 5000, service: 'http', source: 'access-log', account: 'admin' })).length, 1);
 });
 
+test('attempts only one log reports add up with those of the other: refused calls and guessed INVITE passwords', () => {
+  const w = new AttackWindows();
+  const out = [];
+  // chan_sip writes a guest's refused call to the messages log only, an INVITE's wrong password
+  // (with an address) to the security log only
+  for (let i = 0; i < 2; i++) out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'sip', kind: 'auth_failure', source: 'security-log' })));
+  for (let i = 2; i < 4; i++) out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'sip', kind: 'unknown_extension', source: 'log', account: undefined })));
+  assert.deepEqual(out, []);
+  const [alert] = w.observe(ev({ at: T0 + 4000, service: 'sip', kind: 'unknown_extension', source: 'log', account: undefined }));
+  assert.equal(alert?.detector, 'maxretry');
+  assert.equal(alert.events, 5);
+});
+
+test('a failed login the two logs report as different kinds is still one attempt', () => {
+  const w = new AttackWindows();
+  const out = [];
+  // manager.c: `failed to authenticate as 'x'` in messages, InvalidAccountID in the security log
+  for (let i = 0; i < 4; i++) {
+    out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'ami', kind: 'auth_failure', source: 'log', account: 'admin' })));
+    out.push(...w.observe(ev({ at: T0 + i * 1000, service: 'ami', kind: 'unknown_account', source: 'security-log', account: 'admin' })));
+  }
+  assert.deepEqual(out, [], 'four logins seen twice are four');
+});
+
 test('four distinct accounts from an unknown address are enumeration before maxretry', () => {
   const w = new AttackWindows();
   for (const a of ['100', '101', '102']) assert.deepEqual(w.observe(ev({ account: a, kind: 'unknown_account' })), []);

@@ -7,7 +7,7 @@
  * a higher bar for a while, so one misconfigured phone behind an office NAT cannot get the whole
  * office banned; an unknown address that tries many accounts gets a lower one.
  */
-import { ATTACK_KINDS, SERVICES, type EventSource, type SecurityEvent, type Service } from '../core/events.js';
+import { ATTACK_KINDS, ATTEMPT_CLASS, ATTEMPT_CLASSES, SERVICES, type EventSource, type SecurityEvent, type Service } from '../core/events.js';
 import type { Alert } from './alerts.js';
 import { detach } from '../core/detach.js';
 
@@ -66,12 +66,14 @@ const MAX_ACCOUNTS_KEPT = 32;
 interface FailureTimes {
   service: Service;
   source: EventSource;
+  /** ATTEMPT_CLASS of its events' kind */
+  cls: number;
   /** oldest first, at most `cap` */
   times: number[];
 }
 
 interface AddressState {
-  /** per service and source (usually one or two entries, so a list) */
+  /** per service, source and class of attempt (usually one or two entries, so a list) */
   failures: FailureTimes[];
   /** accounts tried (failures only) and when last, as parallel arrays: most addresses try one or
    *  two, and there can be a hundred thousand addresses, so no Map per address */
@@ -93,6 +95,8 @@ export class AttackWindows {
   private createdSinceSweep = 0;
   private lastIp = '';
   private lastState: AddressState | undefined;
+  /** scratch for failuresSince and failuresAfter: the largest count of a source, per class */
+  private readonly mostOfClass = new Int32Array(ATTEMPT_CLASSES);
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
     const limits = Object.values(cfg.limits);
@@ -115,12 +119,13 @@ export class AttackWindows {
 
     const st = this.touch(ip, ev.at);
     const limits = this.limitsOf(ev.service);
+    const cls = ATTEMPT_CLASS.get(ev.kind)!;
     let own: FailureTimes | undefined;
-    for (const f of st.failures) if (f.service === ev.service && f.source === ev.source) own = f;
+    for (const f of st.failures) if (f.service === ev.service && f.source === ev.source && f.cls === cls) own = f;
     const from = ev.at - limits.findtime;
     if (own === undefined) {
       // exact-size arrays: a pushed-to empty array reserves 17 slots, and most addresses are seen once
-      const entry = { service: ev.service, source: ev.source, times: [ev.at] };
+      const entry = { service: ev.service, source: ev.source, cls, times: [ev.at] };
       st.failures = st.failures.length === 0 ? [entry] : [...st.failures, entry];
     } else {
       own.times.push(ev.at);
@@ -188,15 +193,16 @@ export class AttackWindows {
   }
 
   /**
-   * Failures of a service from `from` to `to`: the largest count of any one source, because the
-   * messages log and the security log each report the same attempts. Every kept time is looked
-   * at (at most `cap` of them), since lines need not come in time order: a rotated log given
-   * newest first or a clock set back an hour is no burst. Times after `to` come from a source read
-   * earlier (messages before security in replay) and have not happened yet at this event's time;
-   * the `late` source's own may lie up to LATE_LINE_SLACK after it.
+   * Failures of a service from `from` to `to`: per class of attempt (ATTEMPT_CLASS) the largest
+   * count of any one source, because the messages log and the security log each report the same
+   * failed logins, and the classes added up. Every kept time is looked at (at most `cap` of them),
+   * since lines need not come in time order: a rotated log given newest first or a clock set back
+   * an hour is no burst. Times after `to` come from a source read earlier (messages before security
+   * in replay) and have not happened yet at this event's time; the `late` source's own may lie up
+   * to LATE_LINE_SLACK after it.
    */
   private failuresSince(st: AddressState, service: Service, from: number, to: number, late?: EventSource): number {
-    let n = 0;
+    const most = this.mostOfClass.fill(0);
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
@@ -206,21 +212,21 @@ export class AttackWindows {
         const t = times[i]!;
         if (t >= from && t <= until) inWindow++;
       }
-      if (inWindow > n) n = inWindow;
+      if (inWindow > most[f.cls]!) most[f.cls] = inWindow;
     }
-    return n;
+    return sum(most);
   }
 
-  /** Failures of a service after `after` up to `to` (the largest count of any one source), without dropping any. */
+  /** Failures of a service after `after` up to `to` (counted as failuresSince counts), without dropping any. */
   private failuresAfter(st: AddressState, service: Service, after: number, to: number): number {
-    let n = 0;
+    const most = this.mostOfClass.fill(0);
     for (const f of st.failures) {
       if (f.service !== service) continue;
       let k = 0;
       for (const t of f.times) if (t > after && t <= to) k++;
-      if (k > n) n = k;
+      if (k > most[f.cls]!) most[f.cls] = k;
     }
-    return n;
+    return sum(most);
   }
 
   /** Whether `account` is one the failures since `from` tried (or they named none, or it is unknown). */
@@ -341,4 +347,10 @@ export function fmtDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 1000)}s`;
+}
+
+function sum(counts: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < counts.length; i++) n += counts[i]!;
+  return n;
 }

@@ -53,6 +53,18 @@ test('a wrong password in a web server\'s error log and its access log counts on
   assert.deepEqual([s.attackAttempts, s.attackEvents], [4, 7]);
 });
 
+test('a failed login reported as different kinds by the two logs counts once; a call only one log reports adds up', () => {
+  const s = new RunSummary();
+  for (let i = 0; i < 3; i++) {
+    s.event(event('198.51.100.4', 'ami', 'log', 'admin'));
+    s.event({ ...event('198.51.100.4', 'ami', 'security-log', 'admin'), kind: 'unknown_account' });
+  }
+  s.event({ ...event('198.51.100.4', 'sip', 'log', 'x'), kind: 'unknown_extension', account: undefined });
+  s.event({ ...event('198.51.100.4', 'sip', 'security-log', '2001') });
+  assert.deepEqual(byIp(s), { '198.51.100.4': 5 });
+  assert.deepEqual([s.attackAttempts, s.attackEvents], [5, 8]);
+});
+
 test('attempts of one address on two services add up, as detection counts them apart', () => {
   const s = new RunSummary();
   for (let i = 0; i < 6; i++) s.event(event('198.51.100.2', 'ssh', 'log', 'root'));

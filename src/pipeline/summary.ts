@@ -1,6 +1,6 @@
 /** @module Collects what a run saw, bounded in memory, for the replay report. */
 import type { Decision, EventKind, EventSource, SecurityEvent, Service } from '../core/events.js';
-import { ATTACK_KINDS, EVENT_KINDS, EVENT_SOURCES, SERVICES } from '../core/events.js';
+import { ATTACK_KINDS, ATTEMPT_CLASS, ATTEMPT_CLASSES, EVENT_SOURCES, SERVICES } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
 import { detach } from '../core/detach.js';
@@ -16,20 +16,19 @@ const MAX_AMBIGUOUS_PAIRS = 1000;
 const ACCOUNTS_PER_ADDRESS = 8;
 
 /**
- * Attempts and lines of one address or account. Asterisk writes most attempts twice, to its
+ * Attempts and lines of one address or account. Asterisk writes most failed logins twice, to its
  * messages log and to its security log, and a web server a wrong password to its error log and its
- * access log; detection counts each source apart and takes the largest count (AttackWindows keeps a
- * window per service and source), and so does the report: per service and kind, a line is a new
- * attempt only when it makes its source's count the largest.
+ * access log; detection counts each source apart and takes the largest count per class of attempt
+ * (AttackWindows keeps a window per service, source and ATTEMPT_CLASS), and so does the report: per
+ * service and class, a line is a new attempt only when it makes its source's count the largest.
  */
 export interface AttemptCounts {
   attempts: number;
   lines: number;
-  /** per service and kind: its key, then the lines of each source (EVENT_SOURCES order) */
+  /** per service and class of attempt: its key, then the lines of each source (EVENT_SOURCES order) */
   byKey: number[];
 }
 
-const KIND_INDEX = new Map<EventKind, number>(EVENT_KINDS.map((k, i) => [k, i]));
 const SERVICE_INDEX = new Map<Service, number>(SERVICES.map((s, i) => [s, i]));
 const SOURCE_INDEX = new Map<EventSource, number>(EVENT_SOURCES.map((s, i) => [s, i]));
 const STRIDE = 1 + EVENT_SOURCES.length;
@@ -37,7 +36,7 @@ const STRIDE = 1 + EVENT_SOURCES.length;
 /** Counts an event's line; returns whether it is a new attempt. */
 function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
   c.lines++;
-  const key = SERVICE_INDEX.get(ev.service)! * 64 + KIND_INDEX.get(ev.kind)!;
+  const key = SERVICE_INDEX.get(ev.service)! * ATTEMPT_CLASSES + ATTEMPT_CLASS.get(ev.kind)!;
   const k = c.byKey;
   let i = 0;
   while (i < k.length && k[i] !== key) i += STRIDE;
