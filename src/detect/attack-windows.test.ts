@@ -186,7 +186,11 @@ test('a line logged late still completes the window of the lines before it', () 
   const w = new AttackWindows();
   // a thread logged the attempt of 10:00:03 after the one of 10:00:04
   for (const s of [0, 1, 2, 4]) assert.deepEqual(w.observe(ev({ at: T0 + s * 1000 })), []);
-  assert.equal(w.observe(ev({ at: T0 + 3000 }))[0]?.detector, 'maxretry');
+  const [alert] = w.observe(ev({ at: T0 + 3000 }));
+  assert.equal(alert?.detector, 'maxretry');
+  // the window ends at its latest line: its accounts are all there, and the ban starts then
+  assert.deepEqual(alert.accounts, ['1001']);
+  assert.equal(alert.at, T0 + 4000);
 });
 
 test('lines out of time order are counted by their times, not by the order read', () => {

@@ -97,6 +97,8 @@ export class AttackWindows {
   private lastState: AddressState | undefined;
   /** scratch for failuresSince and failuresAfter: the largest count of a source, per class */
   private readonly mostOfClass = new Int32Array(ATTEMPT_CLASSES);
+  /** the latest time the last failuresSince counted (its `to`, or a late line's log's later one) */
+  private latestCounted = 0;
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
     const limits = Object.values(cfg.limits);
@@ -133,6 +135,9 @@ export class AttackWindows {
     }
     if (ev.at < st.quietUntil) return NO_ALERTS;
     const failures = this.failuresSince(st, ev.service, from, ev.at, ev.source);
+    // a line that comes late completes the window of the lines logged before it: the window, its
+    // accounts and the decision end at the latest of them, not at the late line's own time
+    const end = this.latestCounted;
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
@@ -144,14 +149,14 @@ export class AttackWindows {
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const accountCount = this.countAccountsSince(st, from, ev.at);
+    const accountCount = this.countAccountsSince(st, from, end);
     if (accountCount >= enumLimit) {
       const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
-      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, ev.at), why)];
+      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, end), why, end)];
     }
     if (failures >= maxretry) {
       const why = `${failures} failures within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, ev.at), why)];
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, end), why, end)];
     }
     return NO_ALERTS;
   }
@@ -203,6 +208,7 @@ export class AttackWindows {
    */
   private failuresSince(st: AddressState, service: Service, from: number, to: number, late?: EventSource): number {
     const most = this.mostOfClass.fill(0);
+    let latest = to;
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
@@ -210,10 +216,14 @@ export class AttackWindows {
       let inWindow = 0;
       for (let i = 0; i < times.length; i++) {
         const t = times[i]!;
-        if (t >= from && t <= until) inWindow++;
+        if (t >= from && t <= until) {
+          inWindow++;
+          if (t > latest) latest = t;
+        }
       }
       if (inWindow > most[f.cls]!) most[f.cls] = inWindow;
     }
+    this.latestCounted = latest;
     return sum(most);
   }
 
@@ -329,8 +339,8 @@ export class AttackWindows {
     return out;
   }
 
-  private alert(detector: Alert['detector'], ev: SecurityEvent, events: number, accounts: string[], reason: string): Alert {
-    return { detector, ip: ev.ip!, service: ev.service, at: ev.at, events, accounts, reason: `${ev.service}: ${reason}` };
+  private alert(detector: Alert['detector'], ev: SecurityEvent, events: number, accounts: string[], reason: string, at = ev.at): Alert {
+    return { detector, ip: ev.ip!, service: ev.service, at, events, accounts, reason: `${ev.service}: ${reason}` };
   }
 }
 
