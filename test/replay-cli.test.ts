@@ -225,6 +225,10 @@ test("Asterisk's full and messages logs given together are warned about: each at
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /warning: .*full and .*messages were both given: Asterisk writes each attempt to both/);
   assert.ok(!pbxguard(['replay', join(dir, 'full')]).out.includes('both given'));
+  // logger.conf may name them full.log and messages.log (Asterisk's own sample has messages.log)
+  writeFileSync(join(dir, 'full.log'), lines);
+  writeFileSync(join(dir, 'messages.log'), lines);
+  assert.match(pbxguard(['replay', join(dir, 'full.log'), join(dir, 'messages.log')]).out, /warning: .*full\.log and .*messages\.log were both given/);
 });
 
 test("a web server's error log and access log given together count each wrong password once", () => {

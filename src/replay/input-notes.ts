@@ -50,19 +50,21 @@ export class RotationOrder implements PipelineSink {
  * both, each attempt is read twice and counted twice, with no way to tell from the lines.
  */
 export function bothAsteriskLogsWarning(files: readonly string[]): string | undefined {
-  const byDir = new Map<string, Set<string>>();
+  const byDir = new Map<string, Map<string, string>>();
   for (const f of files) {
     if (f === '-') continue;
     const log = logOf(f);
     const name = basename(log);
-    if (name !== 'full' && name !== 'messages') continue;
+    // logger.conf names them as it likes: `full`, `messages` (Debian), `full.log`, `messages.log`
+    const kind = name.replace(/\.log$/, '');
+    if (kind !== 'full' && kind !== 'messages') continue;
     const dir = log.slice(0, -name.length);
     let names = byDir.get(dir);
-    if (names === undefined) byDir.set(dir, (names = new Set()));
-    names.add(name);
+    if (names === undefined) byDir.set(dir, (names = new Map()));
+    names.set(kind, name);
   }
   for (const [dir, names] of byDir) {
-    if (names.size === 2) return `${dir}full and ${dir}messages were both given: Asterisk writes each attempt to both, so every attempt of theirs was counted twice (give one of them, with the security log)`;
+    if (names.size === 2) return `${dir}${names.get('full')!} and ${dir}${names.get('messages')!} were both given: Asterisk writes each attempt to both, so every attempt of theirs was counted twice (give one of them, with the security log)`;
   }
   return undefined;
 }
