@@ -5,7 +5,7 @@ import { chmodSync, cpSync, linkSync, mkdtempSync, readFileSync, rmSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { constants, gzipSync } from 'node:zlib';
 
 const DEMO = 'demo/asterisk-attack.log';
 const demoLines = readFileSync(DEMO, 'utf8').split('\n');
@@ -211,7 +211,7 @@ test('attack lines that are all ambiguous are no all-clear, and the reading they
   const r = pbxguard(['replay', file]);
   assert.equal(r.code, 0, r.err);
   assert.ok(!r.out.includes('No attacks found'), r.out);
-  assert.match(r.out, /No attack with a trusted address found, but 12 lines in attack formats named two addresses/);
+  assert.match(r.out, /No attack found from an address pbxguard could be sure of, but 12 lines in attack formats named two addresses/);
   assert.match(r.out, /\(203\.0\.113\.201 is one of the two readings of 12 ambiguous lines\)/);
   assert.match(r.out, /Bans it would issue \(0\)/);
 });
@@ -243,6 +243,23 @@ test("a web server's error log and access log given together count each wrong pa
   assert.equal(doc.events.length, 6);
   assert.equal(doc.summary.attackAttempts, 3);
   assert.deepEqual(doc.decisions, []);
+});
+
+test('a gzip file cut short is read up to the cut, with a warning, and the other files still count', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-cut-'));
+  const whole = demoLines.filter((l) => l !== '');
+  // a stream without its end (no final block, no trailer), as a copy interrupted leaves it; the
+  // text after its last newline is part of a line
+  const cut = gzipSync(whole.join('\n') + "\n[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '203.0", { finishFlush: constants.Z_SYNC_FLUSH });
+  writeFileSync(join(dir, 'messages.1.gz'), cut);
+  writeFileSync(join(dir, 'other.log'), "[2026-11-25 10:30:00] NOTICE[1] chan_sip.c: Registration from '<sip:9@x>' failed for '192.0.2.99:5060' - Wrong password\n");
+  const r = pbxguard(['replay', '--format', 'json', join(dir, 'messages.1.gz'), join(dir, 'other.log')]);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { events: Array<{ ip?: string }>; summary: { files: Array<{ lines: number; truncated?: boolean }>; warnings: string[] } };
+  assert.equal(doc.summary.files[0]!.lines, whole.length);
+  assert.equal(doc.summary.files[0]!.truncated, true);
+  assert.ok(doc.summary.warnings.some((w) => /messages\.1\.gz: the gzip data ends early .*: its \d+ lines up to there were read/.test(w)), doc.summary.warnings.join('\n'));
+  assert.ok(doc.events.some((e) => e.ip === '192.0.2.99'));
 });
 
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
@@ -327,7 +344,8 @@ test('a file or stdin given twice is a usage error, not counted twice', () => {
 test('--format json stays one valid document when an input fails, and says why', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-json-error-'));
   const bad = join(dir, 'cut.gz');
-  writeFileSync(bad, gzipSync(Buffer.from(demoLines.join('\n'))).subarray(0, 40));
+  // a gzip header, then a deflate block of the reserved type (a file cut short is read up to the cut instead)
+  writeFileSync(bad, Buffer.concat([gzipSync(Buffer.from(demoLines.join('\n'))).subarray(0, 10), Buffer.from([0x07, 0, 0, 0])]));
   const r = pbxguard(['replay', '--format', 'json', DEMO, bad]);
   assert.equal(r.code, 2);
   const doc = JSON.parse(r.out) as { events: unknown[]; error: string };

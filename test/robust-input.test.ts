@@ -61,12 +61,17 @@ test('CRLF line ends, NUL bytes and invalid UTF-8 do not break the lines around 
   assert.deepEqual(events.map((e) => e.ip), ['198.51.100.1', '198.51.100.2', '198.51.100.3']);
 });
 
-test('gzip input is read like plain text; a corrupt gzip file is an input error naming the file', async () => {
+test('gzip input is read like plain text; a corrupt gzip file is an input error naming the file, one cut short is read up to the cut', async () => {
   const plain = [1, 2, 3].map((i) => ATTACK(`198.51.100.${i}`)).join('\n') + '\n';
   const { events } = await replayBytes('log.gz', gzipSync(plain));
   assert.equal(events.length, 3);
-  const broken = gzipSync(plain).subarray(0, 30);
-  await assert.rejects(replayBytes('broken.gz', Buffer.concat([broken, Buffer.from('garbage')])), (e: Error) => e.name === 'InputError' && e.message.includes('broken.gz'));
+  // a gzip header, then a deflate block of the reserved type: data no compressor writes
+  const corrupt = Buffer.concat([gzipSync(plain).subarray(0, 10), Buffer.from([0x07, 0x00, 0x00, 0x00])]);
+  await assert.rejects(replayBytes('broken.gz', corrupt), (e: Error) => e.name === 'InputError' && e.message.includes('broken.gz: corrupt gzip data'));
+  // without its 8-byte trailer: every line is there, and the file is noted as cut
+  const cut = await replayBytes('cut.gz', gzipSync(plain).subarray(0, -8));
+  assert.equal(cut.events.length, 3);
+  assert.equal(cut.summary.files[0]!.truncated, true);
 });
 
 test('attacker text with ANSI escapes is kept verbatim in events (escaping is the printer’s job)', async () => {

@@ -15,7 +15,7 @@ import { loadRulePack } from '../parse/rules/load.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { runReplay } from '../replay/run-replay.js';
 import { InputError, inputSize, MAX_LINE_CHARS } from '../sources/line-reader.js';
-import { safeText } from '../act/report/safe-text.js';
+import { jsonText, safeText } from '../act/report/safe-text.js';
 import { UsageError } from './usage-error.js';
 
 interface ReplayFlags {
@@ -169,7 +169,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   } catch (e) {
     bar?.stop();
     // the events already written stay a valid document, which says why it ends there
-    if (flags.format === 'json') out.write(`\n],"error":${JSON.stringify(e instanceof Error ? e.message : String(e))}}\n`);
+    if (flags.format === 'json') out.write(`\n],"error":${jsonText(e instanceof Error ? e.message : String(e))}}\n`);
     await out.end();
     if (e instanceof InputError) throw new UsageError(e.message);
     throw e;
@@ -182,7 +182,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
   if (flags.format === 'text') {
     out.write(renderText(summary, wantsColour(process.stdout, flags.color)));
   } else if (flags.format === 'json') {
-    out.write(`\n],"decisions":${JSON.stringify(summary.decisions.map(decisionObject))},"summary":${JSON.stringify(summary)}}\n`);
+    out.write(`\n],"decisions":${jsonText(summary.decisions.map(decisionObject))},"summary":${jsonText(summary)}}\n`);
   }
   await out.end();
   return 0;

@@ -24,6 +24,13 @@ test('an address set matches addresses and networks of both families', () => {
   assert.ok(!s.has('11.0.0.1') && !s.has('2001:db9::1') && !s.has('192.0.2.8'));
 });
 
+test('an IPv4-mapped network is the IPv4 network it maps', () => {
+  const s = new AddressSet();
+  s.add('::ffff:198.51.100.0/120');
+  assert.ok(s.has('198.51.100.77') && !s.has('198.51.101.1'));
+  assert.throws(() => s.add('::ffff:198.51.100.0/64'), /96-128, an IPv4-mapped network/);
+});
+
 test('a bad allowlist entry is refused with the entry named', () => {
   const s = new AddressSet();
   assert.throws(() => s.add('10.0.0.0/33'), /10\.0\.0\.0\/33/);

@@ -197,9 +197,12 @@ export class AddressSet {
       this.list.addAddress(addr, family);
     } else {
       const len = /^\d{1,3}$/.test(lenPart) ? Number(lenPart) : NaN;
-      const max = family === 'ipv4' ? 32 : 128;
-      if (!(len >= 0 && len <= max)) throw new Error(`bad prefix length in ${JSON.stringify(entry)} (0-${max})`);
-      this.list.addSubnet(addr, len, family);
+      // an IPv4-mapped network (::ffff:192.0.2.0/120) is the IPv4 one its last 32 bits give, as
+      // its addresses are compared unmapped
+      const mapped = family === 'ipv4' && addrPart!.includes(':');
+      const [min, max] = mapped ? [96, 128] : family === 'ipv4' ? [0, 32] : [0, 128];
+      if (!(len >= min && len <= max)) throw new Error(`bad prefix length in ${JSON.stringify(entry)} (${min}-${max}${mapped ? ', an IPv4-mapped network' : ''})`);
+      this.list.addSubnet(addr, mapped ? len - 96 : len, family);
     }
     this.entries.push(entry.trim());
   }

@@ -155,7 +155,7 @@ export class AttackWindows {
       return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, end), why, end)];
     }
     if (failures >= maxretry) {
-      const why = `${failures} failures within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
+      const why = `${failures} ${failures === 1 ? 'failure' : 'failures'} within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
       return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, end), why, end)];
     }
     return NO_ALERTS;

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { EventSource, SecurityEvent, Service } from '../core/events.js';
-import { MAX_EXTENSIONS, RunSummary } from './summary.js';
+import { MAX_ADDRESSES, MAX_EXTENSIONS, RunSummary } from './summary.js';
+import { renderText } from '../act/report/text.js';
 
 const event = (ip: string, service: Service, source: EventSource, account: string): SecurityEvent => ({
   at: 0,
@@ -103,6 +104,19 @@ test('distinct extensions are kept up to a bound; the rest are counted as droppe
   assert.equal(s.dropped, 1);
   // one already kept still counts past the bound
   assert.equal(s.extensions.get('000'), 2);
+});
+
+test('past the bound of addresses kept, the report says at least, and counts the lines it did not itemise', () => {
+  const s = new RunSummary();
+  const ip = (i: number) => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  for (let i = 0; i < MAX_ADDRESSES + 3; i++) s.event(event(ip(i), 'ssh', 'log', 'root'));
+  assert.equal(s.addresses.size, MAX_ADDRESSES);
+  assert.equal(s.dropped, 3);
+  assert.equal((s.toJSON() as { addressesCapped: boolean }).addressesCapped, true);
+  const text = renderText(s, false);
+  assert.match(text, /from at least 100,000 addresses/);
+  assert.match(text, /3 attack lines with an address, account or number past the report's memory bound: counted, not itemised/);
+  assert.doesNotMatch(renderText(new RunSummary(), false), /at least/);
 });
 
 test("a known endpoint's refused calls list their numbers but count as no attack", () => {

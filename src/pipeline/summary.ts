@@ -5,7 +5,7 @@ import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
 import { detach } from '../core/detach.js';
 
-const MAX_ADDRESSES = 100_000;
+export const MAX_ADDRESSES = 100_000;
 const MAX_ACCOUNTS = 50_000;
 /** distinct dialled extensions kept for the report */
 export const MAX_EXTENSIONS = 50_000;
@@ -83,6 +83,8 @@ export interface FileStats {
   lines: number;
   bytes: number;
   oversized: number;
+  /** a gzip file that ends early: its lines up to there were read */
+  truncated?: boolean;
   /** lines in a rule's format too long to read, and events dated without a timestamp (ParseNotes) */
   tooLong: number;
   undated: number;
@@ -132,8 +134,12 @@ export class RunSummary implements PipelineSink {
   private readonly loggedIn = new Set<string>();
   /** allowlisted addresses that would have been banned (bounded) */
   readonly allowlisted = new Set<string>();
-  /** addresses or accounts not kept because a bound was reached */
+  /** lines whose address, account or extension was not kept because a bound was reached */
   dropped = 0;
+  /** a table reached its bound: its size is then a lower bound of the distinct values seen */
+  addressesCapped = false;
+  accountsCapped = false;
+  extensionsCapped = false;
   /** all decisions, also those beyond the MAX_DECISIONS kept for the report */
   bansTotal = 0;
   alertsTotal = 0;
@@ -184,6 +190,7 @@ export class RunSummary implements PipelineSink {
     if (a === undefined) {
       if (this.addresses.size >= MAX_ADDRESSES) {
         this.dropped++;
+        this.addressesCapped = true;
       } else {
         a = { attempts: 0, lines: 0, byKey: [], services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
         this.addresses.set(detach(ip), a);
@@ -210,6 +217,7 @@ export class RunSummary implements PipelineSink {
       if (c === undefined) {
         if (this.accounts.size >= MAX_ACCOUNTS) {
           this.dropped++;
+          this.accountsCapped = true;
           return;
         }
         this.accounts.set(detach(ev.account), (c = noCounts()));
@@ -224,7 +232,10 @@ export class RunSummary implements PipelineSink {
     const n = this.extensions.get(extension);
     if (n !== undefined) this.extensions.set(extension, n + 1);
     else if (this.extensions.size < MAX_EXTENSIONS) this.extensions.set(detach(extension), 1);
-    else this.dropped++;
+    else {
+      this.dropped++;
+      this.extensionsCapped = true;
+    }
   }
 
   private noteReadings([a, b]: [string, string]): void {
@@ -295,12 +306,15 @@ export class RunSummary implements PipelineSink {
       firstAttack: Number.isFinite(this.firstAt) ? new Date(this.firstAt).toISOString() : null,
       lastAttack: Number.isFinite(this.lastAt) ? new Date(this.lastAt).toISOString() : null,
       addresses: this.addresses.size,
+      addressesCapped: this.addressesCapped,
       topAddresses: RunSummary.top(this.addressCounts(), 20).map(([ip, attempts]) => {
         const a = this.addresses.get(ip)!;
         return { ip, attempts, events: a.lines, services: servicesOf(a), accounts: accountsOf(a), moreAccounts: a.moreAccounts, loggedIn: a.loggedIn };
       }),
+      accountsCapped: this.accountsCapped,
       topAccounts: RunSummary.top(this.accountCounts(), 20).map(([account, attempts]) => ({ account, attempts, events: this.accounts.get(account)!.lines })),
       extensions: this.extensions.size,
+      extensionsCapped: this.extensionsCapped,
       topExtensions: RunSummary.top(this.extensions, 20).map(([extension, calls]) => ({ extension, calls })),
       bans: this.bansTotal,
       alerts: this.alertsTotal,

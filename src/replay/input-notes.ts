@@ -60,7 +60,7 @@ export function bothAsteriskLogsWarning(files: readonly string[]): string | unde
     if (kind !== 'full' && kind !== 'messages') continue;
     const dir = log.slice(0, -name.length);
     let names = byDir.get(dir);
-    if (names === undefined) byDir.set(dir, (names = new Map()));
+    if (names === undefined) byDir.set(dir, (names = new Map<string, string>()));
     names.set(kind, name);
   }
   for (const [dir, names] of byDir) {

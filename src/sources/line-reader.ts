@@ -23,6 +23,8 @@ export interface ReadStats {
   bytes: number;
   /** lines skipped for being longer than MAX_LINE_CHARS */
   oversized: number;
+  /** a gzip stream that ends early (a file cut short while written or copied): read up to there */
+  truncated?: boolean;
 }
 
 export class InputError extends Error {
@@ -209,12 +211,20 @@ export async function readLines(path: string, onLine: ByteLineHandler, opts: Rea
       }
     } else {
       const raw: Readable = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
-      for await (const chunk of decompressed(raw)) await take(chunk, 0, chunk.length);
+      try {
+        for await (const chunk of decompressed(raw)) await take(chunk, 0, chunk.length);
+      } catch (e) {
+        // what came before the cut is good: keep it, and say so (the replay warns)
+        if ((e as NodeJS.ErrnoException).code !== 'Z_BUF_ERROR') throw e;
+        stats.truncated = true;
+      }
     }
   } catch (e) {
     throw inputError(path, e);
   }
-  splitter.finish();
+  // the text after the last newline of a cut gzip stream is part of a line (its address may be cut
+  // short too): not read
+  if (stats.truncated !== true) splitter.finish();
   return stats;
 }
 

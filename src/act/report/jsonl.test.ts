@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { SecurityEvent } from '../../core/events.js';
 import { JsonlEncoder } from './jsonl.js';
 import type { ByteRoom } from './output.js';
+import { jsonText } from './safe-text.js';
 
 /** One event's line as the encoder writes it, decoded; the room starts mid-buffer with stale bytes around. */
 class Line implements ByteRoom {
@@ -58,7 +59,7 @@ test('attacker text in accounts is escaped into valid JSON, absent fields are le
   assert.deepEqual(Object.keys(bare), ['at', 'service', 'kind', 'rule']);
 });
 
-test('event lines are what JSON.stringify writes for the same fields, whatever the text', () => {
+test('event lines are what JSON.stringify writes for the same fields (terminal controls escaped), whatever the text', () => {
   const f = new Line();
   const text = fc.option(fc.string({ unit: 'binary', maxLength: 40 }), { nil: undefined });
   fc.assert(
@@ -67,15 +68,25 @@ test('event lines are what JSON.stringify writes for the same fields, whatever t
       const readings: [string, string] | undefined = userAgent === undefined ? undefined : ['192.0.2.1', userAgent];
       const e = ev(1_795_564_800_123, { account, extension, userAgent, port, line, file: 'messages', scanner: account === undefined ? undefined : 'friendly-scanner', readings });
       const expected = { file: e.file, line: e.line, at: new Date(e.at).toISOString(), service: e.service, kind: e.kind, ip: e.ip, port, account, extension, userAgent, scanner: e.scanner, readings, rule: e.ruleId };
-      assert.equal(f.event(e), JSON.stringify(expected) + '\n');
+      assert.equal(f.event(e), jsonText(expected) + '\n');
+      assert.deepEqual(JSON.parse(f.event(e)), JSON.parse(JSON.stringify(expected)));
     }),
     { numRuns: 2000 },
   );
 });
 
+test('C1 controls and bidirectional overrides in attacker text are escaped, so a terminal showing the line does not act on them', () => {
+  const f = new Line();
+  const account = 'x\u009b31mred\u202egnp.exe';
+  const line = f.event(ev(1_795_564_800_123, { account }));
+  assert.ok(!/[\u0080-\u009f\u202e]/.test(line), line);
+  assert.match(line, /"account":"x\\u009b31mred\\u202egnp\.exe"/);
+  assert.equal((JSON.parse(line) as { account: string }).account, account);
+});
+
 test('an event line never outgrows the room it asked for, whatever its text', () => {
   const f = new Line();
-  const worst = ['\u0001'.repeat(128), '😀'.repeat(64), '\u00ff'.repeat(128), '"'.repeat(128), '\ud800'.repeat(128)];
+  const worst = ['\u0001'.repeat(128), '😀'.repeat(64), '\u00ff'.repeat(128), '"'.repeat(128), '\ud800'.repeat(128), '\u009b'.repeat(128), '\u202e'.repeat(128)];
   for (const account of worst) {
     for (const userAgent of worst) {
       const e = ev(8.64e15, { account, extension: userAgent, userAgent, scanner: account, readings: [account, userAgent], port: 65535, line: 2 ** 53 - 1, file: `${account}.log` });

@@ -3,10 +3,12 @@
  * output buffer: this runs once per event, and building each line as a string, then joining and
  * encoding it, cost ~600 ns per event on the all-attack log (~500 ns this way, and no garbage).
  * Numbers and times are formatted by hand; text fields are copied when plain printable ASCII and
- * escaped with JSON.stringify otherwise (attacker text), so a line is what JSON.stringify writes.
+ * escaped otherwise (attacker text) as JSON.stringify does, and C1 controls and bidirectional
+ * overrides as \uXXXX too (jsonText), so a line is valid JSON that is safe on a terminal.
  */
 import type { Decision, SecurityEvent } from '../../core/events.js';
 import type { ByteRoom } from './output.js';
+import { jsonText } from './safe-text.js';
 
 const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
 const LINE = ascii('"line":');
@@ -37,7 +39,7 @@ export class JsonlEncoder {
   event(ev: SecurityEvent, out: ByteRoom, newline: boolean): void {
     if (ev.file !== undefined && ev.file !== this.lastFile) {
       this.lastFile = ev.file;
-      this.fileJson = Buffer.from(`"file":${JSON.stringify(ev.file)},`, 'utf8');
+      this.fileJson = Buffer.from(`"file":${jsonText(ev.file)},`, 'utf8');
     }
     const ruleEnd = this.ruleEnd(ev.ruleId);
     const serviceKind = this.serviceKind(ev);
@@ -102,7 +104,7 @@ export class JsonlEncoder {
 
   private ruleEnd(id: string): Buffer {
     let end = this.ruleEnds.get(id);
-    if (end === undefined) this.ruleEnds.set(id, (end = Buffer.from(`,"rule":${JSON.stringify(id)}}`, 'utf8')));
+    if (end === undefined) this.ruleEnds.set(id, (end = Buffer.from(`,"rule":${jsonText(id)}}`, 'utf8')));
     return end;
   }
 
@@ -115,7 +117,7 @@ export class JsonlEncoder {
   }
 
   decision(d: Decision): string {
-    return JSON.stringify(decisionObject(d)) + '\n';
+    return jsonText(decisionObject(d)) + '\n';
   }
 }
 
@@ -146,7 +148,7 @@ function jsonString(b: Buffer, p: number, s: string): number {
   b[p++] = 0x22;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return start + b.write(JSON.stringify(s), start, 'utf8');
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return start + b.write(jsonText(s), start, 'utf8');
     b[p++] = c;
   }
   b[p++] = 0x22;

@@ -20,6 +20,9 @@ function count(n: number, one: string, many = `${one}s`): string {
   return `${thousands(n)} ${n === 1 ? one : many}`;
 }
 
+/** A table that reached its memory bound holds a lower bound of the distinct values seen. */
+const atLeast = (capped: boolean): string => (capped ? 'at least ' : '');
+
 function mb(bytes: number): string {
   return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
 }
@@ -37,13 +40,13 @@ export function renderText(s: RunSummary, colour: boolean): string {
   );
   if (s.attackEvents === 0 && s.ambiguous > 0) {
     // attack lines whose address could not be trusted are no all-clear
-    out.push('', c('yellow', `No attack with a trusted address found, but ${count(s.ambiguous, 'line')} in attack formats named two addresses (below).`));
+    out.push('', c('yellow', `No attack found from an address pbxguard could be sure of, but ${count(s.ambiguous, 'line')} in attack formats named two addresses (below).`));
   } else if (s.attackEvents === 0) {
     out.push('', c('green', 'No attacks found.'));
   } else {
     out.push(
       '',
-      `${c('bold', count(s.attackAttempts, 'attack attempt'))} from ${c('bold', count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+      `${c('bold', count(s.attackAttempts, 'attack attempt'))} from ${c('bold', atLeast(s.addressesCapped) + count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
     );
   }
   const notes: string[] = [];
@@ -54,7 +57,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
   if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted or loopback address', 'allowlisted or loopback addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
-  if (s.dropped > 0) notes.push(`${thousands(s.dropped)} addresses, accounts and extensions beyond the report's memory bound not itemised`);
+  if (s.dropped > 0) notes.push(`${count(s.dropped, 'attack line')} with an address, account or number past the report's memory bound: counted, not itemised`);
   for (const n of notes) out.push(c('dim', `  (${n})`));
   for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 4096)}`));
 
@@ -92,7 +95,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const accounts = RunSummary.top(s.accountCounts(), 10);
   if (accounts.length > 0) {
     const most = s.accounts.size > accounts.length ? `, the ${accounts.length} most tried` : '';
-    out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${thousands(s.accounts.size)} distinct${most})`));
+    out.push('', c('bold', 'Accounts targeted') + c('dim', ` (${atLeast(s.accountsCapped)}${thousands(s.accounts.size)} distinct${most})`));
     for (const [a, n] of accounts) out.push(`  ${safeText(a, 38).padEnd(40)}${thousands(n).padStart(9)}`);
   }
 
@@ -100,7 +103,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   const extensions = RunSummary.top(s.extensions, 10);
   if (extensions.length > 0) {
     const most = s.extensions.size > extensions.length ? `, the ${extensions.length} most called` : '';
-    out.push('', c('bold', 'Extensions called') + c('dim', ` (refused calls to ${thousands(s.extensions.size)} distinct numbers${most})`));
+    out.push('', c('bold', 'Extensions called') + c('dim', ` (refused calls to ${atLeast(s.extensionsCapped)}${count(s.extensions.size, 'distinct number')}${most})`));
     for (const [x, n] of extensions) out.push(`  ${safeText(x, 38).padEnd(40)}${thousands(n).padStart(9)}`);
   }
 
