@@ -262,6 +262,23 @@ test('a gzip file cut short is read up to the cut, with a warning, and the other
   assert.ok(doc.events.some((e) => e.ip === '192.0.2.99'));
 });
 
+test("sshd's Invalid user line is no attempt of its own: the passwords tried count, or the connection's close if it tried none", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-invalid-'));
+  const log = [
+    'Nov 25 10:00:01 pbx sshd[2001]: Invalid user admin from 203.0.113.5 port 40000',
+    'Nov 25 10:00:02 pbx sshd[2001]: Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2',
+    'Nov 25 10:00:03 pbx sshd[2001]: Connection closed by invalid user admin 203.0.113.5 port 40000 [preauth]',
+    'Nov 25 10:00:04 pbx sshd[2002]: Invalid user test from 203.0.113.5 port 40001',
+    'Nov 25 10:00:05 pbx sshd[2002]: Connection closed by invalid user test 203.0.113.5 port 40001 [preauth]',
+  ];
+  writeFileSync(join(dir, 'auth.log'), log.join('\n') + '\n');
+  const r = pbxguard(['replay', '--format', 'json', join(dir, 'auth.log')]);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { summary: { attackAttempts: number; topAccounts: Array<{ account: string; attempts: number }> } };
+  assert.equal(doc.summary.attackAttempts, 2);
+  assert.deepEqual(doc.summary.topAccounts.map((a) => [a.account, a.attempts]).sort(), [['admin', 1], ['test', 1]]);
+});
+
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
   const file = join(dir, 'services');

@@ -18,8 +18,9 @@ const ATTACK_KIND_LIST = ['auth_failure', 'unknown_account', 'unknown_extension'
  * - `malformed`: a request the server could not parse or does not support.
  * - `auth_success`: a successful login; teaches which addresses are real clients.
  * - `challenge`: an authentication challenge was sent; normal traffic, never counted.
- * - `connect`: a client connected (sshd `Connection from`); names the address of a session whose
- *   later lines may carry none; never counted.
+ * - `connect`: a client connected (sshd `Connection from`), or named the account it will try (sshd
+ *   `Invalid user`, whose attempts are counted from their own lines); names the address of a
+ *   session whose later lines may carry none; never counted.
  * - `refused_call`: a call to an extension that does not exist from a PJSIP endpoint other than
  *   `anonymous` or a chan_sip peer (a phone that authenticated, a trunk matched by its address): a misdial, a broken
  *   outbound route, a trunk's call to a dead number, or a cracked phone probing for routes;
