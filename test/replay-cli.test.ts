@@ -397,6 +397,23 @@ test('rotated files given newest first are replayed as given, with a warning; ot
   assert.equal(pbxguard(['replay', '--format', 'jsonl', newer, security]).err, '');
 });
 
+test('lines of one file that go back in time are warned about, and the hour the clocks go back is named', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-back-'));
+  const line = (t: string, i: number) => `[${t}] NOTICE[1] chan_sip.c: Registration from '<sip:${i}@x>' failed for '203.0.113.7:5060' - Wrong password`;
+  // Berlin: 2026-10-25 03:00 CEST is 02:00 CET; the second 02:00-02:59 are an hour after the first
+  const file = join(dir, 'messages');
+  writeFileSync(file, ['2026-10-25 02:54:00', '2026-10-25 02:58:00', '2026-10-25 02:01:00'].map(line).join('\n') + '\n');
+  const berlin = spawnSync(process.execPath, ['--import', 'tsx', 'src/bin/pbxguard.ts', 'replay', '--no-color', file], { encoding: 'utf8', env: { ...process.env, TZ: 'Europe/Berlin' } });
+  assert.equal(berlin.status, 0, berlin.stderr);
+  assert.match(berlin.stdout, /messages: its lines go back in time by up to 57m \(to 2026-10-25T00:01:00Z\): .*the hour repeated when the clocks went back/);
+  // in UTC the same text is an ordinary jump back, told without the daylight saving note
+  const utc = pbxguard(['replay', '--no-color', file]);
+  assert.match(utc.out, /messages: its lines go back in time by up to 57m \(to 2026-10-25T02:01:00Z\): windows counted them by their own times, and decisions came in the order read\n/);
+  // threads logging up to a minute late are no jump
+  writeFileSync(file, ['2026-11-25 10:00:30', '2026-11-25 10:00:00'].map(line).join('\n') + '\n');
+  assert.doesNotMatch(pbxguard(['replay', file]).out, /go back in time/);
+});
+
 test('errors about files and options are shown escaped and point to the help, in every subcommand', () => {
   const r = pbxguard(['replay', 'no\u001b[31m\u001b]0;pwned\u0007.log']);
   assert.equal(r.code, 2);

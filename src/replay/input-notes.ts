@@ -9,6 +9,7 @@ import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { afterNuls } from '../sources/line-reader.js';
 import type { ParseNotes } from '../parse/line-parser.js';
+import { fmtDuration } from '../detect/attack-windows.js';
 import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 
 /**
@@ -20,6 +21,9 @@ import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js
 export class RotationOrder implements PipelineSink {
   private first = Infinity;
   private last = -Infinity;
+  /** the furthest an event of this file went back before the latest one read before it, and where to */
+  private back = 0;
+  private backTo = 0;
   /** latest event time of each log read so far (by name without rotation suffixes) */
   private readonly lastByLog = new Map<string, { at: number; file: string }>();
 
@@ -27,22 +31,44 @@ export class RotationOrder implements PipelineSink {
   event(ev: SecurityEvent): void {
     if (ev.at < this.first) this.first = ev.at;
     if (ev.at > this.last) this.last = ev.at;
+    else if (this.last - ev.at > this.back) {
+      this.back = this.last - ev.at;
+      this.backTo = ev.at;
+    }
   }
 
-  /** Ends a file; returns a warning when it starts before an earlier file of the same log ended. */
-  fileDone(name: string): string | undefined {
+  /**
+   * Ends a file; returns warnings when it starts before an earlier file of the same log ended, and
+   * when its own lines go back in time further than threads log late.
+   */
+  fileDone(name: string): string[] {
     const log = logOf(name);
     const prev = this.lastByLog.get(log);
-    let warning: string | undefined;
+    const warnings: string[] = [];
     if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
       const base = basename(log);
-      warning = `${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`;
+      warnings.push(`${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`);
+    }
+    if (this.back > ORDER_SLACK_MS) {
+      // local times of the hour the clocks go back over name two instants; the first is taken
+      const dst = inRepeatedHour(this.backTo)
+        ? '; that is in the hour repeated when the clocks went back, where a time without a UTC offset is read as the first of its two instants, an hour early for lines of the second'
+        : '';
+      warnings.push(`${name}: its lines go back in time by up to ${fmtDuration(this.back)} (to ${isoTime(this.backTo)}): windows counted them by their own times, and decisions came in the order read${dst}`);
     }
     if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
     this.first = Infinity;
     this.last = -Infinity;
-    return warning;
+    this.back = 0;
+    return warnings;
   }
+}
+
+/** Whether the local wall-clock time at `t` comes again an hour later (the clocks went back). */
+function inRepeatedHour(t: number): boolean {
+  const a = new Date(t);
+  const b = new Date(t + 3_600_000);
+  return a.getHours() === b.getHours() && a.getMinutes() === b.getMinutes() && a.getDate() === b.getDate();
 }
 
 /**

@@ -178,8 +178,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       if (binary !== undefined) summary.warnings.push(binary);
       summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
       if (stats.truncated === true) summary.warnings.push(`${name}: the gzip data ends early (the file was cut short): its ${stats.lines} lines up to there were read, the rest is lost`);
-      const warning = order.fileDone(name);
-      if (warning !== undefined) summary.warnings.push(warning);
+      summary.warnings.push(...order.fileDone(name));
     }
   } finally {
     pipeline.flush();
