@@ -54,7 +54,9 @@ export class RotationOrder implements PipelineSink {
       const dst = inRepeatedHour(this.backTo)
         ? '; that is in the hour repeated when the clocks went back, where a time without a UTC offset is read as the first of its two instants, an hour early for lines of the second'
         : '';
-      warnings.push(`${name}: its lines go back in time by up to ${fmtDuration(this.back)} (to ${isoTime(this.backTo)}): windows counted them by their own times, and decisions came in the order read${dst}`);
+      // to the minute past an hour (fmtDuration writes what it is given exactly)
+      const back = this.back >= 3_600_000 ? Math.round(this.back / 60_000) * 60_000 : this.back;
+      warnings.push(`${name}: its lines go back in time by up to ${fmtDuration(back)} (to ${isoTime(this.backTo)}): windows counted them by their own times, and decisions came in the order read${dst}`);
     }
     if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
     this.first = Infinity;
