@@ -414,6 +414,16 @@ test('lines of one file that go back in time are warned about, and the hour the 
   assert.doesNotMatch(pbxguard(['replay', file]).out, /go back in time/);
 });
 
+test('a rule pack of one\'s own without fingerprints.yaml is warned about: scanner tools would pass unrecognised', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-pack-'));
+  cpSync('rules', join(dir, 'rules'), { recursive: true });
+  rmSync(join(dir, 'rules', 'fingerprints.yaml'));
+  const r = pbxguard(['replay', '--rules', join(dir, 'rules'), DEMO]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /warning: .*rules: the rule pack has no fingerprints\.yaml: scanner tools .* were not recognised/);
+  assert.doesNotMatch(pbxguard(['replay', '--rules', 'rules', DEMO]).out, /no fingerprints\.yaml/);
+});
+
 test('errors about files and options are shown escaped and point to the help, in every subcommand', () => {
   const r = pbxguard(['replay', 'no\u001b[31m\u001b]0;pwned\u0007.log']);
   assert.equal(r.code, 2);

@@ -177,6 +177,10 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
     bar?.stop();
   }
 
+  // a pack copied without it would silently stop banning scanner tools at once
+  if (flags.rules !== undefined && pack.ruleSet?.fingerprints.length === 0) {
+    summary.warnings.push(`${flags.rules}: the rule pack has no fingerprints.yaml: scanner tools (friendly-scanner, sipvicious, sipcli, …) were not recognised (copy rules/fingerprints.yaml into it)`);
+  }
   // the text report lists them; other formats keep stdout machine-readable
   if (flags.format !== 'text') for (const w of summary.warnings) process.stderr.write(`pbxguard: warning: ${safeText(w, 4096)}\n`);
   if (flags.format === 'text') {
