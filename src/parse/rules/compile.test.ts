@@ -109,6 +109,17 @@ test('a pattern is anchored, has no top-level alternative, takes its address for
   assert.equal(compileRule(def('^Bad login by (?<account>\\S+) from {IP} port (?<port>\\d+)$'), 't.yaml').id, 't/x');
 });
 
+test('a repeated group that starts with a repeat is refused: it can take exponential time on a line made for it', () => {
+  const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
+  for (const bad of ['^zzz (?:a+)+b from {IP}$', '^login (\\w+\\s?)* from {IP}$', '^login (?:{ANY},){2,} from {IP}$', '^login (?:(?:x*)y)+ from {IP}$', '^login (?<account>[a-z]*)+ from {IP}$']) {
+    assert.throws(() => compileRule(def(bad), 't.yaml'), /a repeated group starts with a repeat/, bad);
+  }
+  // bounded repeats, and repeated groups that start with fixed text, are taken
+  for (const good of ['^login (?:a{1,9})+ from {IP}$', '^login (?:a+){1,4} from {IP}$', '^login (?:error:[\\w:]*(?:x|y)\\s?)+ from {IP}$', '^login (?:\\+\\d)+ from {IP}$']) {
+    assert.equal(compileRule(def(good), 't.yaml').id, 't/x', good);
+  }
+});
+
 test('a lookaround holds no unbounded repeat, a pattern is ASCII with no \\p{…}, and {ANY} may follow the address', () => {
   const def = (pattern: string) => ({ id: 't/x', log: 'asterisk' as const, files: ['t.c'], service: 'sip' as const, kind: 'auth_failure' as const, prefilter: 'login', patterns: [pattern], samples: [] });
   assert.throws(() => compileRule(def('^(?=.*ssh2$)login from {IP} port \\d{1,5} ssh2$'), 't.yaml'), /a lookaround may hold no unbounded repeat/);

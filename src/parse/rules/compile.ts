@@ -197,6 +197,35 @@ function checkShape(src: string): void {
       if (/[*+]|\{\d+,\}|\{[A-Za-z]/.test(body)) throw new PatternError(`a lookaround may hold no unbounded repeat (*, +, {n,}) and no placeholder: ${body}`);
     }
   }
+  // (x+)+, (\w+\s?)* and ({ANY},)+ try every way of sharing a run among the repeats: exponential
+  // time on a line made to almost match, and no time bound stops a regex once it runs. (A group
+  // that starts with fixed text, such as `(?:error:[\w:]*…)+`, is left to its author.)
+  for (const [i, c] of syntax(src)) {
+    if (c !== '(' || !UNBOUNDED.test(src.slice(groupEnd(src, i) + 1))) continue;
+    const end = groupEnd(src, i);
+    if (startsWithUnboundedRepeat(src.slice(i + 1, end).replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''))) {
+      throw new PatternError(`a repeated group starts with a repeat, which can take exponential time on a line made for it: ${src.slice(i, end + 2)} (bound one of them, e.g. {0,64})`);
+    }
+  }
+}
+
+/** `*`, `+` or `{n,}` (lazy or not) at the start of the text */
+const UNBOUNDED = /^(?:[*+]|\{\d+,\})/;
+
+/** Whether a regex fragment's first atom is repeated without bound (a {ANY} placeholder is `.*?`). */
+function startsWithUnboundedRepeat(fragment: string): boolean {
+  if (/^\{ANY\b/.test(fragment)) return true;
+  let end: number;
+  const c = fragment[0];
+  if (c === undefined) return false;
+  if (c === '\\') end = escapeExtent(fragment, 0);
+  else if (c === '[') end = classEnd(fragment, 0);
+  else if (c === '(') {
+    end = groupEnd(fragment, 0);
+    // a group that itself starts with a repeat, or is repeated
+    if (startsWithUnboundedRepeat(fragment.slice(1, end).replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''))) return true;
+  } else end = 0;
+  return UNBOUNDED.test(fragment.slice(end + 1));
 }
 
 /** A fragment's fixed text, its runs apart (NUL in between: no stopper holds one). */
