@@ -200,6 +200,8 @@ function checkShape(src: string): void {
   // (x+)+, (\w+\s?)* and ({ANY},)+ try every way of sharing a run among the repeats: exponential
   // time on a line made to almost match, and no time bound stops a regex once it runs. (A group
   // that starts with fixed text, such as `(?:error:[\w:]*…)+`, is left to its author.)
+  // (a group left open is reported by the regex compiler, in its words)
+  if (!groupsClose(src)) return;
   for (const [i, c] of syntax(src)) {
     if (c !== '(' || !UNBOUNDED.test(src.slice(groupEnd(src, i) + 1))) continue;
     const end = groupEnd(src, i);
@@ -207,6 +209,16 @@ function checkShape(src: string): void {
       throw new PatternError(`a repeated group starts with a repeat, which can take exponential time on a line made for it: ${src.slice(i, end + 2)} (bound one of them, e.g. {0,64})`);
     }
   }
+}
+
+/** Whether every `(` of a regex source has its `)`. */
+function groupsClose(src: string): boolean {
+  let open = 0;
+  for (const [, c] of syntax(src)) {
+    if (c === '(') open++;
+    else if (c === ')' && --open < 0) return false;
+  }
+  return open === 0;
 }
 
 /** `*`, `+` or `{n,}` (lazy or not) at the start of the text */
