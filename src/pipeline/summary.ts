@@ -1,6 +1,6 @@
 /** @module Collects what a run saw, bounded in memory, for the replay report. */
-import type { Decision, EventKind, EventSource, SecurityEvent, Service } from '../core/events.js';
-import { ATTACK_KINDS, ATTEMPT_CLASS, ATTEMPT_CLASSES, EVENT_SOURCES, SERVICES } from '../core/events.js';
+import type { Decision, EventKind, SecurityEvent, Service } from '../core/events.js';
+import { ATTACK_KINDS, ATTEMPT_CLASS, ATTEMPT_CLASSES, SERVICES } from '../core/events.js';
 import type { Alert } from '../detect/alerts.js';
 import type { PipelineSink } from './pipeline.js';
 import { detach } from '../core/detach.js';
@@ -25,13 +25,11 @@ const ACCOUNTS_PER_ADDRESS = 8;
 export interface AttemptCounts {
   attempts: number;
   lines: number;
-  /** per service and class of attempt: its key, then the lines of each source (EVENT_SOURCES order) */
+  /** per service and class of attempt: its key, then the lines of its program's own log and of the other source */
   byKey: number[];
 }
 
 const SERVICE_INDEX = new Map<Service, number>(SERVICES.map((s, i) => [s, i]));
-const SOURCE_INDEX = new Map<EventSource, number>(EVENT_SOURCES.map((s, i) => [s, i]));
-const STRIDE = 1 + EVENT_SOURCES.length;
 
 /** Counts an event's line; returns whether it is a new attempt. */
 function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
@@ -39,11 +37,13 @@ function countLine(c: AttemptCounts, ev: SecurityEvent): boolean {
   const key = SERVICE_INDEX.get(ev.service)! * ATTEMPT_CLASSES + ATTEMPT_CLASS.get(ev.kind)!;
   const k = c.byKey;
   let i = 0;
-  while (i < k.length && k[i] !== key) i += STRIDE;
-  if (i === k.length) for (let j = 0; j < STRIDE; j++) k.push(j === 0 ? key : 0);
-  const mine = i + 1 + SOURCE_INDEX.get(ev.source)!;
-  let isNew = true;
-  for (let j = i + 1; j < i + STRIDE; j++) if (k[j]! > k[mine]!) isNew = false;
+  while (i < k.length && k[i] !== key) i += 3;
+  if (i === k.length) k.push(key, 0, 0);
+  // a service's attempts come from two sources at most: its program's own log, and the security
+  // log (Asterisk) or the access log (a web server)
+  const own = ev.source === 'log';
+  const mine = own ? i + 1 : i + 2;
+  const isNew = k[mine]! >= k[own ? i + 2 : i + 1]!;
   k[mine]!++;
   if (isNew) c.attempts++;
   return isNew;
