@@ -28,6 +28,8 @@ const TEMPLATES: Array<{ name: string; line: string; real: string }> = [
   { name: 'iax2 registration', line: `[2026-11-25 10:00:01] NOTICE[1] chan_iax2.c: No registration for peer '{X}' (from {R})`, real: REAL },
   { name: 'iax2 md5', line: `[2026-11-25 10:00:01] NOTICE[1] chan_iax2.c: Host {R} failed MD5 authentication for '{X}' (abc != def)`, real: REAL },
   { name: 'ami', line: `[2026-11-25 10:00:01] NOTICE[1] manager.c: {R} failed to authenticate as '{X}'`, real: REAL },
+  { name: 'ami unknown user', line: `[2026-11-25 10:00:01] NOTICE[1] manager.c: {R} tried to authenticate with nonexistent user '{X}'`, real: REAL },
+  { name: 'ami acl', line: `[2026-11-25 10:00:01] NOTICE[1] manager.c: {R} failed to pass IP ACL as '{X}'`, real: REAL },
   {
     name: 'security InvalidAccountID',
     line: `[2026-11-25 10:00:01] SECURITY[1] res_security_log.c: SecurityEvent="InvalidAccountID",EventTV="2026-11-25T10:00:01.000+0000",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="{X}",SessionID="{Y}",LocalAddress="IPV4/UDP/10.0.0.1/5060",RemoteAddress="IPV4/UDP/{R}/5060"`,
