@@ -193,6 +193,23 @@ test('a line logged late still completes the window of the lines before it', () 
   assert.equal(alert.at, T0 + 4000);
 });
 
+test('a late line judges windows of findtime, never one stretched by the slack', () => {
+  const w = new AttackWindows();
+  const at = (m: number, s: number) => T0 + m * 60_000 + s * 1000;
+  // four accounts over 10m40s, the third one's line logged 50 s late: no 10 minutes hold four
+  const seen = [];
+  for (const [t, a] of [[at(0, 0), '101'], [at(10, 30), '102'], [at(10, 40), '103'], [at(9, 50), '104']] as const) {
+    seen.push(...w.observe(ev({ at: t, kind: 'unknown_account', account: a })));
+  }
+  assert.deepEqual(seen, []);
+  // five failures within ten minutes of the late line's own time still ban, though a later line was read before it
+  const v = new AttackWindows();
+  for (const t of [at(0, 0), at(0, 1), at(0, 2), at(0, 3), at(10, 40)]) v.observe(ev({ at: t }));
+  const [alert] = v.observe(ev({ at: at(9, 59) }));
+  assert.equal(alert?.detector, 'maxretry');
+  assert.equal(alert.at, at(9, 59));
+});
+
 test('lines out of time order are counted by their times, not by the order read', () => {
   const w = new AttackWindows();
   // rotated logs given newest first: three failures at 11:00, then three at 10:00 (an hour apart)

@@ -134,10 +134,22 @@ export class AttackWindows {
       if (own.times.length > this.cap) own.times.shift();
     }
     if (ev.at < st.quietUntil) return NO_ALERTS;
-    const failures = this.failuresSince(st, ev.service, from, ev.at, ev.source);
-    // a line that comes late completes the window of the lines logged before it: the window, its
-    // accounts and the decision end at the latest of them, not at the late line's own time
-    const end = this.latestCounted;
+    let failures = this.failuresSince(st, ev.service, from, ev.at, ev.source);
+    // a line that comes late may complete the window of the lines logged before it: of the window
+    // of findtime that ends at it and the one that ends at the latest of those lines, the fuller
+    // one is judged (its count, its accounts, and its end as the decision's time)
+    let start = from;
+    let end = ev.at;
+    if (this.latestCounted > ev.at) {
+      const latest = this.latestCounted;
+      const here = this.failuresSince(st, ev.service, from, ev.at);
+      const later = this.failuresSince(st, ev.service, latest - limits.findtime, latest);
+      failures = Math.max(here, later);
+      if (later > here) {
+        start = latest - limits.findtime;
+        end = latest;
+      }
+    }
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
@@ -149,14 +161,14 @@ export class AttackWindows {
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const accountCount = this.countAccountsSince(st, from, end);
+    const accountCount = this.countAccountsSince(st, start, end);
     if (accountCount >= enumLimit) {
       const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
-      return [this.alert('enumeration', ev, failures, this.accountsSince(st, from, end), why, end)];
+      return [this.alert('enumeration', ev, failures, this.accountsSince(st, start, end), why, end)];
     }
     if (failures >= maxretry) {
       const why = `${failures} ${failures === 1 ? 'failure' : 'failures'} within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, from, end), why, end)];
+      return [this.alert('maxretry', ev, failures, this.accountsSince(st, start, end), why, end)];
     }
     return NO_ALERTS;
   }

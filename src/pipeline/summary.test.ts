@@ -104,6 +104,10 @@ test('distinct extensions are kept up to a bound; the rest are counted as droppe
   assert.equal(s.dropped, 1);
   // one already kept still counts past the bound
   assert.equal(s.extensions.get('000'), 2);
+  // a known endpoint's refused call is no attack line: past the bound it is not counted as one
+  s.event({ ...call('00x'), kind: 'refused_call' });
+  assert.equal(s.dropped, 1);
+  assert.equal(s.extensionsCapped, true);
 });
 
 test('past the bound of addresses kept, the report says at least, and counts the lines it did not itemise', () => {
@@ -117,6 +121,10 @@ test('past the bound of addresses kept, the report says at least, and counts the
   assert.match(text, /from at least 100,000 addresses/);
   assert.match(text, /3 attack lines with an address, account or number past the report's memory bound: counted, not itemised/);
   assert.doesNotMatch(renderText(new RunSummary(), false), /at least/);
+  // a line past two bounds at once (a new address and a new number) is one line not itemised
+  for (let i = 0; i < MAX_EXTENSIONS; i++) s.event({ ...event(ip(0), 'sip', 'log', 'root'), kind: 'unknown_extension', extension: `x${i}` });
+  s.event({ ...event('198.51.100.250', 'sip', 'log', 'root'), kind: 'unknown_extension', extension: 'y' });
+  assert.equal(s.dropped, 4);
 });
 
 test("a known endpoint's refused calls list their numbers but count as no attack", () => {

@@ -134,7 +134,7 @@ export class RunSummary implements PipelineSink {
   private readonly loggedIn = new Set<string>();
   /** allowlisted addresses that would have been banned (bounded) */
   readonly allowlisted = new Set<string>();
-  /** lines whose address, account or extension was not kept because a bound was reached */
+  /** attack lines whose address, account or extension was not kept because a bound was reached */
   dropped = 0;
   /** a table reached its bound: its size is then a lower bound of the distinct values seen */
   addressesCapped = false;
@@ -187,9 +187,11 @@ export class RunSummary implements PipelineSink {
     const ip = ev.ip!;
     // attacks come in bursts: a repeat of the last address or account skips the map
     let a = ip === this.lastIp ? this.lastAddress : this.addresses.get(ip);
+    // whether something of this line was past a table's bound (the line is counted once)
+    let lost = false;
     if (a === undefined) {
       if (this.addresses.size >= MAX_ADDRESSES) {
-        this.dropped++;
+        lost = true;
         this.addressesCapped = true;
       } else {
         a = { attempts: 0, lines: 0, byKey: [], services: 0, accounts: ev.account !== undefined ? detach(ev.account) : undefined, moreAccounts: false, loggedIn: this.loggedIn.has(ip) };
@@ -201,7 +203,7 @@ export class RunSummary implements PipelineSink {
       counts.attempts++;
       this.attackAttempts++;
     }
-    if (ev.extension !== undefined) this.noteExtension(ev.extension);
+    if (ev.extension !== undefined && !this.noteExtension(ev.extension)) lost = true;
     if (a !== undefined) {
       this.lastIp = ip;
       this.lastAddress = a;
@@ -211,31 +213,32 @@ export class RunSummary implements PipelineSink {
     if (ev.account !== undefined) {
       if (ev.account === this.lastAccount) {
         countLine(this.lastAccountCount, ev);
-        return;
-      }
-      let c = this.accounts.get(ev.account);
-      if (c === undefined) {
-        if (this.accounts.size >= MAX_ACCOUNTS) {
-          this.dropped++;
+      } else {
+        let c = this.accounts.get(ev.account);
+        if (c === undefined && this.accounts.size < MAX_ACCOUNTS) this.accounts.set(detach(ev.account), (c = noCounts()));
+        if (c !== undefined) {
+          countLine(c, ev);
+          this.lastAccount = ev.account;
+          this.lastAccountCount = c;
+        } else {
+          lost = true;
           this.accountsCapped = true;
-          return;
         }
-        this.accounts.set(detach(ev.account), (c = noCounts()));
       }
-      countLine(c, ev);
-      this.lastAccount = ev.account;
-      this.lastAccountCount = c;
     }
+    if (lost) this.dropped++;
   }
 
-  private noteExtension(extension: string): void {
+  /** Counts a refused call's number; false when it is new and the table is full. */
+  private noteExtension(extension: string): boolean {
     const n = this.extensions.get(extension);
     if (n !== undefined) this.extensions.set(extension, n + 1);
     else if (this.extensions.size < MAX_EXTENSIONS) this.extensions.set(detach(extension), 1);
     else {
-      this.dropped++;
       this.extensionsCapped = true;
+      return false;
     }
+    return true;
   }
 
   private noteReadings([a, b]: [string, string]): void {
