@@ -116,6 +116,8 @@ const SESSION_ENDS: Array<(t: number, pid: number, ip: string, port: number) => 
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Connection closed by authenticating user root ${ip} port ${port} [preauth]`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Disconnected from invalid user admin ${ip} port ${port} [preauth]`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: message repeated 2 times: [ Connection closed by ${ip} port ${port} [preauth]]`,
+  // OpenSSH before 7.2's goodbye: no port, and it ends the connection itself
+  (t, pid, ip) => `${sys(t)} pbx sshd[${pid}]: error: Received disconnect from ${ip}: 11: Bye Bye [preauth]`,
   // a journal line without a time: the event is dated with the file's, and counted as undated once
   (_t, pid, ip, port) => `pbx sshd[${pid}]: Connection closed by ${ip} port ${port} [preauth]`,
 ];
