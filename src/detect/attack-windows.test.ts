@@ -210,6 +210,36 @@ test('a late line judges windows of findtime, never one stretched by the slack',
   assert.equal(alert.at, at(9, 59));
 });
 
+test('a late line completes every window of findtime it falls in, up to the latest line of its log', () => {
+  const at = (m: number, s: number) => T0 + m * 60_000 + s * 1000;
+  const feed = (w: AttackWindows, lines: Array<[number, string]>) => lines.flatMap(([t, a]) => w.observe(ev({ at: t, account: a })));
+  // the only full window ends at a line between the late one and the latest one
+  const [mid] = feed(new AttackWindows(), [[at(0, 25), '1'], [at(0, 26), '1'], [at(10, 10), '1'], [at(10, 20), '1'], [at(11, 0), '1'], [at(10, 0), '1']]);
+  assert.equal(mid?.detector, 'maxretry');
+  assert.equal(mid.at, at(10, 20));
+  // four accounts in 30 s, the late one among them: the window with the accounts is judged too
+  const [enumeration] = feed(new AttackWindows(), [[at(0, 1), '100'], [at(0, 2), '100'], [at(0, 3), '100'], [at(10, 10), '101'], [at(10, 20), '102'], [at(10, 30), '103'], [at(10, 0), '104']]);
+  assert.equal(enumeration?.detector, 'enumeration');
+  assert.deepEqual([...enumeration.accounts].sort(), ['101', '102', '103', '104']);
+  // an account tried again after the window still counts in it (its first try is inside)
+  const [retried] = feed(new AttackWindows(), [[at(0, 10), '101'], [at(0, 11), '102'], [at(0, 12), '103'], [at(10, 50), '101'], [at(10, 0), '104']]);
+  assert.equal(retried?.detector, 'enumeration');
+  assert.equal(retried.at, at(10, 0));
+});
+
+test('a window a late line completes after a ban ended is judged, though the late line falls within the ban', () => {
+  const w = new AttackWindows();
+  const at = (m: number, s: number) => T0 + m * 60_000 + s * 1000;
+  for (let i = 0; i < 4; i++) w.observe(ev({ at: at(0, i) }));
+  const [first] = w.observe(ev({ at: at(0, 4) }));
+  assert.equal(first?.detector, 'maxretry');
+  w.quiet('203.0.113.5', at(10, 4));
+  for (const t of [at(9, 30), at(10, 10), at(10, 20), at(10, 30)]) assert.deepEqual(w.observe(ev({ at: t })), []);
+  const [second] = w.observe(ev({ at: at(10, 0) }));
+  assert.equal(second?.detector, 'maxretry');
+  assert.equal(second.at, at(10, 30));
+});
+
 test('lines out of time order are counted by their times, not by the order read', () => {
   const w = new AttackWindows();
   // rotated logs given newest first: three failures at 11:00, then three at 10:00 (an hour apart)

@@ -75,9 +75,10 @@ interface FailureTimes {
 interface AddressState {
   /** per service, source and class of attempt (usually one or two entries, so a list) */
   failures: FailureTimes[];
-  /** accounts tried (failures only) and when last, as parallel arrays: most addresses try one or
-   *  two, and there can be a hundred thousand addresses, so no Map per address */
+  /** accounts tried (failures only), when first and when last, as parallel arrays: most addresses
+   *  try one or two, and there can be a hundred thousand addresses, so no Map per address */
   accounts: string[];
+  accountFirst: number[];
   accountTimes: number[];
   trustedUntil: number;
   /** a ban runs until then: events are still counted, but no alert is built for them */
@@ -97,8 +98,6 @@ export class AttackWindows {
   private lastState: AddressState | undefined;
   /** scratch for failuresSince and failuresAfter: the largest count of a source, per class */
   private readonly mostOfClass = new Int32Array(ATTEMPT_CLASSES);
-  /** the latest time the last failuresSince counted (its `to`, or a late line's log's later one) */
-  private latestCounted = 0;
 
   constructor(private readonly cfg: DetectorConfig = DEFAULT_DETECTOR_CONFIG) {
     const limits = Object.values(cfg.limits);
@@ -133,23 +132,6 @@ export class AttackWindows {
       own.times.push(ev.at);
       if (own.times.length > this.cap) own.times.shift();
     }
-    if (ev.at < st.quietUntil) return NO_ALERTS;
-    let failures = this.failuresSince(st, ev.service, from, ev.at, ev.source);
-    // a line that comes late may complete the window of the lines logged before it: of the window
-    // of findtime that ends at it and the one that ends at the latest of those lines, the fuller
-    // one is judged (its count, its accounts, and its end as the decision's time)
-    let start = from;
-    let end = ev.at;
-    if (this.latestCounted > ev.at) {
-      const latest = this.latestCounted;
-      const here = this.failuresSince(st, ev.service, from, ev.at);
-      const later = this.failuresSince(st, ev.service, latest - limits.findtime, latest);
-      failures = Math.max(here, later);
-      if (later > here) {
-        start = latest - limits.findtime;
-        end = latest;
-      }
-    }
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
@@ -157,18 +139,27 @@ export class AttackWindows {
     // only a tool's own fingerprint bans at once; other probes (an sshd connection closed before
     // login, a TLS handshake on garbage) also come from health checks, so they are counted
     if (ev.scanner !== undefined) {
-      return [this.alert('scanner', ev, failures, this.accountsSince(st, from, ev.at), `scanner fingerprint "${ev.scanner}"`)];
+      if (ev.at < st.quietUntil) return NO_ALERTS;
+      return [this.alert('scanner', ev, this.failuresSince(st, ev.service, from, ev.at), this.accountsSince(st, from, ev.at), `scanner fingerprint "${ev.scanner}"`)];
     }
     const maxretry = trusted ? limits.maxretry * this.cfg.trustFactor : limits.maxretry;
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
-    const accountCount = this.countAccountsSince(st, start, end);
-    if (accountCount >= enumLimit) {
-      const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
-      return [this.alert('enumeration', ev, failures, this.accountsSince(st, start, end), why, end)];
-    }
-    if (failures >= maxretry) {
-      const why = `${failures} ${failures === 1 ? 'failure' : 'failures'} within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
-      return [this.alert('maxretry', ev, failures, this.accountsSince(st, start, end), why, end)];
+    // the window of findtime that ends at this line; and when it comes late (a thread logged it up
+    // to a minute after lines of its log already read), each window it completes, ending at one of
+    // those later lines, earliest first
+    for (let end = ev.at; end !== Infinity; end = laterOwnTime(st.failures, ev.service, ev.source, end, ev.at + LATE_LINE_SLACK)) {
+      if (end < st.quietUntil) continue;
+      const start = end - limits.findtime;
+      const accountCount = this.countAccountsSince(st, start, end);
+      if (accountCount >= enumLimit) {
+        const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
+        return [this.alert('enumeration', ev, this.failuresSince(st, ev.service, start, end), this.accountsSince(st, start, end), why, end)];
+      }
+      const failures = this.failuresSince(st, ev.service, start, end);
+      if (failures >= maxretry) {
+        const why = `${failures} ${failures === 1 ? 'failure' : 'failures'} within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address, raised limit)' : ''}`;
+        return [this.alert('maxretry', ev, failures, this.accountsSince(st, start, end), why, end)];
+      }
     }
     return NO_ALERTS;
   }
@@ -214,28 +205,21 @@ export class AttackWindows {
    * count of any one source, because the messages log and the security log each report the same
    * failed logins, and the classes added up. Every kept time is looked at (at most `cap` of them),
    * since lines need not come in time order: a rotated log given newest first or a clock set back
-   * an hour is no burst. Times after `to` come from a source read earlier (messages before security
-   * in replay) and have not happened yet at this event's time; the `late` source's own may lie up
-   * to LATE_LINE_SLACK after it.
+   * an hour is no burst. Times after `to` are not counted: a source read earlier (messages before
+   * security in replay) holds attempts that have not happened yet at this event's time.
    */
-  private failuresSince(st: AddressState, service: Service, from: number, to: number, late?: EventSource): number {
+  private failuresSince(st: AddressState, service: Service, from: number, to: number): number {
     const most = this.mostOfClass.fill(0);
-    let latest = to;
     for (const f of st.failures) {
       if (f.service !== service) continue;
       const times = f.times;
-      const until = f.source === late ? to + LATE_LINE_SLACK : to;
       let inWindow = 0;
       for (let i = 0; i < times.length; i++) {
         const t = times[i]!;
-        if (t >= from && t <= until) {
-          inWindow++;
-          if (t > latest) latest = t;
-        }
+        if (t >= from && t <= to) inWindow++;
       }
       if (inWindow > most[f.cls]!) most[f.cls] = inWindow;
     }
-    this.latestCounted = latest;
     return sum(most);
   }
 
@@ -269,7 +253,7 @@ export class AttackWindows {
     if (st === undefined) {
       if (++this.createdSinceSweep >= SWEEP_MIN && this.createdSinceSweep >= this.state.size >> 1) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
-      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at, compromisedAt: -Infinity };
+      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountFirst: NO_TIMES, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at, compromisedAt: -Infinity };
       this.state.set(detach(ip), st);
     } else if (at > st.lastSeen) {
       st.lastSeen = at;
@@ -314,17 +298,20 @@ export class AttackWindows {
   private noteAccount(st: AddressState, account: string, at: number): void {
     const i = st.accounts.indexOf(account);
     if (i >= 0) {
-      // the latest try, whatever order the lines come in
+      // the span of its tries, whatever order the lines come in
       if (at > st.accountTimes[i]!) st.accountTimes[i] = at;
+      if (at < st.accountFirst[i]!) st.accountFirst[i] = at;
       return;
     }
     if (st.accounts.length === 0) {
       st.accounts = [detach(account)];
+      st.accountFirst = [at];
       st.accountTimes = [at];
       return;
     }
     if (st.accounts.length < MAX_ACCOUNTS_KEPT) {
       st.accounts.push(detach(account));
+      st.accountFirst.push(at);
       st.accountTimes.push(at);
       return;
     }
@@ -332,22 +319,27 @@ export class AttackWindows {
     let oldest = 0;
     for (let j = 1; j < st.accountTimes.length; j++) if (st.accountTimes[j]! < st.accountTimes[oldest]!) oldest = j;
     st.accounts[oldest] = detach(account);
+    st.accountFirst[oldest] = at;
     st.accountTimes[oldest] = at;
   }
 
-  /** Accounts last tried from `from` to `to` (lines may come out of time order: see failuresSince). */
+  /**
+   * Whether account `i` was tried from `from` to `to`, as far as the span of its tries tells (lines
+   * may come out of time order: see failuresSince; a line read late may lie before a later try).
+   */
+  private triedWithin(st: AddressState, i: number, from: number, to: number): boolean {
+    return st.accountTimes[i]! >= from && st.accountFirst[i]! <= to;
+  }
+
   private countAccountsSince(st: AddressState, from: number, to: number): number {
     let n = 0;
-    for (const t of st.accountTimes) if (t >= from && t <= to) n++;
+    for (let i = 0; i < st.accounts.length; i++) if (this.triedWithin(st, i, from, to)) n++;
     return n;
   }
 
   private accountsSince(st: AddressState, from: number, to: number): string[] {
     const out: string[] = [];
-    for (let i = 0; i < st.accounts.length; i++) {
-      const t = st.accountTimes[i]!;
-      if (t >= from && t <= to) out.push(st.accounts[i]!);
-    }
+    for (let i = 0; i < st.accounts.length; i++) if (this.triedWithin(st, i, from, to)) out.push(st.accounts[i]!);
     return out;
   }
 
@@ -369,6 +361,16 @@ export function fmtDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;
   return `${Math.round(ms / 1000)}s`;
+}
+
+/** The earliest failure time of a service and source after `after` and up to `until`, or Infinity. */
+function laterOwnTime(failures: readonly FailureTimes[], service: Service, source: EventSource, after: number, until: number): number {
+  let next = Infinity;
+  for (const f of failures) {
+    if (f.service !== service || f.source !== source) continue;
+    for (const t of f.times) if (t > after && t <= until && t < next) next = t;
+  }
+  return next;
 }
 
 function sum(counts: Int32Array): number {
