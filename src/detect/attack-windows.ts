@@ -147,7 +147,9 @@ export class AttackWindows {
     // the window of findtime that ends at this line; and when it comes late (a thread logged it up
     // to a minute after lines of its log already read), each window it completes, ending at one of
     // those later lines, earliest first
-    for (let end = ev.at; end !== Infinity; end = laterOwnTime(st.failures, ev.service, ev.source, end, ev.at + LATE_LINE_SLACK)) {
+    // (no later line at all when this is the address's latest event: the usual case)
+    const late = ev.at < st.lastSeen;
+    for (let end = ev.at; end !== Infinity; end = late ? laterOwnTime(st.failures, ev.service, ev.source, end, ev.at + LATE_LINE_SLACK) : Infinity) {
       if (end < st.quietUntil) continue;
       const start = end - limits.findtime;
       const accountCount = this.countAccountsSince(st, start, end);
