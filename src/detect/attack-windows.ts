@@ -41,11 +41,11 @@ export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
 
 const NO_ALERTS: Alert[] = [];
 /**
- * How far after an event the failures of its own log may lie and still count in its window: a
- * log's lines are not strictly in time order (a thread logs late, by up to a minute; see
- * RotationOrder), and a line that comes late must still complete the window of the lines logged
- * before it. Not for the other log of the pair (read before this one in replay, so its later lines
- * are all in: counting them would stretch the window), nor for a login (failures after it say
+ * How far after an event a failure of its own log may lie and still end a window the event is
+ * judged in: a log's lines are not strictly in time order (a thread logs late, by up to a minute;
+ * see RotationOrder), and a line that comes late must still complete the windows of the lines
+ * logged before it. Each window is findtime long. The other log of the pair gives no ends (read
+ * before this one in replay, its later lines are all in), and a login none (failures after it say
  * nothing of how it got in).
  */
 const LATE_LINE_SLACK = 60_000;
@@ -146,8 +146,7 @@ export class AttackWindows {
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
     // the window of findtime that ends at this line; and when it comes late (a thread logged it up
     // to a minute after lines of its log already read), each window it completes, ending at one of
-    // those later lines, earliest first
-    // (no later line at all when this is the address's latest event: the usual case)
+    // those later lines, earliest first (none when this is the address's latest event: the usual case)
     const late = ev.at < st.lastSeen;
     for (let end = ev.at; end !== Infinity; end = late ? laterOwnTime(st.failures, ev.service, ev.source, end, ev.at + LATE_LINE_SLACK) : Infinity) {
       if (end < st.quietUntil) continue;

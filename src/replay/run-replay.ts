@@ -177,7 +177,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
       summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
-      if (stats.truncated === true) summary.warnings.push(`${name}: the gzip data ends early (the file was cut short): its ${stats.lines} lines up to there were read, the rest is lost`);
+      if (stats.truncated === true) summary.warnings.push(`${name}: the gzip data ends early (the file was cut short): its ${stats.lines.toLocaleString('en-US')} lines up to there were read, the rest is lost`);
       summary.warnings.push(...order.fileDone(name));
     }
   } finally {
