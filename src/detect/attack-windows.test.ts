@@ -227,6 +227,18 @@ test('a late line completes every window of findtime it falls in, up to the late
   assert.equal(retried.at, at(10, 0));
 });
 
+test("an account counts in a window only by a try inside it: the other log's later tries make no enumeration", () => {
+  const at = (m: number, s: number) => T0 + m * 60_000 + s * 1000;
+  const attempts: Array<[number, string]> = [[at(0, 0), 'a'], [at(0, 1), 'b'], [at(0, 2), 'c'], [at(15, 0), 'd'], [at(30, 0), 'a'], [at(30, 1), 'b'], [at(30, 2), 'c']];
+  const w = new AttackWindows();
+  // the messages log is read whole before the security log, which reports the same attempts
+  const out = [
+    ...attempts.flatMap(([t, a]) => w.observe(ev({ at: t, account: a, source: 'log' }))),
+    ...attempts.flatMap(([t, a]) => w.observe(ev({ at: t, account: a, source: 'security-log' }))),
+  ];
+  assert.deepEqual(out, [], 'no ten minutes hold four accounts');
+});
+
 test('a window a late line completes after a ban ended is judged, though the late line falls within the ban', () => {
   const w = new AttackWindows();
   const at = (m: number, s: number) => T0 + m * 60_000 + s * 1000;

@@ -146,10 +146,11 @@ export class AttackWindows {
     const enumLimit = trusted ? this.cfg.enumerationAccounts * this.cfg.trustFactor : this.cfg.enumerationAccounts;
     // the window of findtime that ends at this line; and when it comes late (a thread logged it up
     // to a minute after lines of its log already read), each window it completes, ending at one of
-    // those later lines, earliest first (none when this is the address's latest event: the usual case)
-    const late = ev.at < st.lastSeen;
-    for (let end = ev.at; end !== Infinity; end = late ? laterOwnTime(st.failures, ev.service, ev.source, end, ev.at + LATE_LINE_SLACK) : Infinity) {
-      if (end < st.quietUntil) continue;
+    // those later lines, earliest first (none when this is the address's latest event: the usual
+    // case). Windows that end while a ban runs are not judged.
+    const ends = ev.at < st.lastSeen ? laterOwnTimes(st.failures, ev.service, ev.source, Math.max(ev.at, st.quietUntil - 1), ev.at + LATE_LINE_SLACK) : NO_TIMES;
+    for (let i = ev.at < st.quietUntil ? 0 : -1; i < ends.length; i++) {
+      const end = i < 0 ? ev.at : ends[i]!;
       const start = end - limits.findtime;
       const accountCount = this.countAccountsSince(st, start, end);
       if (accountCount >= enumLimit) {
@@ -329,7 +330,10 @@ export class AttackWindows {
    * may come out of time order: see failuresSince; a line read late may lie before a later try).
    */
   private triedWithin(st: AddressState, i: number, from: number, to: number): boolean {
-    return st.accountTimes[i]! >= from && st.accountFirst[i]! <= to;
+    const first = st.accountFirst[i]!;
+    const last = st.accountTimes[i]!;
+    // one of the two tries it keeps must lie inside: a span around the window may have none in it
+    return (first >= from && first <= to) || (last >= from && last <= to);
   }
 
   private countAccountsSince(st: AddressState, from: number, to: number): number {
@@ -364,14 +368,15 @@ export function fmtDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-/** The earliest failure time of a service and source after `after` and up to `until`, or Infinity. */
-function laterOwnTime(failures: readonly FailureTimes[], service: Service, source: EventSource, after: number, until: number): number {
-  let next = Infinity;
+/** The distinct failure times of a service and source from `from` (exclusive) to `until`, in order. */
+function laterOwnTimes(failures: readonly FailureTimes[], service: Service, source: EventSource, from: number, until: number): number[] {
+  const out: number[] = [];
   for (const f of failures) {
     if (f.service !== service || f.source !== source) continue;
-    for (const t of f.times) if (t > after && t <= until && t < next) next = t;
+    for (const t of f.times) if (t > from && t <= until) out.push(t);
   }
-  return next;
+  if (out.length > 1) out.sort((a, b) => a - b);
+  return out.filter((t, i) => i === 0 || t !== out[i - 1]);
 }
 
 function sum(counts: Int32Array): number {
