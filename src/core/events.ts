@@ -58,10 +58,10 @@ export const ATTEMPT_CLASS: ReadonlyMap<EventKind, number> = new Map<EventKind, 
 /**
  * Which stream told us. Asterisk reports one failed attempt both in its messages log and in its
  * security log, and a web server a wrong password both in its error log (`log`) and as a 401 in
- * its access log, so detectors count per source and take the larger count, never the sum.
+ * its access log, so detectors count per source and take the larger count within a class of
+ * attempt (ATTEMPT_CLASS), never the sum.
  */
-export const EVENT_SOURCES = ['log', 'security-log', 'access-log', 'ami', 'pcap'] as const;
-export type EventSource = (typeof EVENT_SOURCES)[number];
+export type EventSource = 'log' | 'security-log' | 'access-log' | 'ami' | 'pcap';
 
 /**
  * One normalised observation. `ip` is always a validated, canonical address

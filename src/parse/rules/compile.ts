@@ -21,8 +21,8 @@ const PLACEHOLDERS: Record<string, string> = {
   IP: `(?<ip>${V4}|${V6})`,
   // Asterisk brackets IPv6 when it prints a port; old pjsip also bracketed IPv4
   IP_PORT: String.raw`(?:\[(?<ipb>${V4}|${V6})\](?::(?<portb>\d{1,5}))?|(?<ip>${V4}|${V6})(?::(?<port>\d{1,5}))?)`,
-  // a format that always prints the port: an IPv6 address may then be unbracketed (res_pjsip in
-  // Asterisk 13-16 printed `%s:%d`), and its last `:digits` is the port, never part of the address
+  // a format that always prints the port: an IPv6 address may then be unbracketed (res_pjsip of
+  // older releases printed `%s:%d`), and its last `:digits` is the port, never part of the address
   IP_AND_PORT: String.raw`(?:\[(?<ipb>${V4}|${V6})\]:(?<portb>\d{1,5})|(?<ip>${V4}|${V6}):(?<port>\d{1,5}))`,
   // res_security_log address: `IPV4/UDP/192.0.2.1/5060`, IPv6 without brackets (main/json.c ast_json_ipaddr)
   SEC_ADDR: String.raw`IPV[46]/(?:[A-Z]{2,4}/)?(?<ip>${V4}|${V6})/(?<port>\d{1,5})`,
