@@ -279,6 +279,28 @@ test("sshd's Invalid user line is no attempt of its own: the passwords tried cou
   assert.deepEqual(doc.summary.topAccounts.map((a) => [a.account, a.attempts]).sort(), [['admin', 1], ['test', 1]]);
 });
 
+test("sshd's reason lines (PAM error, AllowUsers refusal) are no attempts of their own: three typos and a login are no crack", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-pam-'));
+  const typo = (s: number) => [
+    `Nov 20 10:00:0${s} pbx sshd[9001]: error: PAM: Authentication failure for admin from 192.0.2.95`,
+    `Nov 20 10:00:0${s} pbx sshd[9001]: Failed keyboard-interactive/pam for admin from 192.0.2.95 port 40001 ssh2`,
+  ];
+  const log = [
+    ...typo(1),
+    ...typo(2),
+    ...typo(3),
+    'Nov 20 10:00:05 pbx sshd[9001]: Accepted keyboard-interactive/pam for admin from 192.0.2.95 port 40001 ssh2',
+    'Nov 20 10:01:00 pbx sshd[9002]: User root from 192.0.2.98 not allowed because not listed in AllowUsers',
+    'Nov 20 10:01:03 pbx sshd[9002]: Failed password for invalid user root from 192.0.2.98 port 41000 ssh2',
+  ];
+  writeFileSync(join(dir, 'auth.log'), log.join('\n') + '\n');
+  const r = pbxguard(['replay', '--format', 'json', join(dir, 'auth.log')]);
+  assert.equal(r.code, 0, r.err);
+  const doc = JSON.parse(r.out) as { decisions: unknown[]; summary: { attackAttempts: number } };
+  assert.equal(doc.summary.attackAttempts, 4);
+  assert.deepEqual(doc.decisions, []);
+});
+
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
   const file = join(dir, 'services');
