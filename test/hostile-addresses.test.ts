@@ -58,6 +58,8 @@ TEMPLATES.push(
     real: REAL,
   },
   { name: 'apache 2.4 user not found', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client {R}:5555] AH01618: user {X} not found: /{Y}`, real: REAL },
+  // 2.4 writes an IPv6 client unbracketed before its port
+  { name: 'apache 2.4 IPv6 wrong password', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client {R}:5555] AH01617: user {X}: authentication failure for "/{Y}": Password Mismatch`, real: REAL6 },
   { name: 'access log 401', line: `{R} - - [25/Nov/2026:10:00:01 +0000] "GET /{X} HTTP/1.1" 401 0 "-" "{Y}"`, real: REAL },
 );
 
