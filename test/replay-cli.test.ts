@@ -245,6 +245,14 @@ test("a web server's error log and access log given together count each wrong pa
   assert.deepEqual(doc.decisions, []);
 });
 
+test("an access log's `-` is no user: a 403 without one names no account", () => {
+  const r = pbxguard(['replay', '--format', 'jsonl', '-'], '203.0.113.12 - - [25/Nov/2026:10:00:01 +0000] "GET /.env HTTP/1.1" 403 199 "-" "Mozilla/5.0"\n');
+  assert.equal(r.code, 0, r.err);
+  const [event] = r.out.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; account?: string });
+  assert.equal(event?.kind, 'acl_denied');
+  assert.equal(event.account, undefined);
+});
+
 test('a gzip file cut short is read up to the cut, with a warning, and the other files still count', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-cut-'));
   const whole = demoLines.filter((l) => l !== '');
