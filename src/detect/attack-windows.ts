@@ -152,7 +152,8 @@ export class AttackWindows {
     for (let i = ev.at < st.quietUntil ? 0 : -1; i < ends.length; i++) {
       const end = i < 0 ? ev.at : ends[i]!;
       const start = end - limits.findtime;
-      const accountCount = this.countAccountsSince(st, start, end);
+      // fewer accounts kept than the limit: no window can hold enough (most addresses try one or two)
+      const accountCount = st.accounts.length < enumLimit ? 0 : this.countAccountsSince(st, start, end);
       if (accountCount >= enumLimit) {
         const why = `${accountCount} different accounts tried within ${fmtDuration(limits.findtime)}${trusted ? ' (trusted address)' : ''}`;
         return [this.alert('enumeration', ev, this.failuresSince(st, ev.service, start, end), this.accountsSince(st, start, end), why, end)];
