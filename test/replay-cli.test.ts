@@ -15,6 +15,20 @@ function pbxguard(args: string[], input?: string | Buffer) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
+/** The fields of a `--format json` document these tests read. */
+interface JsonReport {
+  events: Array<{ ip?: string }>;
+  decisions: unknown[];
+  summary: { attackAttempts: number; topAccounts: Array<{ account: string; attempts: number }>; files: Array<{ lines: number; truncated?: boolean }>; warnings: string[] };
+}
+
+/** `replay --format json` of the files (or of `input` on stdin, for `-`), which must succeed. */
+function jsonReport(files: string[], input?: string): JsonReport {
+  const r = pbxguard(['replay', '--format', 'json', ...files], input);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out) as JsonReport;
+}
+
 test('the demo report names each attacker, the cracked account, and spares the office and the forged addresses', () => {
   const r = pbxguard(['replay', DEMO]);
   assert.equal(r.code, 0, r.err);
@@ -236,9 +250,7 @@ test("a web server's error log and access log given together count each wrong pa
   const times = ['01', '02', '03'];
   writeFileSync(join(dir, 'error.log'), times.map((s) => `2026/11/25 10:00:${s} [error] 1234#1234: *${s} user "admin": password mismatch, client: 203.0.113.9, server: pbx, request: "GET /admin/ HTTP/1.1", host: "pbx"\n`).join(''));
   writeFileSync(join(dir, 'access.log'), times.map((s) => `203.0.113.9 - admin [25/Nov/2026:10:00:${s} +0000] "GET /admin/ HTTP/1.1" 401 179 "-" "Mozilla/5.0"\n`).join(''));
-  const r = pbxguard(['replay', '--format', 'json', join(dir, 'error.log'), join(dir, 'access.log')]);
-  assert.equal(r.code, 0, r.err);
-  const doc = JSON.parse(r.out) as { events: unknown[]; decisions: unknown[]; summary: { attackAttempts: number } };
+  const doc = jsonReport([join(dir, 'error.log'), join(dir, 'access.log')]);
   // three typos of an admin: six lines, three attempts, no ban (fail2ban's nginx-http-auth reads the error log only)
   assert.equal(doc.events.length, 6);
   assert.equal(doc.summary.attackAttempts, 3);
@@ -261,9 +273,7 @@ test('a gzip file cut short is read up to the cut, with a warning, and the other
   const cut = gzipSync(whole.join('\n') + "\n[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '203.0", { finishFlush: constants.Z_SYNC_FLUSH });
   writeFileSync(join(dir, 'messages.1.gz'), cut);
   writeFileSync(join(dir, 'other.log'), "[2026-11-25 10:30:00] NOTICE[1] chan_sip.c: Registration from '<sip:9@x>' failed for '192.0.2.99:5060' - Wrong password\n");
-  const r = pbxguard(['replay', '--format', 'json', join(dir, 'messages.1.gz'), join(dir, 'other.log')]);
-  assert.equal(r.code, 0, r.err);
-  const doc = JSON.parse(r.out) as { events: Array<{ ip?: string }>; summary: { files: Array<{ lines: number; truncated?: boolean }>; warnings: string[] } };
+  const doc = jsonReport([join(dir, 'messages.1.gz'), join(dir, 'other.log')]);
   assert.equal(doc.summary.files[0]!.lines, whole.length);
   assert.equal(doc.summary.files[0]!.truncated, true);
   assert.ok(doc.summary.warnings.some((w) => /messages\.1\.gz: the gzip data ends early .*: its \d+ lines up to there were read/.test(w)), doc.summary.warnings.join('\n'));
@@ -271,7 +281,6 @@ test('a gzip file cut short is read up to the cut, with a warning, and the other
 });
 
 test("sshd's Invalid user line is no attempt of its own: the passwords tried count, or the connection's close if it tried none", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-invalid-'));
   const log = [
     'Nov 25 10:00:01 pbx sshd[2001]: Invalid user admin from 203.0.113.5 port 40000',
     'Nov 25 10:00:02 pbx sshd[2001]: Failed password for invalid user admin from 203.0.113.5 port 40000 ssh2',
@@ -279,16 +288,12 @@ test("sshd's Invalid user line is no attempt of its own: the passwords tried cou
     'Nov 25 10:00:04 pbx sshd[2002]: Invalid user test from 203.0.113.5 port 40001',
     'Nov 25 10:00:05 pbx sshd[2002]: Connection closed by invalid user test 203.0.113.5 port 40001 [preauth]',
   ];
-  writeFileSync(join(dir, 'auth.log'), log.join('\n') + '\n');
-  const r = pbxguard(['replay', '--format', 'json', join(dir, 'auth.log')]);
-  assert.equal(r.code, 0, r.err);
-  const doc = JSON.parse(r.out) as { summary: { attackAttempts: number; topAccounts: Array<{ account: string; attempts: number }> } };
+  const doc = jsonReport(['-'], log.join('\n') + '\n');
   assert.equal(doc.summary.attackAttempts, 2);
   assert.deepEqual(doc.summary.topAccounts.map((a) => [a.account, a.attempts]).sort(), [['admin', 1], ['test', 1]]);
 });
 
 test("sshd's reason lines (PAM error, AllowUsers refusal) are no attempts of their own: three typos and a login are no crack", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-pam-'));
   const typo = (s: number) => [
     `Nov 20 10:00:0${s} pbx sshd[9001]: error: PAM: Authentication failure for admin from 192.0.2.95`,
     `Nov 20 10:00:0${s} pbx sshd[9001]: Failed keyboard-interactive/pam for admin from 192.0.2.95 port 40001 ssh2`,
@@ -301,10 +306,7 @@ test("sshd's reason lines (PAM error, AllowUsers refusal) are no attempts of the
     'Nov 20 10:01:00 pbx sshd[9002]: User root from 192.0.2.98 not allowed because not listed in AllowUsers',
     'Nov 20 10:01:03 pbx sshd[9002]: Failed password for invalid user root from 192.0.2.98 port 41000 ssh2',
   ];
-  writeFileSync(join(dir, 'auth.log'), log.join('\n') + '\n');
-  const r = pbxguard(['replay', '--format', 'json', join(dir, 'auth.log')]);
-  assert.equal(r.code, 0, r.err);
-  const doc = JSON.parse(r.out) as { decisions: unknown[]; summary: { attackAttempts: number } };
+  const doc = jsonReport(['-'], log.join('\n') + '\n');
   assert.equal(doc.summary.attackAttempts, 4);
   assert.deepEqual(doc.decisions, []);
 });

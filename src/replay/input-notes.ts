@@ -1,7 +1,8 @@
 /**
  * @module What replay tells its reader about the input itself, beside the attacks: rotated files of
- * one log given newest first, a file that is no log at all, and lines in an attack format too long
- * to read. All end up in the summary's warnings.
+ * one log given newest first, lines of one file going back in time, a file that is no log at all or
+ * a gzip file cut short, and lines in an attack format too long to read. All end up in the
+ * summary's warnings.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -155,6 +156,11 @@ function endOfHole(fd: number, buf: Buffer): number | undefined {
     at += n;
   }
   return undefined;
+}
+
+/** A gzip file that ends early (a copy interrupted, a disk full while rotating) was read up to the cut. */
+export function cutGzipWarning(name: string, lines: number): string {
+  return `${name}: the gzip data ends early (the file was cut short): its ${lines.toLocaleString('en-US')} lines up to there were read, the rest is lost`;
 }
 
 /**

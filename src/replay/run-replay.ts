@@ -15,7 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { binaryWarning, bothAsteriskLogsWarning, parseWarnings, RotationOrder } from './input-notes.js';
+import { binaryWarning, bothAsteriskLogsWarning, cutGzipWarning, parseWarnings, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -177,7 +177,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
       summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
-      if (stats.truncated === true) summary.warnings.push(`${name}: the gzip data ends early (the file was cut short): its ${stats.lines.toLocaleString('en-US')} lines up to there were read, the rest is lost`);
+      if (stats.truncated === true) summary.warnings.push(cutGzipWarning(name, stats.lines));
       summary.warnings.push(...order.fileDone(name));
     }
   } finally {

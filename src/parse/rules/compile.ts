@@ -203,9 +203,9 @@ function checkShape(src: string): void {
   // (a group left open is reported by the regex compiler, in its words)
   if (!groupsClose(src)) return;
   for (const [i, c] of syntax(src)) {
-    if (c !== '(' || !UNBOUNDED.test(src.slice(groupEnd(src, i) + 1))) continue;
+    if (c !== '(') continue;
     const end = groupEnd(src, i);
-    if (startsWithUnboundedRepeat(src.slice(i + 1, end).replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''))) {
+    if (UNBOUNDED.test(src.slice(end + 1)) && startsWithUnboundedRepeat(groupBody(src.slice(i + 1, end)))) {
       throw new PatternError(`a repeated group starts with a repeat, which can take exponential time on a line made for it: ${src.slice(i, end + 2)} (bound one of them, e.g. {0,64})`);
     }
   }
@@ -221,6 +221,9 @@ function groupsClose(src: string): boolean {
   return open === 0;
 }
 
+/** A group's text without its `?:` or `?<name>` (what it matches). */
+const groupBody = (inner: string): string => inner.replace(/^\?(?::|<[A-Za-z_]\w*>)/, '');
+
 /** `*`, `+` or `{n,}` (lazy or not) at the start of the text */
 const UNBOUNDED = /^(?:[*+]|\{\d+,\})/;
 
@@ -235,7 +238,7 @@ function startsWithUnboundedRepeat(fragment: string): boolean {
   else if (c === '(') {
     end = groupEnd(fragment, 0);
     // a group that itself starts with a repeat, or is repeated
-    if (startsWithUnboundedRepeat(fragment.slice(1, end).replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''))) return true;
+    if (startsWithUnboundedRepeat(groupBody(fragment.slice(1, end)))) return true;
   } else end = 0;
   return UNBOUNDED.test(fragment.slice(end + 1));
 }
@@ -305,7 +308,7 @@ export function maxLength(src: string): number {
     } else if (c === '(') {
       const end = groupEnd(src, i);
       const inner = src.slice(i + 1, end);
-      atom = /^\?<?[=!]/.test(inner) ? 0 : maxLength(inner.replace(/^\?(?::|<[A-Za-z_]\w*>)/, ''));
+      atom = /^\?<?[=!]/.test(inner) ? 0 : maxLength(groupBody(inner));
       i = end;
     } else if (c === '|') {
       best = Math.max(best, total);
