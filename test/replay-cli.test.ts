@@ -230,19 +230,37 @@ test('attack lines that are all ambiguous are no all-clear, and the reading they
   assert.match(r.out, /Bans it would issue \(0\)/);
 });
 
-test("Asterisk's full and messages logs given together are warned about: each attempt is in both", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-full-'));
+test('the same log given twice is warned about, whatever the files are named: each attempt in both counted twice', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-twice-'));
+  const warned = /warning: (\S+) and (\S+) hold the same events .*each attempt in both was counted twice/;
+  // Asterisk's full and messages logs: the full one holds more lines, the same events
   const lines = readFileSync(DEMO, 'utf8');
   writeFileSync(join(dir, 'full'), lines);
-  writeFileSync(join(dir, 'messages.1'), lines);
+  writeFileSync(join(dir, 'messages.1'), lines.split('\n').filter((l) => !l.includes(' VERBOSE[')).join('\n'));
   const r = pbxguard(['replay', join(dir, 'messages.1'), join(dir, 'full')]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /warning: .*full and .*messages were both given: Asterisk writes each attempt to both/);
-  assert.ok(!pbxguard(['replay', join(dir, 'full')]).out.includes('both given'));
-  // logger.conf may name them full.log and messages.log (Asterisk's own sample has messages.log)
-  writeFileSync(join(dir, 'full.log'), lines);
-  writeFileSync(join(dir, 'messages.log'), lines);
-  assert.match(pbxguard(['replay', join(dir, 'full.log'), join(dir, 'messages.log')]).out, /warning: .*full\.log and .*messages\.log were both given/);
+  assert.deepEqual(warned.exec(r.out)?.slice(1), [join(dir, 'messages.1'), join(dir, 'full')]);
+  assert.doesNotMatch(pbxguard(['replay', join(dir, 'full')]).out, warned);
+  // sshd in auth.log (rsyslog's precise time) and in a journalctl -o short-iso export of the same
+  // hour: the lines differ, the events are the same
+  const at = (i: number) => `2026-11-25T10:${String(i).padStart(2, '0')}:07`;
+  const msg = (i: number) => `sshd[${700 + i}]: Failed password for root from 203.0.113.${i % 4} port ${40000 + i} ssh2`;
+  const auth = Array.from({ length: 40 }, (_, i) => `${at(i)}.${String(i * 7919).padStart(6, '0')}+00:00 pbx ${msg(i)}`);
+  const journal = Array.from({ length: 20 }, (_, i) => `${at(i + 20)}+0000 pbx ${msg(i + 20)}`);
+  writeFileSync(join(dir, 'auth.log'), auth.join('\n') + '\n');
+  writeFileSync(join(dir, 'ssh-journal.txt'), journal.join('\n') + '\n');
+  assert.deepEqual(warned.exec(pbxguard(['replay', join(dir, 'auth.log'), join(dir, 'ssh-journal.txt')]).out)?.slice(1), [join(dir, 'auth.log'), join(dir, 'ssh-journal.txt')]);
+  // not the same log: another host's auth.log of the same hour (other connections), the rotated
+  // files of one log, and the security log beside the messages log (one attempt in each, by design)
+  writeFileSync(join(dir, 'other-host.log'), auth.map((l) => l.replace(/port 4/, 'port 5')).join('\n') + '\n');
+  assert.doesNotMatch(pbxguard(['replay', join(dir, 'auth.log'), join(dir, 'other-host.log')]).out, warned);
+  writeFileSync(join(dir, 'auth.log.1'), auth.slice(0, 20).join('\n') + '\n');
+  writeFileSync(join(dir, 'auth.log.0'), auth.slice(20).join('\n') + '\n');
+  assert.doesNotMatch(pbxguard(['replay', join(dir, 'auth.log.1'), join(dir, 'auth.log.0')]).out, warned);
+  const split = lines.split('\n');
+  writeFileSync(join(dir, 'security'), split.filter((l) => l.includes(' SECURITY[')).join('\n'));
+  writeFileSync(join(dir, 'messages'), split.filter((l) => !l.includes(' SECURITY[')).join('\n'));
+  assert.doesNotMatch(pbxguard(['replay', join(dir, 'messages'), join(dir, 'security')]).out, warned);
 });
 
 test("a web server's error log and access log given together count each wrong password once", () => {

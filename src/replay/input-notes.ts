@@ -1,11 +1,12 @@
 /**
  * @module What replay tells its reader about the input itself, beside the attacks: rotated files of
- * one log given newest first, lines of one file going back in time, a file that is no log at all or
- * a gzip file cut short, and lines in an attack format too long to read. All end up in the
- * summary's warnings.
+ * one log given newest first, lines of one file going back in time, two files holding the same
+ * events, a file that is no log at all or a gzip file cut short, and lines in an attack format too
+ * long to read. All end up in the summary's warnings.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { detach } from '../core/detach.js';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { afterNuls } from '../sources/line-reader.js';
@@ -75,27 +76,89 @@ function inRepeatedHour(t: number): boolean {
 }
 
 /**
- * Asterisk's `full` log holds every line its `messages` log holds (logger.conf's defaults): given
- * both, each attempt is read twice and counted twice, with no way to tell from the lines.
+ * Notices two files that hold the same events: Asterisk's `full` and `messages` logs (logger.conf's
+ * defaults write each line to both), sshd's auth.log and a `journalctl -u ssh` export of the same
+ * days, one file given twice. Each attempt in both is counted twice, and nothing in a line tells.
+ * Each file keeps a bounded sample of its events, chosen by a hash of the event, so two files
+ * holding the same event sample it alike; files whose times overlap are compared at the end of
+ * the later one.
  */
-export function bothAsteriskLogsWarning(files: readonly string[]): string | undefined {
-  const byDir = new Map<string, Map<string, string>>();
-  for (const f of files) {
-    if (f === '-') continue;
-    const log = logOf(f);
-    const name = basename(log);
-    // logger.conf names them as it likes: `full`, `messages` (Debian), `full.log`, `messages.log`
-    const kind = name.replace(/\.log$/, '');
-    if (kind !== 'full' && kind !== 'messages') continue;
-    const dir = log.slice(0, -name.length);
-    let names = byDir.get(dir);
-    if (names === undefined) byDir.set(dir, (names = new Map<string, string>()));
-    names.set(kind, name);
+export class RepeatedEvents implements PipelineSink {
+  private readonly done: SampledFile[] = [];
+  private current = new SampledFile();
+
+  event(ev: SecurityEvent): void {
+    if (ev.ip !== undefined) this.current.add(ev, ev.ip);
   }
-  for (const [dir, names] of byDir) {
-    if (names.size === 2) return `${dir}${names.get('full')!} and ${dir}${names.get('messages')!} were both given: Asterisk writes each attempt to both, so every attempt of theirs was counted twice (give one of them, with the security log)`;
+
+  /** Ends a file; returns a warning when it holds the events of an earlier one. */
+  fileDone(name: string): string[] {
+    const file = this.current;
+    this.current = new SampledFile();
+    file.name = name;
+    if (file.keys.size === 0) return [];
+    const warnings: string[] = [];
+    for (const earlier of this.done) {
+      if (earlier.last < file.first || file.last < earlier.first) continue;
+      if (!file.sameEventsAs(earlier)) continue;
+      warnings.push(`${earlier.name} and ${name} hold the same events (the same log twice, such as Asterisk's full and messages logs, or auth.log and a journalctl export of sshd): each attempt in both was counted twice; give each log once`);
+      break;
+    }
+    this.done.push(file);
+    if (this.done.length > MAX_FILES_COMPARED) this.done.shift();
+    return warnings;
   }
-  return undefined;
+}
+
+/** Files remembered for the comparison (the latest; overlapping files are given near each other). */
+const MAX_FILES_COMPARED = 32;
+/** Sampled events kept per file: the sampling rate halves when a file has more. */
+const MAX_SAMPLED = 2048;
+/** Sampled events two files must share, and the share of the smaller sample, to be the same log. */
+const MIN_SHARED = 3;
+const MIN_SHARED_PART = 0.5;
+
+class SampledFile {
+  name = '';
+  first = Infinity;
+  last = -Infinity;
+  /** an event is kept when its hash is below this: all of them at first */
+  threshold = 2 ** 32;
+  /** event key → its hash */
+  readonly keys = new Map<string, number>();
+
+  add(ev: SecurityEvent, ip: string): void {
+    if (ev.at < this.first) this.first = ev.at;
+    if (ev.at > this.last) this.last = ev.at;
+    const second = Math.floor(ev.at / 1000);
+    // a cheap hash of what differs between events (their second, port and address's end): the same
+    // event in two files gets the same one, whatever its line's precision below the second
+    let h = Math.imul(second, 0x9e3779b1) ^ Math.imul((ev.port ?? 0) + 1, 0x85ebca6b) ^ (ip.charCodeAt(ip.length - 1) << 8) ^ ip.charCodeAt(ip.length - 2);
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+    h = (h ^ (h >>> 16)) >>> 0;
+    if (h >= this.threshold) return;
+    // detached: the account and address may be cut from a whole block of text, which the key would keep
+    this.keys.set(detach(`${ev.source} ${ev.service} ${ev.kind} ${ip} ${ev.port} ${ev.account} ${second}`), h);
+    if (this.keys.size <= MAX_SAMPLED) return;
+    this.threshold /= 2;
+    for (const [key, kh] of this.keys) if (kh >= this.threshold) this.keys.delete(key);
+  }
+
+  /** Whether most events sampled by both files' rates are in both. */
+  sameEventsAs(other: SampledFile): boolean {
+    const t = Math.min(this.threshold, other.threshold);
+    let mine = 0;
+    let shared = 0;
+    for (const [key, h] of this.keys) {
+      if (h >= t) continue;
+      mine++;
+      if (other.keys.has(key)) shared++;
+    }
+    let theirs = 0;
+    for (const h of other.keys.values()) if (h < t) theirs++;
+    return shared >= MIN_SHARED && shared >= MIN_SHARED_PART * Math.min(mine, theirs);
+  }
 }
 
 // lines of one file are not strictly in order either (threads log late)

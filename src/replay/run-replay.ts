@@ -15,7 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { binaryWarning, bothAsteriskLogsWarning, cutGzipWarning, parseWarnings, RotationOrder } from './input-notes.js';
+import { binaryWarning, cutGzipWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -97,7 +97,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   if (jsonl !== undefined) sinks.push(jsonl);
   // rotated files given out of order are told from the events' times, whoever parsed them
   const order = new RotationOrder();
-  sinks.push(order);
+  // the same log given twice (Asterisk's full and messages, auth.log and a journal export) is told from the events too
+  const repeated = new RepeatedEvents();
+  sinks.push(order, repeated);
   const fanned = fanOut(sinks);
   const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanned);
   const perLine = sinks.some((s) => s.line !== undefined);
@@ -178,14 +180,12 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       if (binary !== undefined) summary.warnings.push(binary);
       summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
       if (stats.truncated === true) summary.warnings.push(cutGzipWarning(name, stats.lines));
-      summary.warnings.push(...order.fileDone(name));
+      summary.warnings.push(...order.fileDone(name), ...repeated.fileDone(name));
     }
   } finally {
     pipeline.flush();
     await pool?.close();
   }
-  const twice = bothAsteriskLogsWarning(opts.files);
-  if (twice !== undefined) summary.warnings.push(twice);
   summary.elapsedMs = performance.now() - started;
   return summary;
 }
