@@ -24,6 +24,15 @@ test('an address set matches addresses and networks of both families', () => {
   assert.ok(!s.has('11.0.0.1') && !s.has('2001:db9::1') && !s.has('192.0.2.8'));
 });
 
+test('an IPv6 network holds no IPv4 address, and an IPv4 one no IPv6 address', () => {
+  const s = new AddressSet();
+  s.add('::/0');
+  assert.ok(s.has('2001:db8::5') && !s.has('192.0.2.9') && !s.has('10.1.1.5'));
+  const t = new AddressSet();
+  t.add('0.0.0.0/0');
+  assert.ok(t.has('192.0.2.9') && !t.has('2001:db8::5') && !t.has('::1'));
+});
+
 test('an IPv4-mapped network is the IPv4 network it maps', () => {
   const s = new AddressSet();
   s.add('::ffff:198.51.100.0/120');

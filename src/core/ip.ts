@@ -184,7 +184,11 @@ export function ipFamily(ip: string): 'ipv4' | 'ipv6' {
 
 /** A set of addresses and networks (CIDR), for allowlists. Built once, checked per event. */
 export class AddressSet {
-  private readonly list = new BlockList();
+  // one list per family: a BlockList checks an IPv4 address against its IPv6 networks too (as
+  // ::ffff:a.b.c.d), so `::/0` would have allowed every IPv4 address; mapped addresses and networks
+  // are unmapped before they get here
+  private readonly v4 = new BlockList();
+  private readonly v6 = new BlockList();
   private readonly entries: string[] = [];
 
   /** @throws Error naming the entry when it is neither an address nor a CIDR */
@@ -193,8 +197,9 @@ export class AddressSet {
     const addr = addrPart === undefined ? undefined : normalizeIp(addrPart);
     if (addr === undefined || rest.length > 0) throw new Error(`not an IP address or CIDR network: ${JSON.stringify(entry)}`);
     const family = ipFamily(addr);
+    const list = family === 'ipv4' ? this.v4 : this.v6;
     if (lenPart === undefined) {
-      this.list.addAddress(addr, family);
+      list.addAddress(addr, family);
     } else {
       const len = /^\d{1,3}$/.test(lenPart) ? Number(lenPart) : NaN;
       // an IPv4-mapped network (::ffff:192.0.2.0/120) is the IPv4 one its last 32 bits give, as
@@ -202,13 +207,13 @@ export class AddressSet {
       const mapped = family === 'ipv4' && addrPart!.includes(':');
       const [min, max] = mapped ? [96, 128] : family === 'ipv4' ? [0, 32] : [0, 128];
       if (!(len >= min && len <= max)) throw new Error(`bad prefix length in ${JSON.stringify(entry)} (${min}-${max}${mapped ? ', an IPv4-mapped network' : ''})`);
-      this.list.addSubnet(addr, mapped ? len - 96 : len, family);
+      list.addSubnet(addr, mapped ? len - 96 : len, family);
     }
     this.entries.push(entry.trim());
   }
 
   has(ip: string): boolean {
-    return this.list.check(ip, ipFamily(ip));
+    return ipFamily(ip) === 'ipv4' ? this.v4.check(ip, 'ipv4') : this.v6.check(ip, 'ipv6');
   }
 
   get size(): number {
