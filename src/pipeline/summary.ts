@@ -98,8 +98,10 @@ export class RunSummary implements PipelineSink {
   constructor(readonly perAddress = true) {}
 
   readonly files: FileStats[] = [];
-  /** things the reader should know about the run itself (files given out of order) */
+  /** things the reader should know about the run itself (files holding the same events, lines out of order) */
   readonly warnings: string[] = [];
+  /** how the run went where it is not what the reader may assume (the files read in another order than given) */
+  readonly notes: string[] = [];
   /**
    * service → kind → counts, nested so no key string is built per event: attack kinds count
    * attempts (see AttemptCounts) and lines, the other kinds lines only
@@ -297,6 +299,7 @@ export class RunSummary implements PipelineSink {
     return {
       files: this.files,
       warnings: this.warnings,
+      notes: this.notes,
       lines: this.lines,
       elapsedMs: Math.round(this.elapsedMs),
       attackEvents: this.attackEvents,

@@ -5,7 +5,7 @@
  * long to read. All end up in the summary's warnings.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { detach } from '../core/detach.js';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
@@ -13,6 +13,7 @@ import { afterNuls } from '../sources/line-reader.js';
 import type { ParseNotes } from '../parse/line-parser.js';
 import { fmtDuration } from '../detect/attack-windows.js';
 import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
+import { logOf } from './file-order.js';
 
 /**
  * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
@@ -58,7 +59,7 @@ export class RotationOrder implements PipelineSink {
         : '';
       // to the minute past an hour (fmtDuration writes what it is given exactly)
       const back = this.back >= 3_600_000 ? Math.round(this.back / 60_000) * 60_000 : this.back;
-      warnings.push(`${name}: its lines go back in time by up to ${fmtDuration(back)} (to ${isoTime(this.backTo)}): windows counted them by their own times, and decisions came in the order read${dst}`);
+      warnings.push(`${name}: its lines go back in time by up to ${fmtDuration(back)} (to ${isoTime(this.backTo)}): windows counted them by their own times, but only those ending within a minute after such a line were judged (a burst across the jump may have been missed), and decisions came in the order read${dst}`);
     }
     if (this.last > (prev?.at ?? -Infinity)) this.lastByLog.set(log, { at: this.last, file: name });
     this.first = Infinity;
@@ -101,7 +102,7 @@ export class RepeatedEvents implements PipelineSink {
     for (const earlier of this.done) {
       if (earlier.last < file.first || file.last < earlier.first) continue;
       if (!file.sameEventsAs(earlier)) continue;
-      warnings.push(`${earlier.name} and ${name} hold the same events (the same log twice, such as Asterisk's full and messages logs, or auth.log and a journalctl export of sshd): each attempt in both was counted twice; give each log once`);
+      warnings.push(`${earlier.name} and ${name} hold the same events (the same log twice, such as Asterisk's full and messages logs, or auth.log and a journalctl export of sshd): each attempt in both was counted twice, so bans may rest on double counts: give each log once`);
       break;
     }
     this.done.push(file);
@@ -163,11 +164,6 @@ class SampledFile {
 
 // lines of one file are not strictly in order either (threads log late)
 const ORDER_SLACK_MS = 60_000;
-
-/** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
-function logOf(name: string): string {
-  return resolve(name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, ''));
-}
 
 function isoTime(ms: number): string {
   return Number.isFinite(ms) ? new Date(ms).toISOString().replace('.000Z', 'Z') : '?';

@@ -15,6 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
+import { readingOrder } from './file-order.js';
 import { binaryWarning, cutGzipWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
@@ -112,8 +113,10 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   };
   const started = performance.now();
   let doneBytes = 0;
+  const files = readingOrder(opts.files);
+  if (files.some((f, i) => f !== opts.files[i])) summary.notes.push(`rotated files read oldest first: ${shortList(files)}`);
   try {
-    for (const file of opts.files) {
+    for (const file of files) {
       const st = file === '-' ? undefined : statSync(file);
       // a pipe's mtime says nothing of its lines: like stdin, it is read now
       const reference = st?.isFile() === true ? st.mtimeMs : (opts.now ?? Date.now());
@@ -188,6 +191,12 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   }
   summary.elapsedMs = performance.now() - started;
   return summary;
+}
+
+/** File names for a note: the first ten, and how many more. */
+function shortList(files: readonly string[]): string {
+  const more = files.length - 10;
+  return files.slice(0, 10).join(' ') + (more > 0 ? ` and ${more} more` : '');
 }
 
 /** An open descriptor when `file` can be cut into blocks (not gzip), else undefined. */

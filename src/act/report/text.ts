@@ -58,6 +58,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
   if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted or loopback address', 'allowlisted or loopback addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
   if (s.dropped > 0) notes.push(`${count(s.dropped, 'attack line')} with an address, account or number past the report's memory bound: counted, not itemised`);
+  notes.push(...s.notes.map((n) => safeText(n, 4096)));
   for (const n of notes) out.push(c('dim', `  (${n})`));
   for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 4096)}`));
 
