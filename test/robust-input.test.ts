@@ -163,12 +163,41 @@ test('the NUL hole a copytruncate rotation leaves before the first line costs no
   }
 });
 
-test('events from lines without a timestamp are dated with the file\'s time, and the summary says so', async () => {
+test('events from lines without a timestamp are dated with the file\'s time, never counted, and the summary says so', async () => {
   const journal = (ip: string) => `pbx sshd[7]: Failed password for root from ${ip} port 22 ssh2`;
   const { events, summary } = await replayBytes('undated.log', [journal('198.51.100.5'), ATTACK('198.51.100.6'), journal('198.51.100.7')].join('\n') + '\n');
-  assert.equal(events.length, 3);
+  assert.deepEqual(
+    events.map((e) => e.undated),
+    [true, undefined, true],
+  );
   assert.deepEqual([summary.files[0]!.undated, summary.files[0]!.tooLong], [2, 0]);
-  assert.match(summary.warnings.join('\n'), /undated\.log: 2 events have no timestamp pbxguard reads in their lines and were dated with the file's modification time \(/);
+  assert.match(summary.warnings.join('\n'), /undated\.log: 2 events have no timestamp pbxguard reads in their lines and were dated with the file's modification time \(.*\) and not counted towards bans/);
+  // a failure an hour for a day, exported without times (journalctl -o cat): all at the file's
+  // time, which must not make them a burst
+  const day = Array.from({ length: 24 }, () => journal('198.51.100.8'));
+  assert.deepEqual((await replayBytes('undated-day.log', day.join('\n') + '\n')).summary.decisions, []);
+  // the same lines with their times: an hour apart, no ban; five of them a minute apart, a ban
+  const hourly = day.map((l, h) => `2026-11-25T${String(h).padStart(2, '0')}:00:00+00:00 ${l}`);
+  assert.deepEqual((await replayBytes('hourly.log', hourly.join('\n') + '\n')).summary.decisions, []);
+  const burst = day.slice(0, 5).map((l, m) => `2026-11-25T10:0${m}:00+00:00 ${l}`);
+  assert.deepEqual(
+    (await replayBytes('burst.log', burst.join('\n') + '\n')).summary.decisions.map((d) => [d.target, d.at]),
+    [['198.51.100.8', Date.parse('2026-11-25T10:04:00Z')]],
+  );
+});
+
+test("an Asterisk line in a dateformat pbxguard does not read takes its journal line's time", async () => {
+  const msg = `NOTICE[1250] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:1@x>' failed for '192.0.2.201:5060' (callid: a) - Failed to authenticate`;
+  const lines = ['[25/11/2026 11:01:00]', '[1795600860]'].map((own) => `2026-11-25T11:01:00+0100 pbx1 asterisk[1200]: ${own} ${msg}`);
+  const { events, summary } = await replayBytes('dmy-journal.log', lines.join('\n') + '\n');
+  assert.deepEqual(
+    events.map((e) => [e.at, e.undated]),
+    [
+      [Date.parse('2026-11-25T10:01:00Z'), undefined],
+      [Date.parse('2026-11-25T10:01:00Z'), undefined],
+    ],
+  );
+  assert.deepEqual(summary.warnings, []);
 });
 
 test('an Apache line padded with spaces still gives its address: the fixed prefix leaves no second reading', async () => {

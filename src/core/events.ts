@@ -88,6 +88,12 @@ export interface SecurityEvent {
   /** where the event was read: file (or source name) and 1-based line number */
   file?: string;
   line?: number;
+  /**
+   * The line has no timestamp pbxguard reads: `at` is the file's modification time (a pipe's: the
+   * time of the run), shared by every such line, so a trickle would look like a burst. Reported, never
+   * counted towards a ban.
+   */
+  undated?: boolean;
 }
 
 export type DecisionAction = 'ban' | 'alert';

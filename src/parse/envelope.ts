@@ -11,6 +11,11 @@ export interface Envelope {
   family: LogFamily;
   /** timestamp text as written (resolved later, only for lines that yield an event) */
   ts?: string;
+  /**
+   * the syslog or journal time around an Asterisk line that carries its own `[date]` too: used when
+   * Asterisk's is in a dateformat pbxguard does not read
+   */
+  outerTs?: string;
   /** program name from a syslog or journal prefix */
   program?: string;
   /** process id from the prefix (sshd only: one process per connection, so it ties lines together) */
@@ -166,6 +171,7 @@ function programEnvelope(program: string, ts: string | undefined, rest: string, 
     if (env) {
       env.program = program;
       env.ts = ownTs ?? ts;
+      if (ownTs !== undefined && ts !== undefined) env.outerTs = ts;
       return env;
     }
   }

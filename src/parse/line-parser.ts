@@ -277,6 +277,7 @@ export class LineParser {
     if (sessionKey === undefined) at = this.timeIn(env);
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;
+    else event.undated = true;
     const counted = sessionKey === undefined ? event : this.sessionEvent(sessionKey, event);
     if (counted !== undefined && at === undefined) this.notes.undated++;
     return counted;
@@ -313,7 +314,8 @@ export class LineParser {
 
   /** The time the line's timestamp gives, if it has one pbxguard reads. */
   private timeIn(env: Envelope): number | undefined {
-    return env.ts !== undefined ? this.ts.resolve(env.ts) : undefined;
+    const at = env.ts !== undefined ? this.ts.resolve(env.ts) : undefined;
+    return at === undefined && env.outerTs !== undefined ? this.ts.resolve(env.outerTs) : at;
   }
 
   /** addresses named by earlier lines, per process (sshd runs one per connection) */

@@ -310,6 +310,7 @@ export class RulePack {
       ruleId: rule.id,
       file: ctx.file,
       line: ctx.line,
+      undated: undefined,
     };
   }
 }

@@ -227,7 +227,7 @@ export function cutGzipWarning(name: string, lines: number): string {
  * reads is likely the wrong one. Lines in an attack format too long (or too
  * full of decoys) to read safely were not read: padding is a way to hide an attack, and it must
  * show. Events whose line has no timestamp pbxguard reads were dated with the file's modification
- * time (a pipe's: the time of the run), so their windows see them all at once.
+ * time (a pipe's: the time of the run) and not counted: their windows would see them all at once.
  */
 export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean, lines: number): string[] {
   const out: string[] = [];
@@ -240,7 +240,7 @@ export function parseWarnings(name: string, notes: ParseNotes, reference: number
   if (notes.undated > 0) {
     const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;
     const have = notes.undated === 1 ? '1 event has no timestamp pbxguard reads in its line and was' : `${notes.undated} events have no timestamp pbxguard reads in their lines and were`;
-    out.push(`${name}: ${have} dated with ${when}, so their windows and ban times are not the attacks' own`);
+    out.push(`${name}: ${have} dated with ${when} and not counted towards bans (at one time, a slow trickle would look like a burst; journalctl -o cat writes no times: export with -o short-iso)`);
   }
   return out;
 }

@@ -20,6 +20,7 @@ const EXTENSION = ascii(',"extension":');
 const USER_AGENT = ascii(',"userAgent":');
 const SCANNER = ascii(',"scanner":');
 const READINGS = ascii(',"readings":[');
+const UNDATED = ascii(',"undated":true');
 /** bytes a JSON string literal may take per UTF-16 unit of its text (`\u001b`) */
 const MAX_BYTES_PER_UNIT = 6;
 /** every fixed piece of an event line together, with room to spare */
@@ -73,6 +74,7 @@ export class JsonlEncoder {
       p = jsonString(b, p, readings[1]);
       b[p++] = 0x5d; // ]
     }
+    if (ev.undated === true) p = copy(b, p, UNDATED);
     p = copy(b, p, ruleEnd);
     if (newline) b[p++] = 0x0a;
     out.used = p;
