@@ -52,6 +52,9 @@ TEMPLATES.push(
   { name: 'sshd invalid user', line: `Nov 25 10:00:01 pbx sshd[2737]: Failed password for invalid user {X} from {R} port 41000 ssh2`, real: REAL },
   { name: 'sshd invalid user (no port)', line: `Nov 25 10:00:01 pbx sshd[2737]: Invalid user {X} from {R}`, real: REAL },
   { name: 'sshd invalid user IPv6', line: `Nov 25 10:00:01 pbx sshd-session[2737]: Invalid user {X} from {R} port 41000`, real: REAL6 },
+  // the client's banner, after the address
+  { name: 'sshd SSH 1 client', line: `Nov 25 10:00:01 pbx sshd[2738]: Protocol major versions differ for {R} port 41001: SSH-2.0-OpenSSH_7.4 vs. {X}`, real: REAL },
+  { name: 'sshd bad banner', line: `Nov 25 10:00:01 pbx sshd[2739]: Bad protocol version identification '{X}' from {R} port 41002`, real: REAL6 },
   {
     name: 'nginx user not found',
     line: `2026/11/25 10:00:01 [error] 123#0: *1 user "{X}" was not found in "/etc/nginx/.htpasswd", client: {R}, server: pbx, request: "GET /{Y} HTTP/1.1", host: "pbx"`,
@@ -103,7 +106,8 @@ const FAKES = new Set([FAKE4, FAKE6, '2001:db8:bad::66']);
 
 function check(name: string, line: string, real: string): void {
   const { result } = parser.parse(line);
-  if (result.status === 'event') {
+  // a line that ends a connection counted before (the same pid reused here) still read an address
+  if (result.status === 'event' || result.status === 'counted-before') {
     assert.ok(!FAKES.has(result.event.ip!), `${name}: fake address taken from ${JSON.stringify(line)}`);
     assert.equal(result.event.ip, real, `${name}: wrong address from ${JSON.stringify(line)}`);
   } else if (result.status === 'ambiguous') {
@@ -119,7 +123,8 @@ test('a fake address in any attacker-controlled field never becomes the event ad
       for (const y of ['cafe', ...DISGUISES]) {
         const line = fill(t, x, y);
         check(t.name, line, t.real);
-        if (parser.parse(line).result.status === 'event') events++;
+        const { status } = parser.parse(line).result;
+        if (status === 'event' || status === 'counted-before') events++;
       }
     }
   }
@@ -130,8 +135,8 @@ test('a fake address in any attacker-controlled field never becomes the event ad
 test('the plain templates give the real address (the property test above is not vacuous)', () => {
   for (const t of TEMPLATES) {
     const { result } = parser.parse(fill(t, '1001', 'abc'));
-    assert.equal(result.status, 'event', t.name);
-    if (result.status === 'event') assert.equal(result.event.ip, t.real, t.name);
+    assert.ok(result.status === 'event' || result.status === 'counted-before', `${t.name}: ${result.status}`);
+    assert.equal(result.event.ip, t.real, t.name);
   }
 });
 
