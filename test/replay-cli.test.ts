@@ -335,9 +335,22 @@ test('a file with no line in a format pbxguard reads is named in a warning', () 
   writeFileSync(file, 'ssh             22/tcp\nsip             5060/udp\n\n');
   const r = pbxguard(['replay', file]);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /warning: .*services: none of its lines is in a log format pbxguard reads/);
+  assert.match(r.out, /warning: .*services: none of its lines is in a log format pbxguard reads \(Asterisk, syslog or journal, Apache, nginx\), such as "ssh {13}22\/tcp"/);
   // a real log is not warned about
-  assert.ok(!pbxguard(['replay', DEMO]).out.includes('none of its lines'));
+  assert.doesNotMatch(pbxguard(['replay', DEMO]).out, /none of its lines|in no log format/);
+  // journalctl's other exports say what they are, and what to give instead
+  writeFileSync(file, '{"__CURSOR":"s=1","MESSAGE":"Failed password for root from 192.0.2.1 port 22 ssh2","SYSLOG_IDENTIFIER":"sshd"}\n');
+  assert.match(pbxguard(['replay', file]).out, /none of its lines .*such as "\{"__CURSOR".*\(journalctl -o json: export with -o short-iso instead\)/);
+  writeFileSync(file, '-- No entries --\n');
+  assert.match(pbxguard(['replay', file]).out, /journalctl matched no entries: is the unit's name right\? Debian's sshd is ssh\.service/);
+  // part of a file unread: sshd's lines of a journalctl -o cat export, beside Asterisk's it reads
+  const ast = demoLines.filter((l) => l.startsWith('[')).slice(0, 60);
+  const sshd = Array.from({ length: 12 }, (_, i) => `Failed password for root from 203.0.113.10 port ${40000 + i} ssh2`);
+  writeFileSync(file, [...ast, ...sshd].join('\n') + '\n');
+  assert.match(pbxguard(['replay', file]).out, /services: 12 of its 72 lines are in no log format pbxguard reads, such as "Failed password for root from 203\.0\.113\.10 port 40000 ssh2" \(pbxguard places a line by its program name or Asterisk level, which journalctl -o cat leaves out/);
+  // an empty file
+  writeFileSync(file, '');
+  assert.match(pbxguard(['replay', file]).out, /warning: .*services is empty: no lines were read/);
 });
 
 test("rsyslog's collapsed repeats of an sshd line count as the attempts they stand for, and only sshd's", () => {
@@ -454,6 +467,23 @@ test('rotated files given newest first (the shell\'s messages*) are read oldest 
   assert.equal(pbxguard(['replay', '--format', 'jsonl', newer, security]).err, '');
 });
 
+test("--timezone reads times without a UTC offset in the PBX's zone; the report names the zone it used", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-tz-'));
+  const file = join(dir, 'messages');
+  writeFileSync(file, `[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: Registration from '<sip:1@x>' failed for '203.0.113.7:5060' - Wrong password\n`);
+  const at = (args: string[]) => (JSON.parse(pbxguard(['replay', '-f', 'jsonl', ...args, file]).out) as { at: string }).at;
+  // the tests run in UTC
+  assert.equal(at([]), '2026-11-25T10:00:01.000Z');
+  assert.equal(at(['--timezone', 'Europe/Berlin']), '2026-11-25T09:00:01.000Z');
+  // spelled as the zone database does, whatever the case given
+  assert.equal(at(['--timezone', 'america/new_york']), '2026-11-25T15:00:01.000Z');
+  assert.match(pbxguard(['replay', '--no-color', '--timezone', 'Europe/Berlin', file]).out, /2026-11-25 10:00:01 to 2026-11-25 10:00:01 \(Europe\/Berlin\)/);
+  assert.match(pbxguard(['replay', '--no-color', file]).out, /2026-11-25 10:00:01 \(UTC\)/);
+  const bad = pbxguard(['replay', '--timezone', 'CEST+1', file]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /not a time zone name: "CEST\+1" \(an IANA name such as Europe\/Berlin/);
+});
+
 test('lines of one file that go back in time are warned about, and the hour the clocks go back is named', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-back-'));
   const line = (t: string, i: number) => `[${t}] NOTICE[1] chan_sip.c: Registration from '<sip:${i}@x>' failed for '203.0.113.7:5060' - Wrong password`;
@@ -517,6 +547,21 @@ test('a file that is not text replays with a warning that says so', () => {
   assert.match(pbxguard(['replay', bin]).out, /warning: .*core does not look like a log/);
   // a log with the odd NUL or escape is no binary
   assert.equal(pbxguard(['replay', '--format', 'jsonl', DEMO]).err, '');
+  // what logs are often kept in, said by name with the command that reads them (one sshd line each,
+  // made by xz, bzip2 and zstd; a journal file's header)
+  const kept: Array<[string, Buffer, RegExp]> = [
+    ['auth.log.xz', Buffer.from('/Td6WFoAAATm1rRGAgAhARYAAAB0L+Wj4ABRAE9dACcbysIBHQXrArFr6eVdCXwjjsfBvZHdZMjSN14GyrDOkB1u2xAViVSsQguonqFt44qfzJsHzaOEKCi+O4bo7eUh/x3ka7tlmOsruhL9ZAAAAMT3nNbsbwnbAAFrUp836iMftvN9AQAAAAAEWVo=', 'base64'), /auth\.log\.xz is xz-compressed \(pbxguard reads gzip only\): xzcat \S+auth\.log\.xz \| pbxguard replay -/],
+    ['auth.log.bz2', Buffer.from('QlpoOTFBWSZTWTDTxScAABPfgAAQQAFyMAEBAAo3Zt3AIABQoAAAAANU2jU2k09QyDRhDz7raM2siKphgVUGbQ1RKj+DMNfygdJTnYb0WsBce2ugviLrwyIGRQBCBI4Fj8XckU4UJAw08UnA', 'base64'), /is bzip2-compressed .*: bzcat /],
+    ['auth.log.zst', Buffer.from('KLUv/SRSXQIAIsURGKC1Of9sAqbyuXREebWwLINEyZJs75fnCkOuXWe66ZnRpDmTBVpwVW6/Wq+c9IRdxJyWAAAZPgkiae26oDDjnbtzaCI9+BEAsnlEVg==', 'base64'), /is zstd-compressed .*: zstdcat /],
+    ['system.journal', Buffer.concat([Buffer.from('LPKSHHRH'), Buffer.alloc(4096)]), /system\.journal is a binary systemd journal: journalctl --file \S+system\.journal -o short-iso \| pbxguard replay -/],
+  ];
+  for (const [name, bytes, warned] of kept) {
+    writeFileSync(join(dir, name), bytes);
+    assert.match(pbxguard(['replay', '--format', 'jsonl', join(dir, name)]).err, warned);
+  }
+  // text that starts like bzip2's magic is text
+  writeFileSync(join(dir, 'notes'), 'BZh is how bzip2 files start\n');
+  assert.doesNotMatch(pbxguard(['replay', join(dir, 'notes')]).out, /compressed/);
 });
 
 test('a long replay shows a progress bar on a terminal, and none with --no-progress or off a terminal', (t) => {

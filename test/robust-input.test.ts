@@ -188,7 +188,7 @@ test('events from lines without a timestamp are dated with the file\'s time, nev
 
 test("an Asterisk line in a dateformat pbxguard does not read takes its journal line's time", async () => {
   const msg = `NOTICE[1250] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '<sip:1@x>' failed for '192.0.2.201:5060' (callid: a) - Failed to authenticate`;
-  const lines = ['[25/11/2026 11:01:00]', '[1795600860]'].map((own) => `2026-11-25T11:01:00+0100 pbx1 asterisk[1200]: ${own} ${msg}`);
+  const lines = ['[25/11/2026 11:01:00]', '[25.11.2026 11:01]'].map((own) => `2026-11-25T11:01:00+0100 pbx1 asterisk[1200]: ${own} ${msg}`);
   const { events, summary } = await replayBytes('dmy-journal.log', lines.join('\n') + '\n');
   assert.deepEqual(
     events.map((e) => [e.at, e.undated]),

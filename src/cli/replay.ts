@@ -29,6 +29,7 @@ interface ReplayFlags {
   progress: boolean;
   color: boolean;
   workers?: number;
+  timezone?: string;
 }
 
 /**
@@ -50,6 +51,16 @@ const nonNegativeInt = (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
   return Number(v);
 };
+/** An IANA zone name as the time zone database spells it (TZ is looked up case-sensitively). */
+const timeZone = (v: string): string => {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone;
+  } catch {
+    throw new InvalidArgumentError(`not a time zone name: ${JSON.stringify(v)} (an IANA name such as Europe/Berlin, America/New_York, UTC)`);
+  }
+};
+/** A ban length, or a permanent ban as fail2ban's -1 and people write it. */
+const bantime = (v: string): number => (['forever', 'permanent', '-1'].includes(v.trim().toLowerCase()) ? Infinity : duration(v));
 const duration = (v: string): number => {
   try {
     return parseDuration(v);
@@ -68,15 +79,16 @@ export function replayCommand(): Command {
     .option('--allow <cidr>', 'never ban this address or network (repeatable); a cracked account there is still an alert; loopback is never banned', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
-    .option('--bantime <duration>', 'first ban length (default 1h)', duration)
+    .option('--bantime <duration>', 'first ban length (default 1h; forever, permanent or -1: every ban permanent)', bantime)
     .option('--no-progress', 'no progress bar on a terminal')
     .option('--no-color', 'no colours in the text report (also NO_COLOR=1)')
+    .option('--timezone <zone>', "time zone of log times written without a UTC offset, as an IANA name (Europe/Berlin); default: this machine's", timeZone)
     .option('--workers <n>', 'parse threads for plain files of 64 MiB and more (default: one per CPU but one, at most 8; below 4 CPUs only when a quarter of the lines of a 64 KiB sample are events)', nonNegativeInt)
     .addHelpText(
       'after',
       [
         '',
-        'Give rotated files oldest first. Exit status: 0 done, 2 usage or input error.',
+        "Rotated files of one log are read oldest first, whatever the order given. Times without a UTC offset are read in this machine's zone unless --timezone names the PBX's. Exit status: 0 done, 2 usage or input error.",
         'Examples:',
         '  pbxguard replay /var/log/asterisk/messages /var/log/asterisk/security',
         '  pbxguard replay --explain /var/log/asterisk/messages | less',
@@ -89,6 +101,9 @@ export function replayCommand(): Command {
 }
 
 async function replay(files: string[], flags: ReplayFlags): Promise<number> {
+  // before any time is read: local times of the logs, and of the report, are in this zone (parse
+  // workers, started later, take the environment as it is then)
+  if (flags.timezone !== undefined) process.env.TZ = flags.timezone;
   const seen = new Set<string>();
   for (const f of files) {
     if (f !== '-' && !existsSync(f)) throw new UsageError(`${f}: no such file`);

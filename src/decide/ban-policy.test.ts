@@ -92,6 +92,24 @@ test('repeat offenders get longer bans and finally a permanent one', () => {
   assert.equal(last?.until, undefined);
 });
 
+test('a first ban lasts what was asked, even past the maximum; forever is permanent from the first', () => {
+  const d = 86_400_000;
+  const long = new BanPolicy({ ...DEFAULT_BAN_POLICY, bantime: 31 * d });
+  const [first] = bans(long, alert());
+  assert.equal(first!.until! - first!.at, 31 * d);
+  const [second] = bans(long, alert({ at: first!.until! + 1 }));
+  assert.equal(second!.permanent, true);
+  const [forever] = bans(new BanPolicy({ ...DEFAULT_BAN_POLICY, bantime: Infinity }), alert());
+  assert.deepEqual([forever!.permanent, forever!.until], [true, undefined]);
+  // a ban is remembered for 30 days from its end, then forgotten
+  const p = new BanPolicy();
+  const [one] = bans(p, alert());
+  const [two] = bans(p, alert({ at: one!.until! + 29 * d }));
+  assert.equal(two!.until! - two!.at, 4 * DEFAULT_BAN_POLICY.bantime);
+  const [three] = bans(p, alert({ at: two!.until! + 31 * d }));
+  assert.equal(three!.until! - three!.at, DEFAULT_BAN_POLICY.bantime);
+});
+
 test('a cracked account found while its address is banned lengthens the ban and raises an alert', () => {
   const p = new BanPolicy();
   bans(p, alert());

@@ -10,15 +10,15 @@ import { fmtDuration } from '../detect/attack-windows.js';
 import { detach } from '../core/detach.js';
 
 export interface BanPolicyConfig {
-  /** first ban length (ms) */
+  /** first ban length (ms; Infinity: every ban is permanent) */
   bantime: number;
   /** ban length for scanner fingerprints and cracked accounts (ms) */
   severeBantime: number;
   /** each further ban of the same address lasts this many times longer */
   increment: number;
-  /** a ban that would be longer than this becomes permanent (ms) */
+  /** a repeat ban that would be longer than this becomes permanent (ms); a first ban lasts what bantime says */
   maxBantime: number;
-  /** how long past bans are remembered for recidive (ms) */
+  /** how long past bans are remembered for recidive, from their end (ms) */
   memory: number;
   allowlist?: AddressSet;
   maxTrackedAddresses: number;
@@ -45,7 +45,6 @@ LOOPBACK.add('::1');
 interface BanRecord {
   count: number;
   until: number;
-  lastBan: number;
 }
 
 export type PolicyOutcome =
@@ -83,11 +82,13 @@ export class BanPolicy {
     }
     const running = prev !== undefined && prev.until > alert.at;
     // a running ban is replaced only to lengthen it (a cracked account found while its address is banned)
-    const count = prev !== undefined && alert.at - prev.lastBan < this.cfg.memory ? prev.count + (running ? 0 : 1) : 1;
+    // remembered from the ban's end: a ban longer than the memory still makes the next one longer
+    const count = prev !== undefined && alert.at - prev.until < this.cfg.memory ? prev.count + (running ? 0 : 1) : 1;
     // a scanner or a cracked secret is never banned for less than a plain run of failures
     const first = alert.detector === 'scanner' || alert.detector === 'compromise' ? Math.max(this.cfg.severeBantime, this.cfg.bantime) : this.cfg.bantime;
     const length = first * this.cfg.increment ** (count - 1);
-    const permanent = length > this.cfg.maxBantime;
+    // a first ban as long as asked (an admin's --bantime 31d is 31 days), repeats up to permanent
+    const permanent = length === Infinity || (count > 1 && length > this.cfg.maxBantime);
     const until = permanent ? Number.POSITIVE_INFINITY : alert.at + length;
     if (running && until <= prev.until) return { kind: 'decisions', decisions };
     const repeat = count > 1 ? `; ban #${count} for this address` : '';
@@ -95,7 +96,7 @@ export class BanPolicy {
     if (permanent) ban.permanent = true;
     else ban.until = until;
     decisions.push(ban);
-    this.remember(base.target, { count, until, lastBan: alert.at });
+    this.remember(base.target, { count, until });
     return { kind: 'decisions', decisions };
   }
 

@@ -35,6 +35,13 @@ test('sshd lines through syslog and journal prefixes are the sshd family', () =>
   assert.equal(parseEnvelope('2026-11-25T10:00:01.123456+01:00 host sshd-session[99]: Failed').family, 'sshd');
 });
 
+test("journalctl's short-full and short-unix lines give their time, program and pid", () => {
+  const full = parseEnvelope('Thu 2026-11-26 12:00:01 CET pbx sshd[812]: Failed password for root from 192.0.2.1 port 22 ssh2');
+  assert.deepEqual([full.family, full.ts, full.program, full.pid, full.msg], ['sshd', 'Thu 2026-11-26 12:00:01 CET', 'sshd', '812', 'Failed password for root from 192.0.2.1 port 22 ssh2']);
+  const unix = parseEnvelope('1764158401.123456 pbx asterisk[1200]: NOTICE[1250] chan_sip.c: x');
+  assert.deepEqual([unix.family, unix.ts, unix.file], ['asterisk', '1764158401.123456', 'chan_sip.c']);
+});
+
 test('garbage, empty lines and lone brackets are the unknown family, without throwing', () => {
   for (const l of ['', '[', ']', '[] ', '\u0000\u0001', '[2026-11-25 10:00:01] ', '[x] NOTICE[1]', 'NOTICE[1]: ', '\uFFFD'.repeat(1000)]) {
     const e = parseEnvelope(l);

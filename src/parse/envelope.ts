@@ -28,12 +28,14 @@ export interface Envelope {
   repeats?: number;
 }
 
-// BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, or a journal line without a
-// timestamp (`host prog[pid]: `, journalctl -o short without time, fail2ban's journal samples).
+// BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, journalctl's other short forms
+// (`-o short-full`: `Thu 2026-11-26 12:00:01 CET host prog[pid]: `, `-o short-unix`:
+// `1764158401.123456 host prog[pid]: `), or a journal line without a timestamp (`host prog[pid]: `,
+// journalctl -o short without time, fail2ban's journal samples).
 // The host may be missing (`Feb 17 17:40:17 sshd[1]: error: …`); it never holds brackets, so
 // `sshd[1]:` cannot be taken for a host and `error:` for the program.
 const SYSLOG_RE =
-  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?:[^\s[\]]{1,255} )?([A-Za-z][\w./-]{0,63})(?:\[(\d{1,10})\])?: /;
+  /^(?:<\d{1,3}>)?(?:([A-Z][a-z]{2} [ \d]?\d \d\d:\d\d:\d\d(?:\.\d+)?)|(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?|[A-Z][a-z]{2} \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? (?:[A-Z][A-Za-z]{0,5}|[+-]\d\d(?:\d\d)?)|\d{9,11}\.\d{6})) (?:[^\s[\]]{1,255} )?([A-Za-z][\w./-]{0,63})(?:\[(\d{1,10})\])?: /;
 const JOURNAL_SHORT_RE = /^[\w.-]{1,255} ([A-Za-z][\w./-]{0,63})\[(\d{1,10})\]: /;
 // Old syslogd and some BSDs write the program in brackets with no host: `Mar  3 00:17:22 [sshd]: `
 // (the colon is sometimes missing).

@@ -124,6 +124,8 @@ export function sessionKeyOf(env: Envelope): string | undefined {
 }
 
 const SESSION_TTL = 10 * 60_000;
+/** the start of a file's first line in no known format kept for its warning */
+const FOREIGN_SAMPLE_CHARS = 120;
 // Every connection's end is kept (a scanner's one-line connections too), and a parse worker's
 // block is parsed again on the main thread once the table may have evicted what a handed-back line
 // needs (ParsePool.redo): room for a busy host's connections of a long log (~10 MB at most). Not
@@ -141,6 +143,8 @@ export interface ParseNotes {
   undated: number;
   /** lines in no log format pbxguard reads (a file of them all is likely the wrong file) */
   foreign: number;
+  /** the first of them (its start), for the warning: its shape often tells what the file is */
+  firstForeign?: string;
 }
 
 /** Adds `b`'s counts to `a`. */
@@ -148,6 +152,7 @@ export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.tooLong += b.tooLong;
   a.undated += b.undated;
   a.foreign += b.foreign;
+  a.firstForeign ??= b.firstForeign;
 }
 
 export interface ParsedLine {
@@ -253,7 +258,7 @@ export class LineParser {
   private countedBefore: SecurityEvent | undefined;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
-    if (env.family === 'unknown') this.notes.foreign++;
+    if (env.family === 'unknown' && this.notes.foreign++ === 0) this.notes.firstForeign = detach(env.msg.slice(0, FOREIGN_SAMPLE_CHARS));
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;

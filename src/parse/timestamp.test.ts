@@ -16,6 +16,17 @@ test('an explicit UTC offset is honoured', () => {
   assert.equal(r.resolve('25/Nov/2026:10:00:01 -0100'), Date.UTC(2026, 10, 25, 11, 0, 1));
 });
 
+test("journalctl's short-full and short-unix times, and Asterisk's %s, resolve", () => {
+  const r = new TimestampResolver(ref);
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 UTC'), Date.UTC(2026, 10, 26, 12, 0, 1));
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01.250 +03'), Date.UTC(2026, 10, 26, 9, 0, 1, 250));
+  // an abbreviation names no one offset: local time, as a time without any
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 CET'), new Date(2026, 10, 26, 12, 0, 1).getTime());
+  assert.equal(r.resolve('1764158401.123456'), 1764158401123);
+  assert.equal(r.resolve('1795600860'), 1795600860000);
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 Central European Time'), undefined);
+});
+
 test('year-less dates take the reference year, or the year before when they would be in the future', () => {
   const r = new TimestampResolver(ref);
   assert.equal(r.resolve('Nov 25 10:00:01'), new Date(2026, 10, 25, 10, 0, 1).getTime());

@@ -9,6 +9,10 @@ const FUTURE_SLACK_MS = 2 * 86_400_000;
 const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?$/;
 const CLASSIC_RE = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?$/;
 const SLASH_RE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
+// journalctl -o short-full: a weekday, and the zone's abbreviation (UTC, CET) or offset (+03)
+const FULL_RE = /^[A-Z][a-z]{2} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:(UTC|GMT|Z)|([+-]\d\d(?:\d\d)?)|[A-Z][A-Za-z]{0,5})$/;
+// seconds since the epoch: journalctl -o short-unix, Asterisk's dateformat %s
+const EPOCH_RE = /^(\d{9,11})(?:\.(\d{1,9}))?$/;
 const CLF_RE = /^(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$/;
 
 function msFraction(frac: string | undefined): number {
@@ -96,6 +100,14 @@ export class TimestampResolver {
       if (t > this.referenceMs + FUTURE_SLACK_MS) return checked(new Date(refYear - 1, month, +d!, +h!, +mi!, +s!, ms).getTime());
       return checked(t);
     }
+    m = FULL_RE.exec(text);
+    if (m) {
+      // an abbreviation other than UTC's names no one offset (CST is China's or Central's): local time
+      const [, local, utc, offset] = m;
+      return this.parse(utc !== undefined ? `${local}Z` : offset !== undefined ? `${local}${offset.padEnd(5, '0')}` : local!);
+    }
+    m = EPOCH_RE.exec(text);
+    if (m) return Number(m[1]) * 1000 + msFraction(m[2]);
     m = SLASH_RE.exec(text);
     if (m) {
       const [, y, mo, d, h, mi, s] = m;

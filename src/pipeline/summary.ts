@@ -85,9 +85,10 @@ export interface FileStats {
   oversized: number;
   /** a gzip file that ends early: its lines up to there were read */
   truncated?: boolean;
-  /** lines in a rule's format too long to read, and events dated without a timestamp (ParseNotes) */
+  /** lines in a rule's format too long to read, events dated without a timestamp, lines in no known format (ParseNotes) */
   tooLong: number;
   undated: number;
+  foreign: number;
 }
 
 export class RunSummary implements PipelineSink {

@@ -194,12 +194,28 @@ export function binaryWarning(file: string, name: string): string | undefined {
   }
   // gzip is read decompressed
   if (n === 0 || (head[0] === 0x1f && head[1] === 0x8b)) return undefined;
+  const known = KNOWN_BINARIES.find((k) => k.is(head.subarray(0, n)));
+  if (known !== undefined) return `${name} is ${known.what}: ${known.read.replaceAll('FILE', name)} | pbxguard replay -`;
   let control = 0;
   for (let i = 0; i < n; i++) {
     const c = head[i]!;
     if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x1b) || c === 0x7f) control++;
   }
   return control * 10 > n ? `${name} does not look like a log: ${control} of its first ${n} bytes are control bytes` : undefined;
+}
+
+/** Binary files a log is often kept in, by their first bytes, and how to read them. */
+const KNOWN_BINARIES: Array<{ is: (head: Buffer) => boolean; what: string; read: string }> = [
+  { is: startsWith('LPKSHHRH'), what: 'a binary systemd journal', read: 'journalctl --file FILE -o short-iso' },
+  { is: startsWith('\xfd7zXZ\x00'), what: 'xz-compressed (pbxguard reads gzip only)', read: 'xzcat FILE' },
+  { is: startsWith('\x28\xb5\x2f\xfd'), what: 'zstd-compressed (pbxguard reads gzip only)', read: 'zstdcat FILE' },
+  // `BZh`, the block size, then the first block's own magic (a text line may start with BZh)
+  { is: (h) => startsWith('BZh')(h) && h[3]! >= 0x31 && h[3]! <= 0x39 && startsWith('1AY&SY')(h.subarray(4)), what: 'bzip2-compressed (pbxguard reads gzip only)', read: 'bzcat FILE' },
+];
+
+function startsWith(latin1: string): (head: Buffer) => boolean {
+  const magic = Buffer.from(latin1, 'latin1');
+  return (head) => head.length >= magic.length && head.subarray(0, magic.length).equals(magic);
 }
 
 /** NULs looked through for text before a file is taken for a hole alone (and not judged) */
@@ -217,6 +233,22 @@ function endOfHole(fd: number, buf: Buffer): number | undefined {
   return undefined;
 }
 
+/** Lines in no known format, at least, and at least a tenth of a file's, for a warning about part of a file. */
+const MIN_FOREIGN_WARNED = 10;
+
+/** What a line in no known format suggests the file is, and what to do about it. */
+function foreignHint(line: string): string {
+  if (line.startsWith('{') && line.includes('"__CURSOR"')) return ' (journalctl -o json: export with -o short-iso instead)';
+  if (line.startsWith('__CURSOR=') || line.startsWith('__REALTIME_TIMESTAMP=')) return ' (journalctl -o export: export with -o short-iso instead)';
+  if (line.startsWith('-- No entries --')) return " (journalctl matched no entries: is the unit's name right? Debian's sshd is ssh.service)";
+  return ' (pbxguard places a line by its program name or Asterisk level, which journalctl -o cat leaves out: export with -o short-iso)';
+}
+
+/** A file with no lines at all: a wrong file, or an export that matched nothing. */
+export function emptyWarning(name: string): string {
+  return `${name} is empty: no lines were read (the wrong file, or a journalctl query that matched nothing?)`;
+}
+
 /** A gzip file that ends early (a copy interrupted, a disk full while rotating) was read up to the cut. */
 export function cutGzipWarning(name: string, lines: number): string {
   return `${name}: the gzip data ends early (the file was cut short): its ${lines.toLocaleString('en-US')} lines up to there were read, the rest is lost`;
@@ -232,7 +264,13 @@ export function cutGzipWarning(name: string, lines: number): string {
 export function parseWarnings(name: string, notes: ParseNotes, reference: number, readNow: boolean, lines: number): string[] {
   const out: string[] = [];
   // "no attacks found" in a file pbxguard cannot read says nothing: the reader should know
-  if (lines > 0 && notes.foreign === lines) out.push(`${name}: none of its lines is in a log format pbxguard reads (Asterisk, syslog or journal, Apache, nginx): is it the right file?`);
+  const sample = notes.firstForeign !== undefined ? `, such as "${notes.firstForeign}"${foreignHint(notes.firstForeign)}` : '';
+  if (lines > 0 && notes.foreign === lines) {
+    out.push(`${name}: none of its lines is in a log format pbxguard reads (Asterisk, syslog or journal, Apache, nginx)${sample}: is it the right file?`);
+  } else if (notes.foreign >= MIN_FOREIGN_WARNED && notes.foreign * 10 >= lines) {
+    // a part of a file unread may be an attack unseen (sshd's lines in a journalctl -o cat export)
+    out.push(`${name}: ${notes.foreign.toLocaleString('en-US')} of its ${lines.toLocaleString('en-US')} lines are in no log format pbxguard reads${sample}`);
+  }
   if (notes.tooLong > 0) {
     const these = notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`;
     out.push(`${name}: ${these} in an attack format not read, over ${MAX_MULTI_ANY_INPUT / 1024} KiB (longer than its program writes) or over ${DECOY_CHECK_FROM / 1024} KiB and full of decoys (padding may hide an attack: --explain shows them)`);

@@ -16,7 +16,7 @@ import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
 import { readingOrder } from './file-order.js';
-import { binaryWarning, cutGzipWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
+import { binaryWarning, cutGzipWarning, emptyWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -178,7 +178,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         notes = parser.notes;
       }
       doneBytes += stats.bytes;
-      summary.files.push({ name, ...stats, ...notes });
+      // the counts, not the sample line (that is for the warning)
+      summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign });
+      if (stats.lines === 0) summary.warnings.push(emptyWarning(name));
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
       summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));

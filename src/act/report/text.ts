@@ -46,7 +46,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   } else {
     out.push(
       '',
-      `${c('bold', count(s.attackAttempts, 'attack attempt'))} from ${c('bold', atLeast(s.addressesCapped) + count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)}`,
+      `${c('bold', count(s.attackAttempts, 'attack attempt'))} from ${c('bold', atLeast(s.addressesCapped) + count(s.addresses.size, 'address', 'addresses'))}, ${localTime(s.firstAt)} to ${localTime(s.lastAt)} (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
     );
   }
   const notes: string[] = [];
