@@ -55,6 +55,10 @@ test('the demo report names each attacker, the cracked account, and spares the o
   // one number tried behind six international dialling prefixes: toll-fraud probing
   assert.match(r.out, /^Extensions called \(refused calls to 6 distinct numbers\)\n {2}00972598285108 +1$/m);
   assert.match(r.out, /^ {2}9011972598285108 +1$/m);
+  // attempts, then the events that are none (a phone's logins and challenges) apart
+  assert.match(r.out, /^Attack attempts by service and kind\n {2}sip +unknown_account +12\n(?: {2}\S+ +(?:auth_failure|unknown_account|unknown_extension|acl_denied|scan|flood|malformed) +\d+\n)+\nOther events \(not counted towards bans\)\n {2}pjsip +auth_success +5\n/m);
+  // after the alert, what to do about a cracked secret
+  assert.match(r.out, /secret is probably cracked\n {2}What to do: change the secret of each account named/);
 });
 
 test('jsonl gives one object per event with its file and line number, then ban decisions', () => {

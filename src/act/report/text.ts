@@ -1,5 +1,5 @@
 /** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
-import type { Decision } from '../../core/events.js';
+import { ATTACK_KINDS, type Decision } from '../../core/events.js';
 import { BanPolicy } from '../../decide/ban-policy.js';
 import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
 import { painter, type Paint } from './paint.js';
@@ -62,10 +62,18 @@ export function renderText(s: RunSummary, colour: boolean): string {
   for (const n of notes) out.push(c('dim', `  (${n})`));
   for (const w of s.warnings) out.push(c('yellow', `  warning: ${safeText(w, 4096)}`));
 
+  // attempts first: a phone's routine challenges must not head the table above the attacks
   const kinds = s.serviceKindCounts();
-  if (kinds.length > 0) {
-    out.push('', c('bold', 'By service and kind') + c('dim', ' (attack attempts, other events)'));
-    for (const k of kinds) out.push(`  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${thousands(k.count).padStart(10)}`);
+  const attempts = kinds.filter((k) => ATTACK_KINDS.has(k.kind));
+  const others = kinds.filter((k) => !ATTACK_KINDS.has(k.kind));
+  const row = (k: (typeof kinds)[number]) => `  ${k.service.padEnd(9)}${k.kind.padEnd(19)}${thousands(k.count).padStart(10)}`;
+  if (attempts.length > 0) {
+    out.push('', c('bold', 'Attack attempts by service and kind'));
+    for (const k of attempts) out.push(row(k));
+  }
+  if (others.length > 0) {
+    out.push('', c('bold', 'Other events') + c('dim', ' (not counted towards bans)'));
+    for (const k of others) out.push(row(k));
   }
 
   const top = RunSummary.top(s.addressCounts(), 10);
@@ -114,6 +122,11 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (alerts.length > 0) {
     out.push('', c(['bold', 'red'], `Alerts (${alerts.length})`));
     for (const d of alerts) out.push(`  ${localTime(d.at)}  ${c('red', d.target)}  ${safeText(d.reason, 200)}`);
+    out.push(
+      c('dim', '  What to do: change the secret of each account named and look at what it did once logged in (calls in the CDR to'),
+      c('dim', '  premium or international numbers; for ssh, its sessions, new users and authorized_keys); `pbxguard audit` finds the'),
+      c('dim', '  weak settings such attacks use.'),
+    );
   }
   out.push('', c('bold', `Bans it would issue (${thousands(s.bansTotal)})`));
   if (s.bansTotal === 0) out.push('  none');
