@@ -42,6 +42,17 @@ test("journalctl's short-full and short-unix lines give their time, program and 
   assert.deepEqual([unix.family, unix.ts, unix.file], ['asterisk', '1764158401.123456', 'chan_sip.c']);
 });
 
+test("Asterisk's console colours are taken out of a line that reads as nothing with them, and only there", () => {
+  const e = '\x1b';
+  const coloured = parseEnvelope(`[2026-11-25 11:01:00] ${e}[1;33mNOTICE${e}[0m[1250]: ${e}[1;37mres_pjsip/pjsip_distributor.c${e}[0m:676 ${e}[1;37mlog_failed_request${e}[0m: Request 'REGISTER' failed`);
+  assert.deepEqual([coloured.family, coloured.ts, coloured.file, coloured.msg], ['asterisk', '2026-11-25 11:01:00', 'res_pjsip/pjsip_distributor.c', "Request 'REGISTER' failed"]);
+  const bare = parseEnvelope(`${e}[1;31mWARNING${e}[0m[1250]: ${e}[1;37mchan_sip.c${e}[0m:1 ${e}[1;37mf${e}[0m: x`);
+  assert.deepEqual([bare.family, bare.file, bare.msg], ['asterisk', 'chan_sip.c', 'x']);
+  // attacker text with escape codes in a line that reads as it is stays as written
+  const sshd = parseEnvelope(`Nov 25 10:00:01 pbx sshd[1]: Invalid user ${e}[0mroot from 192.0.2.1 port 22`);
+  assert.equal(sshd.msg, `Invalid user ${e}[0mroot from 192.0.2.1 port 22`);
+});
+
 test('garbage, empty lines and lone brackets are the unknown family, without throwing', () => {
   for (const l of ['', '[', ']', '[] ', '\u0000\u0001', '[2026-11-25 10:00:01] ', '[x] NOTICE[1]', 'NOTICE[1]: ', '\uFFFD'.repeat(1000)]) {
     const e = parseEnvelope(l);

@@ -78,6 +78,8 @@ export function parseEnvelope(line: string): Envelope {
     const a = APACHE_ERROR_RE.exec(line);
     if (a) return { family: 'apache-error', ts: a[1]!, msg: line.slice(a[0].length - 1) };
     // only reached when the line is not Asterisk's, so the Asterisk path pays nothing for it
+    const coloured = uncoloured(line);
+    if (coloured !== undefined) return coloured;
     const f = FREEPBX_SECURITY_RE.exec(line);
     if (f) return { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg: line.slice(f[0].length) };
     return { family: 'unknown', msg: line };
@@ -124,7 +126,25 @@ export function parseEnvelope(line: string): Envelope {
   // Asterisk through journald: the level without a timestamp
   const ast = parseAsteriskBody(line, 0);
   if (ast) return ast;
-  return { family: 'unknown', msg: line };
+  return uncoloured(line) ?? { family: 'unknown', msg: line };
+}
+
+// SGR sequences (colours, bold): Asterisk's console colours its level and source file, and they
+// stay in what `docker logs`, `journalctl -o cat` or a terminal capture keep of it
+const SGR_RE = /\x1b\[[0-9;]{0,32}m/g;
+
+/**
+ * The envelope of a line in no known format once its colour codes are taken out, if it had any
+ * and that makes it one. Only lines that fail as they are get here, so attacker text holding
+ * escape codes changes nothing in a line that parses; and taking them out leaves text the attacker
+ * could have written directly.
+ */
+function uncoloured(line: string): Envelope | undefined {
+  if (!line.includes('\x1b[')) return undefined;
+  const plain = line.replace(SGR_RE, '');
+  if (plain === line) return undefined;
+  const env = parseEnvelope(plain);
+  return env.family !== 'unknown' ? env : undefined;
 }
 
 /**
