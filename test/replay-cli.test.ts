@@ -156,6 +156,23 @@ test('--allow spares an address the log would get banned', () => {
   assert.match(r.out, /2 allowlisted or loopback addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
 });
 
+test('--allow-file reads an allowlist of addresses and networks, and names the line of a bad entry', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-allow-'));
+  const list = join(dir, 'office.allow');
+  writeFileSync(list, '# office and the provider\n198.51.100.77\r\n\n  198.51.100.96/28   # the IAX2 peer\n');
+  const r = pbxguard(['replay', '--allow-file', list, DEMO]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /Bans it would issue \(5\)/);
+  assert.match(r.out, /2 allowlisted or loopback addresses would have been banned: 198\.51\.100\.77, 198\.51\.100\.99/);
+  writeFileSync(list, '198.51.100.77\noffice.example # a name\n');
+  const bad = pbxguard(['replay', '--allow-file', list, DEMO]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /office\.allow:2: not an IP address or CIDR network: "office\.example"/);
+  const missing = pbxguard(['replay', '--allow-file', join(dir, 'none'), DEMO]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /--allow-file \S+none: cannot read it \(ENOENT\)/);
+});
+
 test('an unreadable file is refused before anything is read, as a missing one is', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-perm-'));
   const secret = join(dir, 'secret.log');

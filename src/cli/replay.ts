@@ -1,5 +1,5 @@
 /** @module `pbxguard replay`: the detection pipeline over log files, offline, with a report. */
-import { accessSync, constants, existsSync, fstatSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, fstatSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from './commander.js';
 import { parseDuration } from '../core/duration.js';
@@ -23,6 +23,7 @@ interface ReplayFlags {
   explain?: boolean;
   rules?: string;
   allow: string[];
+  allowFile: string[];
   maxretry?: number;
   findtime?: number;
   bantime?: number;
@@ -51,6 +52,26 @@ const nonNegativeInt = (v: string): number => {
   if (!/^\d+$/.test(v) || Number(v) > 64) throw new InvalidArgumentError('expected a whole number from 0 to 64');
   return Number(v);
 };
+/** Adds the addresses and networks a file lists, one per line; an error names the file and line. */
+function addListed(set: AddressSet, file: string): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--allow-file ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const entry = lines[i]!.replace(/#.*/, '').trim();
+    if (entry === '') continue;
+    try {
+      set.add(entry);
+    } catch (e) {
+      throw new UsageError(`${file}:${i + 1}: ${(e as Error).message}`);
+    }
+  }
+}
+
 /** An IANA zone name as the time zone database spells it (TZ is looked up case-sensitively). */
 const timeZone = (v: string): string => {
   try {
@@ -77,6 +98,7 @@ export function replayCommand(): Command {
     .option('--explain', 'print, for each line, which rule took it or why none did')
     .option('--rules <dir>', 'rule pack directory, used instead of the bundled rules (copy rules/ to extend them)')
     .option('--allow <cidr>', 'never ban this address or network (repeatable); a cracked account there is still an alert; loopback is never banned', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--allow-file <file>', 'never ban the addresses and networks listed in this file, one per line (# starts a comment; repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--maxretry <n>', 'failures that trigger a ban (default 5)', positiveInt)
     .option('--findtime <duration>', 'window the failures must fall in (default 10m)', duration)
     .option('--bantime <duration>', 'first ban length (default 1h; forever, permanent or -1: every ban permanent)', bantime)
@@ -133,6 +155,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<number> {
       throw new UsageError(`--allow: ${(e as Error).message}`);
     }
   }
+  for (const f of flags.allowFile) addListed(allowlist, f);
   let pack;
   try {
     pack = await loadRulePack(flags.rules);
