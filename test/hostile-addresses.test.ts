@@ -60,6 +60,12 @@ TEMPLATES.push(
     line: `2026/11/25 10:00:01 [error] 123#0: *1 user "{X}" was not found in "/etc/nginx/.htpasswd", client: {R}, server: pbx, request: "GET /{Y} HTTP/1.1", host: "pbx"`,
     real: REAL,
   },
+  {
+    name: 'nginx access forbidden',
+    line: `2026/11/25 10:00:01 [error] 123#0: *1 access forbidden by rule, client: {R}, server: pbx, request: "GET /{X} HTTP/1.1", host: "{Y}"`,
+    real: REAL,
+  },
+  { name: 'apache 2.4 form login', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_form:error] [pid 1:tid 2] [client {R}:5555] AH01807: user '{X}': authentication failure for "/{Y}": password Mismatch`, real: REAL6 },
   { name: 'apache 2.4 user not found', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client {R}:5555] AH01618: user {X} not found: /{Y}`, real: REAL },
   // 2.4 writes an IPv6 client unbracketed before its port
   { name: 'apache 2.4 IPv6 wrong password', line: `[Wed Nov 25 10:00:01.123456 2026] [auth_basic:error] [pid 1:tid 2] [client {R}:5555] AH01617: user {X}: authentication failure for "/{Y}": Password Mismatch`, real: REAL6 },

@@ -25,6 +25,23 @@ test('five failures within ten minutes complete a maxretry alert, four do not', 
   assert.match(alerts[0]!.reason, /5 failures within 10m/);
 });
 
+test("a web login sent on parallel connections is one attempt a second; other services' are each one", () => {
+  // a browser back after an idle spell: its stale Digest nonce fails on six parallel requests
+  const w = new AttackWindows();
+  const stale = Array.from({ length: 6 }, (_, i) => ev({ at: T0 + 100 + i * 50, service: 'http', source: 'access-log', account: 'admin' }));
+  assert.deepEqual(stale.flatMap((e) => w.observe(e)), []);
+  // a brute force counts a second at a time, another account at once
+  const b = new AttackWindows();
+  const brute = Array.from({ length: 5 }, (_, i) => ev({ at: T0 + i * 1000, service: 'http', source: 'access-log', account: 'admin' }));
+  assert.equal(brute.flatMap((e) => b.observe(e)).length, 1);
+  const c = new AttackWindows();
+  const accounts = Array.from({ length: 5 }, (_, i) => ev({ at: T0, service: 'http', source: 'access-log', account: `user${i % 2}` }));
+  assert.equal(accounts.flatMap((e) => c.observe(e)).length, 1);
+  // svcrack's guesses at one SIP account in one second are each an attempt
+  const s = new AttackWindows();
+  assert.equal(Array.from({ length: 5 }, () => s.observe(ev({ at: T0 + 10 }))).flat().length, 1);
+});
+
 test('failures older than findtime fall out of the window on event time', () => {
   const w = new AttackWindows();
   for (let i = 0; i < 4; i++) w.observe(ev({ at: T0 + i * 60_000 }));

@@ -70,7 +70,19 @@ interface FailureTimes {
   cls: number;
   /** oldest first, at most `cap` */
   times: number[];
+  /** the account and second of the last one kept (see PARALLEL_LOGINS) */
+  lastAccount: string | undefined;
+  lastSecond: number;
 }
+
+/**
+ * Services whose clients send one login on several connections at once: a browser loading a page's
+ * parts in parallel with a wrong cached password, or with a Digest nonce gone stale while it sat
+ * idle (Apache answers each with a 401, and logs the stale nonce at info level only). Their
+ * failures with the same account in the same second are one attempt; a brute force still counts
+ * one a second, each second it runs.
+ */
+const PARALLEL_LOGINS: ReadonlySet<Service> = new Set<Service>(['http']);
 
 interface AddressState {
   /** per service, source and class of attempt (usually one or two entries, so a list) */
@@ -124,13 +136,17 @@ export class AttackWindows {
     let own: FailureTimes | undefined;
     for (const f of st.failures) if (f.service === ev.service && f.source === ev.source && f.cls === cls) own = f;
     const from = ev.at - limits.findtime;
+    const second = Math.floor(ev.at / 1000);
     if (own === undefined) {
       // exact-size arrays: a pushed-to empty array reserves 17 slots, and most addresses are seen once
-      const entry = { service: ev.service, source: ev.source, cls, times: [ev.at] };
+      const entry: FailureTimes = { service: ev.service, source: ev.source, cls, times: [ev.at], lastAccount: ev.account, lastSecond: second };
       st.failures = st.failures.length === 0 ? [entry] : [...st.failures, entry];
     } else {
+      if (own.lastSecond === second && own.lastAccount === ev.account && ev.account !== undefined && PARALLEL_LOGINS.has(ev.service)) return NO_ALERTS;
       own.times.push(ev.at);
       if (own.times.length > this.cap) own.times.shift();
+      own.lastAccount = ev.account;
+      own.lastSecond = second;
     }
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
