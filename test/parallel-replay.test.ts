@@ -284,7 +284,7 @@ interface Outcome {
 }
 
 const eventKey = (e: SecurityEvent): string =>
-  JSON.stringify([e.at, e.source, e.service, e.kind, e.ip ?? null, e.port ?? null, e.account ?? null, e.extension ?? null, e.userAgent ?? null, e.scanner ?? null, e.readings ?? null, e.ruleId, e.file ?? null, e.line ?? null]);
+  JSON.stringify([e.at, e.source, e.service, e.kind, e.ip ?? null, e.port ?? null, e.account ?? null, e.extension ?? null, e.userAgent ?? null, e.scanner ?? null, e.readings ?? null, e.ruleId, e.file ?? null, e.line ?? null, e.undated ?? null, e.forgeable ?? null]);
 
 async function replay(files: string[], workers: number, blockBytes: number, perAddressSummary: boolean): Promise<Outcome> {
   const chunks: Buffer[] = [];
@@ -443,6 +443,24 @@ test('workers give the same bytes, events, decisions and summary as the single-t
   // two files in one run: the pool and the encoders carry over, the sshd sessions must not
   const both = [finalNewline, noFinalNewline];
   assertSame(await replay(both, 0, SMALL_BLOCK, true), await replay(both, 2, BLOCKS[1]!, true), 'two files, 2 workers');
+});
+
+test("FreePBX 14's forgeable form makes its program's later lines forgeable, in the blocks after it too", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-forged-'));
+  const file = join(dir, 'freepbx_security.log');
+  const tagged = (i: number) => `[2026-11-25 10:00:${String(i).padStart(2, '0')}] [freepbx_security.NOTICE]: Authentication failure for admin from 198.51.100.${i} [] []`;
+  const old = (i: number) => `[2026-11-25 10:00:${String(i).padStart(2, '0')}] Authentication failure for admin from 198.51.100.${i}`;
+  // about 4 KiB of each between them: the tagged lines after the old one are in later blocks
+  const noise = Array.from({ length: 40 }, (_, i) => `Nov 25 10:00:00 pbx CRON[${i}]: (root) CMD (/usr/lib/sysstat/sa1 1 1 ${'x'.repeat(60)})`);
+  writeFileSync(file, [tagged(1), tagged(2), ...noise, old(3), ...noise, tagged(4), ...noise, tagged(5)].join('\n') + '\n');
+  const single = await replay([file], 0, SMALL_BLOCK, true);
+  assert.deepEqual(
+    single.events.map((e) => (JSON.parse(e) as unknown[]).at(-1)),
+    [null, null, true, true, true],
+  );
+  assert.equal(single.summary.files[0]!.forgeable, 3);
+  assert.match(single.summary.warnings.join('\n'), /3 login lines not counted towards bans: the file holds freepbx_security\.log lines as FreePBX 14 and earlier write them/);
+  assertSame(single, await replay([file], 1, SMALL_BLOCK, true), 'forgeable FreePBX lines, 1 worker');
 });
 
 test('blocks are parsed both by the worker and by the main thread while it waits, and come out in order', async () => {

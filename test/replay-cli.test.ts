@@ -350,6 +350,18 @@ test("sshd's reason lines (PAM error, AllowUsers refusal) are no attempts of the
   assert.deepEqual(doc.decisions, []);
 });
 
+test("one FreePBX 14 login whose user name holds line breaks cannot get another address banned", () => {
+  // what file_put_contents writes for the user name `admin from 198.51.100.7\n[…] Authentication
+  // failure for admin from 198.51.100.7\n…\n[…] Authentication failure for x`, sent from 203.0.113.99
+  const forged = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] Authentication failure for admin from 198.51.100.7`);
+  const tagged = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] [freepbx_security.NOTICE]: Authentication failure for admin from 198.51.100.8 [] []`);
+  const doc = jsonReport(['-'], [...forged, ...tagged, '[2026-11-25 10:00:01] Authentication failure for x from 203.0.113.99'].join('\n') + '\n');
+  assert.equal(doc.events.length, 13);
+  assert.deepEqual(doc.decisions, []);
+  // FreePBX 15 and later: tagged lines only, counted
+  assert.equal(jsonReport(['-'], tagged.join('\n') + '\n').decisions.length, 1);
+});
+
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
   const file = join(dir, 'services');

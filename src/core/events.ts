@@ -94,6 +94,12 @@ export interface SecurityEvent {
    * counted towards a ban.
    */
   undated?: boolean;
+  /**
+   * The line is in a form a client's text can forge (FreePBX 14's freepbx_security.log, where a
+   * user name with line breaks writes lines of its own): its address may be anyone's. Reported,
+   * never counted towards a ban.
+   */
+  forgeable?: boolean;
 }
 
 export type DecisionAction = 'ban' | 'alert';

@@ -66,7 +66,7 @@ test('a line read from its bytes gives what the string parser gives, and its env
     const a = fromBytes.eventIn(b, 1, end, k + 1);
     const t = fromText.event(line, k + 1);
     assert.deepEqual(a, t, JSON.stringify(line));
-    assert.equal(fromBytes.missedSession, fromText.missedSession);
+    assert.equal(fromBytes.missedEarlier, fromText.missedEarlier);
     if (k === 100) {
       reader.learn('pbx.c', true);
       reader.learn('chan_sip.c', false);

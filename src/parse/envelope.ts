@@ -26,6 +26,8 @@ export interface Envelope {
   msg: string;
   /** rsyslog collapsed this many more copies of the message into the line (`message repeated N times: [ … ]`) */
   repeats?: number;
+  /** written in a form whose writer leaves line breaks in client text: the line, and its program's later lines in the file, may be forged (FORGEABLE_PROGRAMS) */
+  forgeable?: true;
 }
 
 // BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, journalctl's other short forms
@@ -69,6 +71,17 @@ const SSHD_PROGRAMS = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 const APACHE_PROGRAMS = new Set(['httpd', 'apache2', 'apache']);
 const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 
+/**
+ * Programs with a log some of their versions write with the client's text as sent, line breaks
+ * included: FreePBX up to framework 14 writes `[date] Authentication failure for USER from ADDR`
+ * to freepbx_security.log with file_put_contents, so one login whose user name holds line breaks
+ * writes lines of its own, in either format, naming any address. Monolog (framework 15 on) turns
+ * line breaks into spaces and tags its lines (`[freepbx_security.NOTICE]: `), and syslog escapes
+ * them. Once a file shows a line of the old form, none of that program's lines in it is trusted.
+ */
+export const FORGEABLE_PROGRAMS: ReadonlySet<string> = new Set([FREEPBX_SECURITY_PROGRAM]);
+const MONOLOG_TAG = '[freepbx_security.';
+
 /** Parses the envelope; never throws, and returns family `unknown` for lines it cannot place. */
 export function parseEnvelope(line: string): Envelope {
   const c0 = line.charCodeAt(0);
@@ -81,7 +94,12 @@ export function parseEnvelope(line: string): Envelope {
     const coloured = uncoloured(line);
     if (coloured !== undefined) return coloured;
     const f = FREEPBX_SECURITY_RE.exec(line);
-    if (f) return { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg: line.slice(f[0].length) };
+    if (f) {
+      const msg = line.slice(f[0].length);
+      const env: Envelope = { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg };
+      if (!msg.startsWith(MONOLOG_TAG)) env.forgeable = true;
+      return env;
+    }
     return { family: 'unknown', msg: line };
   }
 

@@ -1,6 +1,6 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
-import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, parseEnvelope } from './envelope.js';
+import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, FORGEABLE_PROGRAMS, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import { ATTACK_KINDS, type EventKind, type SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
@@ -141,6 +141,8 @@ export interface ParseNotes {
   tooLong: number;
   /** events whose line has no timestamp pbxguard reads: dated with the file's time instead */
   undated: number;
+  /** events of a program whose lines in this file may be forged (FORGEABLE_PROGRAMS): not counted */
+  forgeable: number;
   /** lines in no log format pbxguard reads (a file of them all is likely the wrong file) */
   foreign: number;
   /** the first of them (its start), for the warning: its shape often tells what the file is */
@@ -151,6 +153,7 @@ export interface ParseNotes {
 export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.tooLong += b.tooLong;
   a.undated += b.undated;
+  a.forgeable += b.forgeable;
   a.foreign += b.foreign;
   a.firstForeign ??= b.firstForeign;
 }
@@ -177,7 +180,7 @@ export class LineParser {
     private readonly file?: string,
     latin1 = false,
     /**
-     * A parse worker's parser: a line that depends on earlier lines it has not seen (missedSession)
+     * A parse worker's parser: a line that depends on earlier lines it has not seen (missedEarlier)
      * gives no event and no note, since the main thread parses it again and counts it then.
      */
     private readonly handsBack = false,
@@ -215,7 +218,7 @@ export class LineParser {
     const bytes = this.bytes;
     const shape = bytes.read(b, start, end);
     if (shape === RULELESS) {
-      this.missedSession = false;
+      this.missedEarlier = false;
       return undefined;
     }
     const line = b.toString('latin1', start, end);
@@ -233,7 +236,7 @@ export class LineParser {
   private dropsFile(file: string): boolean {
     if (this.pack.rulesFor('asterisk', file).all.length > 0) return false;
     this.bytes.learn(file, true);
-    this.missedSession = false;
+    this.missedEarlier = false;
     return true;
   }
 
@@ -241,15 +244,20 @@ export class LineParser {
   private readonly bytes = new AsteriskBytes();
 
   /** What this parser could not read as it should, for the run's warnings. */
-  readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
+  readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
+
+  /** programs of FORGEABLE_PROGRAMS this file has shown a forgeable line of */
+  readonly forged = new Set<string>();
 
   /**
-   * The last `event` call found a line that depends on earlier lines of its process no line this
-   * parser saw told about (an expired one counts as seen: it was the newest): one that takes its
-   * address from them, or one that ends a connection they may have counted already. A parse worker
-   * hands such a line to the main thread, which has seen every earlier line.
+   * The last `event` call found a line that depends on earlier lines this parser has not seen: one
+   * that takes its address from earlier lines of its process, or ends a connection they may have
+   * counted already, when no line of that process was seen (an expired one counts as seen: it was
+   * the newest); or, in a parse worker, an event of a program whose earlier lines may have shown a
+   * forgeable form (FORGEABLE_PROGRAMS). A parse worker hands such a line to the main thread, which
+   * has seen every earlier line.
    */
-  missedSession = false;
+  missedEarlier = false;
 
   /** Attempts the last line's event stands for: more than one for a line of repeats rsyslog collapsed. */
   repeats = 1;
@@ -259,6 +267,7 @@ export class LineParser {
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     if (env.family === 'unknown' && this.notes.foreign++ === 0) this.notes.firstForeign = detach(env.msg.slice(0, FOREIGN_SAMPLE_CHARS));
+    if (env.forgeable === true) this.forged.add(env.program!);
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
@@ -274,11 +283,22 @@ export class LineParser {
     const event = this.pack.eventFor(env, ctx);
     if (event === undefined) {
       const status = this.pack.lastStatus;
-      this.missedSession = sessionKey !== undefined && status === 'no-session' && !this.sessions.knows(sessionKey);
+      this.missedEarlier = sessionKey !== undefined && status === 'no-session' && !this.sessions.knows(sessionKey);
       if (status === 'too-long') this.notes.tooLong++;
       return undefined;
     }
-    this.missedSession = false;
+    this.missedEarlier = false;
+    const program = env.program;
+    if (program !== undefined && FORGEABLE_PROGRAMS.has(program)) {
+      if (this.forged.has(program)) {
+        event.forgeable = true;
+        this.notes.forgeable++;
+      } else if (this.handsBack) {
+        // an earlier block may have shown the program's forgeable form: the main thread knows
+        this.missedEarlier = true;
+        return undefined;
+      }
+    }
     if (sessionKey === undefined) at = this.timeIn(env);
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;
@@ -292,7 +312,7 @@ export class LineParser {
   private sessionEvent(key: string, event: SecurityEvent): SecurityEvent | undefined {
     if (this.pack.lastEventRule!.endsConnection) {
       const ended = this.connectionEnd(key, event);
-      return this.handsBack && this.missedSession ? undefined : ended;
+      return this.handsBack && this.missedEarlier ? undefined : ended;
     }
     if (event.ip !== undefined) this.sessions.remember(key, event.ip, event.port ?? 0, event.at, event.kind);
     return event;
@@ -304,7 +324,7 @@ export class LineParser {
    * closes, and counting it too made one mistyped user name a ban).
    */
   private connectionEnd(key: string, event: SecurityEvent): SecurityEvent | undefined {
-    this.missedSession = !this.sessions.knows(key);
+    this.missedEarlier = !this.sessions.knows(key);
     // a connection ends once: rsyslog's repeats of its last line are not more attempts
     this.repeats = 1;
     // an ambiguous line names no address: it counts as nothing anyway, and ends nothing it cannot name

@@ -311,6 +311,7 @@ export class RulePack {
       file: ctx.file,
       line: ctx.line,
       undated: undefined,
+      forgeable: undefined,
     };
   }
 }

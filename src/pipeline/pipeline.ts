@@ -44,8 +44,9 @@ export class Pipeline {
   /** Entry for sources that produce events directly (AMI, pcap). */
   handleEvent(ev: SecurityEvent): void {
     this.sink.event?.(ev);
-    // its time is the file's, not the attempt's: windows would see every such line at once
-    if (ev.undated === true) return;
+    // its time is the file's, not the attempt's (windows would see every such line at once), or
+    // its address may be a forger's choice
+    if (ev.undated === true || ev.forgeable === true) return;
     const alerts = this.windows.observe(ev);
     for (const alert of alerts) {
       const out = this.policy.decide(alert);

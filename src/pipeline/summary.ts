@@ -89,6 +89,7 @@ export interface FileStats {
   tooLong: number;
   undated: number;
   foreign: number;
+  forgeable: number;
 }
 
 export class RunSummary implements PipelineSink {

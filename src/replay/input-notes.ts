@@ -275,6 +275,10 @@ export function parseWarnings(name: string, notes: ParseNotes, reference: number
     const these = notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`;
     out.push(`${name}: ${these} in an attack format not read, over ${MAX_MULTI_ANY_INPUT / 1024} KiB (longer than its program writes) or over ${DECOY_CHECK_FROM / 1024} KiB and full of decoys (padding may hide an attack: --explain shows them)`);
   }
+  if (notes.forgeable > 0) {
+    const these = notes.forgeable === 1 ? '1 login line' : `${notes.forgeable.toLocaleString('en-US')} login lines`;
+    out.push(`${name}: ${these} not counted towards bans: the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where a user name with line breaks writes lines of its own naming any address (FreePBX 15 and later write a form that cannot be forged)`);
+  }
   if (notes.undated > 0) {
     const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;
     const have = notes.undated === 1 ? '1 event has no timestamp pbxguard reads in its line and was' : `${notes.undated} events have no timestamp pbxguard reads in their lines and were`;

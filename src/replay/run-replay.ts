@@ -125,7 +125,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
-      let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
+      let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
@@ -179,7 +179,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       }
       doneBytes += stats.bytes;
       // the counts, not the sample line (that is for the warning)
-      summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign });
+      summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign, forgeable: notes.forgeable });
       if (stats.lines === 0) summary.warnings.push(emptyWarning(name));
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);

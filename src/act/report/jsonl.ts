@@ -21,6 +21,7 @@ const USER_AGENT = ascii(',"userAgent":');
 const SCANNER = ascii(',"scanner":');
 const READINGS = ascii(',"readings":[');
 const UNDATED = ascii(',"undated":true');
+const FORGEABLE = ascii(',"forgeable":true');
 /** bytes a JSON string literal may take per UTF-16 unit of its text (`\u001b`) */
 const MAX_BYTES_PER_UNIT = 6;
 /** every fixed piece of an event line together, with room to spare */
@@ -75,6 +76,7 @@ export class JsonlEncoder {
       b[p++] = 0x5d; // ]
     }
     if (ev.undated === true) p = copy(b, p, UNDATED);
+    if (ev.forgeable === true) p = copy(b, p, FORGEABLE);
     p = copy(b, p, ruleEnd);
     if (newline) b[p++] = 0x0a;
     out.used = p;

@@ -31,6 +31,7 @@ export function describeOutcome(pack: RulePack, line: string, context: readonly 
   if (e.account !== undefined) got.account = e.account;
   if (e.extension !== undefined) got.extension = e.extension;
   if (e.scanner !== undefined) got.scanner = e.scanner;
+  if (e.forgeable === true) got.forgeable = true;
   return { ruleId: e.ruleId, summary: got };
 }
 
@@ -47,7 +48,8 @@ function sampleFails(rule: CompiledRule, s: Sample, ruleId: string | undefined, 
     (exp.service !== undefined && got.service !== exp.service) ||
     // like the scanner, and unlike the account, the extension is always stated: few rules read one
     got.extension !== exp.extension ||
-    got.scanner !== exp.scanner
+    got.scanner !== exp.scanner ||
+    got.forgeable !== exp.forgeable
   );
 }
 

@@ -15,6 +15,8 @@ const SampleExpect = z.union([
     kind: z.enum(EVENT_KINDS).optional(),
     service: z.enum(SERVICES).optional(),
     scanner: z.string().optional(),
+    /** the line is in a form client text can forge (SecurityEvent.forgeable): stated whenever so */
+    forgeable: z.literal(true).optional(),
   }),
 ]);
 

@@ -19,7 +19,7 @@ export const DEFERRED = 1;
 export const KIND = 0;
 export const LINE = 1;
 export const RULE = 2;
-/** bit 0: ambiguous; bit 1: undated; bits 8-15: index in SERVICES */
+/** bit 0: ambiguous; bit 1: undated; bit 2: forgeable; bits 8-15: index in SERVICES */
 export const FLAGS = 3;
 export const PORT = 4;
 /** string slots are (offset, length) into the batch's text; length -1 means absent, offset -1 - i means `wide[i]` */
@@ -72,6 +72,8 @@ export interface BatchResult {
   textBytes: Uint8Array;
   textLength: number;
   wide: string[];
+  /** programs the block showed a forgeable line of (LineParser.forged), for the handed-back lines of later blocks */
+  forged: string[];
   /** each process's state at the end of this block, oldest first (SessionAddresses.entries) */
   sessions: Array<[string, string, number, number, boolean, boolean]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
@@ -124,7 +126,7 @@ export class BatchWriter {
       this.lastRuleIndex = this.ruleIndex.get(ev.ruleId)!;
     }
     ints[b + RULE] = this.lastRuleIndex;
-    ints[b + FLAGS] = (ev.kind === 'ambiguous' ? 1 : 0) | (ev.undated === true ? 2 : 0) | (SERVICE_INDEX.get(ev.service)! << 8);
+    ints[b + FLAGS] = (ev.kind === 'ambiguous' ? 1 : 0) | (ev.undated === true ? 2 : 0) | (ev.forgeable === true ? 4 : 0) | (SERVICE_INDEX.get(ev.service)! << 8);
     ints[b + PORT] = ev.port ?? 0;
     this.str(b + IP, ev.ip);
     this.str(b + ACCOUNT, ev.account);
@@ -215,6 +217,7 @@ export function eventOf(r: BatchResult, text: string, i: number, rules: readonly
     file,
     line: ints[b + LINE]!,
     undated: (flags & 2) !== 0 ? true : undefined,
+    forgeable: (flags & 4) !== 0 ? true : undefined,
   };
 }
 

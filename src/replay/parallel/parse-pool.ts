@@ -93,7 +93,7 @@ export class ParsePool {
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-    const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
+    const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
     const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
@@ -163,8 +163,9 @@ export class ParsePool {
         consumer.event(eventOf(r, text, i, rules, name));
       }
     }
-    // what this block's processes named, for the deferred lines of later blocks
+    // what this block's processes named, and the forgeable programs it showed, for the deferred lines of later blocks
     for (const [key, ip, port, at, counted, ended] of r.sessions) parser.sessions.set(key, ip, port, at, counted, ended);
+    for (const program of r.forged) parser.forged.add(program);
   }
 
   /**
