@@ -51,6 +51,11 @@ test("Asterisk's console colours are taken out of a line that reads as nothing w
   // attacker text with escape codes in a line that reads as it is stays as written
   const sshd = parseEnvelope(`Nov 25 10:00:01 pbx sshd[1]: Invalid user ${e}[0mroot from 192.0.2.1 port 22`);
   assert.equal(sshd.msg, `Invalid user ${e}[0mroot from 192.0.2.1 port 22`);
+  // codes nested thousands deep in a FreePBX user name (each level once cost a recursive parse, and
+  // the stack ran out): the line is read as it is
+  const nested = `Authentication failure for admin${`${e}[`.repeat(20_000)}${'m'.repeat(20_000)} from 192.0.2.7`;
+  const freepbx = parseEnvelope(`[2026-11-25 10:00:00] ${nested}`);
+  assert.deepEqual([freepbx.family, freepbx.program, freepbx.msg], ['syslog', 'freepbx_security', nested]);
 });
 
 test('garbage, empty lines and lone brackets are the unknown family, without throwing', () => {

@@ -82,8 +82,11 @@ const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 export const FORGEABLE_PROGRAMS: ReadonlySet<string> = new Set([FREEPBX_SECURITY_PROGRAM]);
 const MONOLOG_TAG = '[freepbx_security.';
 
-/** Parses the envelope; never throws, and returns family `unknown` for lines it cannot place. */
-export function parseEnvelope(line: string): Envelope {
+/**
+ * Parses the envelope; never throws, and returns family `unknown` for lines it cannot place.
+ * `colours`: a line that reads as nothing is tried once more without colour codes (uncoloured).
+ */
+export function parseEnvelope(line: string, colours = true): Envelope {
   const c0 = line.charCodeAt(0);
   if (c0 === 0x5b /* [ */) {
     const file = asteriskFileOf(line);
@@ -91,7 +94,7 @@ export function parseEnvelope(line: string): Envelope {
     const a = APACHE_ERROR_RE.exec(line);
     if (a) return { family: 'apache-error', ts: a[1]!, msg: line.slice(a[0].length - 1) };
     // only reached when the line is not Asterisk's, so the Asterisk path pays nothing for it
-    const coloured = uncoloured(line);
+    const coloured = colours ? uncoloured(line) : undefined;
     if (coloured !== undefined) return coloured;
     const f = FREEPBX_SECURITY_RE.exec(line);
     if (f) {
@@ -144,7 +147,7 @@ export function parseEnvelope(line: string): Envelope {
   // Asterisk through journald: the level without a timestamp
   const ast = parseAsteriskBody(line, 0);
   if (ast) return ast;
-  return uncoloured(line) ?? { family: 'unknown', msg: line };
+  return (colours ? uncoloured(line) : undefined) ?? { family: 'unknown', msg: line };
 }
 
 // SGR sequences (colours, bold): Asterisk's console colours its level and source file, and they
@@ -152,17 +155,18 @@ export function parseEnvelope(line: string): Envelope {
 const SGR_RE = /\x1b\[[0-9;]{0,32}m/g;
 
 /**
- * The envelope of a line in no known format once its colour codes are taken out, if it had any
- * and that makes it one. Only lines that fail as they are get here, so attacker text holding
- * escape codes changes nothing in a line that parses; and taking them out leaves text the attacker
- * could have written directly.
+ * The envelope of a coloured Asterisk console line, once its colour codes are taken out: only an
+ * Asterisk envelope is taken, since only Asterisk's console colours its lines, so attacker text
+ * holding escape codes in another program's line (a FreePBX user name) changes nothing. One pass,
+ * parsed once more without this fallback: nested codes (`\x1b[\x1b[mm`) cost one scan, not one per
+ * level. What is left is text the attacker could have written directly.
  */
 function uncoloured(line: string): Envelope | undefined {
   if (!line.includes('\x1b[')) return undefined;
   const plain = line.replace(SGR_RE, '');
   if (plain === line) return undefined;
-  const env = parseEnvelope(plain);
-  return env.family !== 'unknown' ? env : undefined;
+  const env = parseEnvelope(plain, false);
+  return env.family === 'asterisk' ? env : undefined;
 }
 
 /**
