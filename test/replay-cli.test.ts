@@ -473,7 +473,7 @@ test('an allowlisted address that cracks an account is still reported, only not 
   assert.ok(!/Bans it would issue[\s\S]*2001:db8:bad::9\s+1d/.test(r.out), 'no ban for the allowlisted address');
 });
 
-test('rotated files given newest first (the shell\'s messages*) are read oldest first; files whose times contradict their names are warned about', () => {
+test("a log's files are read in the order of their times (the shell's messages* gives them newest first); files overlapping in time are warned about", () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-rotated-'));
   const lines = demoLines.filter((l) => l.startsWith('['));
   const half = Math.floor(lines.length / 2);
@@ -486,14 +486,19 @@ test('rotated files given newest first (the shell\'s messages*) are read oldest 
   const given = pbxguard(['replay', '--format', 'jsonl', newer, older]);
   assert.equal(given.err, '');
   assert.equal(given.out, right.out);
-  assert.match(pbxguard(['replay', '--no-color', newer, older]).out, new RegExp(`\\(rotated files read oldest first: ${older} ${newer}\\)`));
-  assert.doesNotMatch(pbxguard(['replay', '--no-color', older, newer]).out, /read oldest first/);
-  // names that say the opposite of the lines' times: read by the names, and warned about
-  const misnamedOlder = join(dir, 'messages.2');
-  cpSync(newer, misnamedOlder);
-  const wrong = pbxguard(['replay', '--format', 'jsonl', older, misnamedOlder]);
-  assert.equal(wrong.code, 0, wrong.err);
-  assert.match(wrong.err, /warning: .*messages\.1 starts \(2026-11-25T09:5\d:\d\dZ\) before .*messages\.2 ends .*give rotated files oldest first/);
+  assert.match(pbxguard(['replay', '--no-color', newer, older]).out, new RegExp(`\\(rotated files read in the order of their first lines' times: ${older} ${newer}\\)`));
+  assert.doesNotMatch(pbxguard(['replay', '--no-color', older, newer]).out, /first lines' times/);
+  // Asterisk's rotatestrategy = sequential numbers the newest highest: its names are no guide
+  cpSync(older, join(dir, 'messages.0'));
+  cpSync(newer, join(dir, 'messages.7'));
+  const sequential = pbxguard(['replay', '--format', 'jsonl', join(dir, 'messages.7'), join(dir, 'messages.0')]);
+  assert.equal(sequential.out.replaceAll('messages.0', 'messages.1').replaceAll('messages.7', 'messages'), right.out);
+  // files of one log overlapping in time: read one after the other, and warned about
+  const copy = join(dir, 'messages.2');
+  writeFileSync(copy, [...lines.slice(0, half), lines.find((l) => l.includes(' failed for '))!.replace(/^\[2026-11-25 \d\d:\d\d:\d\d\]/, '[2026-11-25 10:30:00]')].join('\n') + '\n');
+  const overlap = pbxguard(['replay', '--format', 'jsonl', copy, newer]);
+  assert.equal(overlap.code, 0, overlap.err);
+  assert.match(overlap.err, /warning: .*messages starts \(2026-11-25T09:5\d:\d\dZ\) before .*messages\.2 ends .*overlap in time .*a burst across them may have been missed/);
   // two different logs of the same hours (messages, security): no warning
   const security = join(dir, 'security');
   writeFileSync(security, lines.slice(0, half).join('\n') + '\n');

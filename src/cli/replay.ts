@@ -110,7 +110,7 @@ export function replayCommand(): Command {
       'after',
       [
         '',
-        "Rotated files of one log are read oldest first, whatever the order given. Times without a UTC offset are read in this machine's zone unless --timezone names the PBX's. Exit status: 0 done, 2 usage or input error.",
+        "The files of one log (its rotations) are read in the order of their first lines' times, whatever the order given. Times without a UTC offset are read in this machine's zone unless --timezone names the PBX's. Exit status: 0 done, 2 usage or input error.",
         'Examples:',
         '  pbxguard replay /var/log/asterisk/messages /var/log/asterisk/security',
         '  pbxguard replay --explain /var/log/asterisk/messages | less',

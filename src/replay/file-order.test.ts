@@ -1,11 +1,36 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { readingOrder } from './file-order.js';
+import { gzipSync } from 'node:zlib';
+import { firstTimeOf, readingOrder } from './file-order.js';
 
-test("each log's rotated files are read oldest first, at the place of its first file; other logs keep their order", () => {
-  // what `auth.log* messages*` expands to, with stdin between
+test("each log's files are read by their first times, at the place of its first file; other logs keep their order", () => {
+  // what `auth.log* messages*` expands to, with stdin between; logrotate's numbers (1 newest)
+  const times: Record<string, number> = { 'auth.log': 40, 'auth.log.1': 30, 'auth.log.2.gz': 20, 'auth.log.10.gz': 10, 'ast/messages': 9, 'ast/messages-20261124.gz': 7, 'ast/messages-2026112500': 8, 'ast/security': 1 };
+  const at = (f: string) => times[f];
   const given = ['auth.log', 'auth.log.1', 'auth.log.10.gz', 'auth.log.2.gz', '-', 'ast/messages', 'ast/messages-20261124.gz', 'ast/messages-2026112500', 'ast/security'];
-  assert.deepEqual(readingOrder(given), ['auth.log.10.gz', 'auth.log.2.gz', 'auth.log.1', 'auth.log', '-', 'ast/messages-20261124.gz', 'ast/messages-2026112500', 'ast/messages', 'ast/security']);
-  // the same name in two folders is two logs; a log given in order stays as given
-  assert.deepEqual(readingOrder(['a/messages', 'b/messages.1', 'b/messages']), ['a/messages', 'b/messages.1', 'b/messages']);
+  assert.deepEqual(readingOrder(given, at), ['auth.log.10.gz', 'auth.log.2.gz', 'auth.log.1', 'auth.log', '-', 'ast/messages-20261124.gz', 'ast/messages-2026112500', 'ast/messages', 'ast/security']);
+  // Asterisk's rotatestrategy = sequential numbers the newest highest: given in order, kept
+  const sequential: Record<string, number> = { 'messages.0': 1, 'messages.1': 2, messages: 3 };
+  assert.deepEqual(readingOrder(['messages.0', 'messages.1', 'messages'], (f) => sequential[f]), ['messages.0', 'messages.1', 'messages']);
+  assert.deepEqual(readingOrder(['messages', 'messages.1', 'messages.0'], (f) => sequential[f]), ['messages.0', 'messages.1', 'messages']);
+  // a file whose time is unknown: its log is read as given
+  assert.deepEqual(readingOrder(['auth.log', 'auth.log.1'], (f) => (f === 'auth.log' ? 5 : undefined)), ['auth.log', 'auth.log.1']);
+  // the same name in two folders is two logs
+  assert.deepEqual(readingOrder(['a/messages', 'b/messages.1', 'b/messages'], (f) => ({ 'a/messages': 9, 'b/messages.1': 1, 'b/messages': 2 })[f]), ['a/messages', 'b/messages.1', 'b/messages']);
+});
+
+test("a file's first time is its first line's that has one, in plain and gzip files", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-first-'));
+  const lines = ['', 'garbage', '[2026-11-25 10:00:01] NOTICE[1] chan_sip.c: x', '[2026-11-25 10:00:02] NOTICE[1] chan_sip.c: y'].join('\n');
+  writeFileSync(join(dir, 'plain'), lines);
+  // gzip cut short: read as far as it goes
+  writeFileSync(join(dir, 'cut.gz'), gzipSync(lines + '\n' + 'z'.repeat(100_000)).subarray(0, 120));
+  writeFileSync(join(dir, 'none'), 'no times here\n');
+  assert.equal(firstTimeOf(join(dir, 'plain')), new Date(2026, 10, 25, 10, 0, 1).getTime());
+  assert.equal(firstTimeOf(join(dir, 'cut.gz')), new Date(2026, 10, 25, 10, 0, 1).getTime());
+  assert.equal(firstTimeOf(join(dir, 'none')), undefined);
+  assert.equal(firstTimeOf(join(dir, 'missing')), undefined);
 });

@@ -1,35 +1,62 @@
 /**
  * @module The order replay reads its files in. Windows and ban times run on the lines' own times in
- * the order read, so the rotated files of one log are read oldest first whatever order they were
- * given in: the shell's `auth.log*` expands newest first (`auth.log auth.log.1 auth.log.2.gz`),
- * and a burst across the rotation would be counted as two halves.
+ * the order read, so the files of one log (its rotations) are read in the order of their first
+ * lines' times, whatever order they were given in: the shell's `auth.log*` expands newest first
+ * (`auth.log auth.log.1 auth.log.2.gz`), and names alone cannot tell, since logrotate numbers the
+ * newest rotation 1 and Asterisk's own `rotatestrategy = sequential` numbers it highest.
  */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { constants, gunzipSync } from 'node:zlib';
+import { parseEnvelope } from '../parse/envelope.js';
+import { TimestampResolver } from '../parse/timestamp.js';
 
 /** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
 export function logOf(name: string): string {
-  return resolve(name.replace(/(?:\.gz)?$/, '').replace(ROTATION_SUFFIX, ''));
+  return resolve(name.replace(/(?:\.gz)?$/, '').replace(/(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/, ''));
 }
 
-const ROTATION_SUFFIX = /(?:\.\d{1,3}|-\d{8}(?:\d{2})?)$/;
+/** Bytes of a file's head looked through for its first time (gzip's decompressed as far as they go). */
+const HEAD_BYTES = 256 << 10;
 
 /**
- * How far back a file is among its log's files, by logrotate's naming: the live file 0, `.N` N
- * (`.1` is the newest rotated), `-YYYYMMDD[HH]` (dateext) older the earlier its date.
+ * The time of the first line of a plain or gzip file that has one pbxguard reads, or undefined
+ * (a pipe is not read ahead: its lines would be lost).
  */
-function rotationAge(name: string): number {
-  const suffix = ROTATION_SUFFIX.exec(name.replace(/(?:\.gz)?$/, ''))?.[0];
-  if (suffix === undefined) return 0;
-  if (suffix.startsWith('.')) return Number(suffix.slice(1));
-  // after every numbered file (a log is named one way or the other), earlier dates further back
-  return 1e12 - Number(suffix.slice(1).padEnd(10, '0'));
+export function firstTimeOf(file: string): number | undefined {
+  let mtime: number;
+  let head: Buffer;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) return undefined;
+    mtime = st.mtimeMs;
+    const fd = openSync(file, 'r');
+    try {
+      head = Buffer.alloc(HEAD_BYTES);
+      head = head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0));
+    } finally {
+      closeSync(fd);
+    }
+    // a cut gzip stream decodes as far as it goes
+    if (head[0] === 0x1f && head[1] === 0x8b) head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+  } catch {
+    return undefined;
+  }
+  const times = new TimestampResolver(mtime);
+  for (const line of head.toString('latin1').split('\n')) {
+    const ts = parseEnvelope(line).ts;
+    const at = ts !== undefined ? times.resolve(ts) : undefined;
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
 
 /**
- * The files in reading order: each log's files oldest first, at the place of the first of them
- * given; different logs (and stdin, `-`) keep the order given.
+ * The files in reading order: each log's files by their first lines' times (`firstTime`), at the
+ * place of the first of them given; a log with a file whose time is unknown, different logs, and
+ * stdin (`-`) keep the order given.
  */
-export function readingOrder(files: readonly string[]): string[] {
+export function readingOrder(files: readonly string[], firstTime: (file: string) => number | undefined = firstTimeOf): string[] {
   const byLog = new Map<string, string[]>();
   for (const f of files) {
     const log = f === '-' ? '-' : logOf(f);
@@ -37,6 +64,11 @@ export function readingOrder(files: readonly string[]): string[] {
     if (group === undefined) byLog.set(log, [f]);
     else group.push(f);
   }
-  // a stable sort: files of equal age (a log given twice by two names) keep their order
-  return [...byLog.values()].flatMap((group) => (group.length === 1 ? group : group.sort((a, b) => rotationAge(b) - rotationAge(a))));
+  return [...byLog.values()].flatMap((group) => {
+    if (group.length === 1) return group;
+    const times = new Map(group.map((f) => [f, firstTime(f)]));
+    if ([...times.values()].some((t) => t === undefined)) return group;
+    // a stable sort: files starting at the same time keep their order
+    return group.sort((a, b) => times.get(a)! - times.get(b)!);
+  });
 }

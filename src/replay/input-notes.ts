@@ -5,7 +5,6 @@
  * long to read. All end up in the summary's warnings.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
 import { detach } from '../core/detach.js';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
@@ -16,10 +15,10 @@ import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js
 import { logOf } from './file-order.js';
 
 /**
- * Notices rotated files of one log given newest first (`replay messages*` expands to `messages
- * messages.1`): windows and ban times run on the lines' own times in the order read, so such a run
- * counts an old burst after a newer one. Files of different logs (messages, security) overlap in
- * time by nature and are not compared.
+ * Notices files of one log that overlap in time, and a file whose own lines go back in time:
+ * windows and ban times run on the lines' own times in the order read (file-order.ts reads the
+ * files of a log by their first times), so a burst across such a jump may be missed. Files of
+ * different logs (messages, security) overlap in time by nature and are not compared.
  */
 export class RotationOrder implements PipelineSink {
   private first = Infinity;
@@ -49,8 +48,7 @@ export class RotationOrder implements PipelineSink {
     const prev = this.lastByLog.get(log);
     const warnings: string[] = [];
     if (prev !== undefined && this.first < prev.at - ORDER_SLACK_MS) {
-      const base = basename(log);
-      warnings.push(`${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): give rotated files oldest first (${base}.2.gz ${base}.1 ${base}); the windows ran in the order given`);
+      warnings.push(`${name} starts (${isoTime(this.first)}) before ${prev.file} ends (${isoTime(prev.at)}): files of one log that overlap in time (copies, or a file whose first lines have no time pbxguard reads) are read one after the other, so a burst across them may have been missed`);
     }
     if (this.back > ORDER_SLACK_MS) {
       // local times of the hour the clocks go back over name two instants; the first is taken
