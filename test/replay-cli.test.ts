@@ -380,7 +380,11 @@ test('a file with no line in a format pbxguard reads is named in a warning', () 
   const ast = demoLines.filter((l) => l.startsWith('[')).slice(0, 60);
   const sshd = Array.from({ length: 12 }, (_, i) => `Failed password for root from 203.0.113.10 port ${40000 + i} ssh2`);
   writeFileSync(file, [...ast, ...sshd].join('\n') + '\n');
-  assert.match(pbxguard(['replay', file]).out, /services: 12 of its 72 lines are in no log format pbxguard reads, such as "Failed password for root from 203\.0\.113\.10 port 40000 ssh2" \(pbxguard places a line by its program name or Asterisk level, which journalctl -o cat leaves out/);
+  assert.match(pbxguard(['replay', file]).out, /services: 12 of its 72 lines are in no log format pbxguard reads, such as "Failed password for root from 203\.0\.113\.10 port 40000 ssh2" \(if this is a journalctl export: -o cat leaves out the program name pbxguard places lines by, export with -o short-iso\)/);
+  // Asterisk's full log with SIP debugging on: its packets are no lines to read, and that is said
+  const debug = [`[2026-11-25 10:00:01] VERBOSE[1] res_pjsip_logger.c: <--- Received SIP request (500 bytes) from UDP:192.0.2.1:5060 --->`, 'REGISTER sip:pbx SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.1:5060', ''];
+  writeFileSync(file, Array.from({ length: 5 }, () => debug.join('\n')).join('\n') + '\n');
+  assert.match(pbxguard(['replay', file]).out, /such as "REGISTER sip:pbx SIP\/2\.0" \(SIP messages, as `pjsip set logger on` or `sip set debug on` write them into the log: nothing to read there\)/);
   // an empty file
   writeFileSync(file, '');
   assert.match(pbxguard(['replay', file]).out, /warning: .*services is empty: no lines were read/);
@@ -597,6 +601,8 @@ test('a file that is not text replays with a warning that says so', () => {
     writeFileSync(join(dir, name), bytes);
     assert.match(pbxguard(['replay', '--format', 'jsonl', join(dir, name)]).err, warned);
   }
+  // and its bytes are not quoted again as lines in no known format
+  assert.doesNotMatch(pbxguard(['replay', '--format', 'jsonl', join(dir, 'auth.log.xz')]).err, /no log format/);
   // text that starts like bzip2's magic is text
   writeFileSync(join(dir, 'notes'), 'BZh is how bzip2 files start\n');
   assert.doesNotMatch(pbxguard(['replay', join(dir, 'notes')]).out, /compressed/);

@@ -198,6 +198,10 @@ test("an Asterisk line in a dateformat pbxguard does not read takes its journal 
     ],
   );
   assert.deepEqual(summary.warnings, []);
+  // Asterisk's own file in that dateformat: undated, and the warning quotes the time it could not read
+  const own = await replayBytes('dmy.log', `[25/11/2026 11:01:00] ${msg}\n`);
+  assert.deepEqual(own.events.map((e) => e.undated), [true]);
+  assert.match(own.summary.warnings.join('\n'), /times such as "25\/11\/2026 11:01:00" are in a form pbxguard does not read \(Asterisk's dateformat in logger\.conf\?\)/);
 });
 
 test('an Apache line padded with spaces still gives its address: the fixed prefix leaves no second reading', async () => {

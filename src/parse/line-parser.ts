@@ -145,8 +145,11 @@ export interface ParseNotes {
   forgeable: number;
   /** lines in no log format pbxguard reads (a file of them all is likely the wrong file) */
   foreign: number;
-  /** the first of them (its start), for the warning: its shape often tells what the file is */
+  /** the first of them (its start) and its line number, for the warning: its shape often tells what the file is */
   firstForeign?: string;
+  firstForeignLine?: number;
+  /** the first timestamp text pbxguard could not read (an Asterisk dateformat of its own), for the warning */
+  firstUnreadTime?: string;
 }
 
 /** Adds `b`'s counts to `a`. */
@@ -155,7 +158,12 @@ export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.undated += b.undated;
   a.forgeable += b.forgeable;
   a.foreign += b.foreign;
-  a.firstForeign ??= b.firstForeign;
+  // the earliest line's, whichever parser saw it (a block parsed again on the main thread comes last)
+  if (b.firstForeign !== undefined && (a.firstForeign === undefined || (b.firstForeignLine ?? Infinity) < (a.firstForeignLine ?? Infinity))) {
+    a.firstForeign = b.firstForeign;
+    a.firstForeignLine = b.firstForeignLine;
+  }
+  a.firstUnreadTime ??= b.firstUnreadTime;
 }
 
 export interface ParsedLine {
@@ -266,7 +274,7 @@ export class LineParser {
   private countedBefore: SecurityEvent | undefined;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
-    if (env.family === 'unknown' && this.notes.foreign++ === 0) this.notes.firstForeign = detach(env.msg.slice(0, FOREIGN_SAMPLE_CHARS));
+    if (env.family === 'unknown') this.foreign(env.msg, lineNo);
     if (env.forgeable === true) this.forged.add(env.program!);
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
@@ -304,8 +312,25 @@ export class LineParser {
     if (at !== undefined) event.at = at;
     else event.undated = true;
     const counted = sessionKey === undefined ? event : this.sessionEvent(sessionKey, event);
-    if (counted !== undefined && at === undefined) this.notes.undated++;
+    if (counted !== undefined && at === undefined) {
+      this.notes.undated++;
+      if (env.ts !== undefined) this.notes.firstUnreadTime ??= this.sample(env.ts);
+    }
     return counted;
+  }
+
+  /** A line in no known format; the first that is not blank is kept for the warning. */
+  private foreign(line: string, lineNo: number | undefined): void {
+    this.notes.foreign++;
+    if (this.notes.firstForeign !== undefined || line.trim() === '') return;
+    this.notes.firstForeign = this.sample(line);
+    this.notes.firstForeignLine = lineNo;
+  }
+
+  /** The start of a line's text as a warning quotes it, decoded as the matcher decodes fields. */
+  private sample(text: string): string {
+    const start = text.slice(0, FOREIGN_SAMPLE_CHARS);
+    return this.ctx.latin1 ? Buffer.from(start, 'latin1').toString('utf8') : detach(start);
   }
 
   /** An event of a line of a process (sshd's), with what the process's earlier lines make of it. */

@@ -239,8 +239,12 @@ function foreignHint(line: string): string {
   if (line.startsWith('{') && line.includes('"__CURSOR"')) return ' (journalctl -o json: export with -o short-iso instead)';
   if (line.startsWith('__CURSOR=') || line.startsWith('__REALTIME_TIMESTAMP=')) return ' (journalctl -o export: export with -o short-iso instead)';
   if (line.startsWith('-- No entries --')) return " (journalctl matched no entries: is the unit's name right? Debian's sshd is ssh.service)";
-  return ' (pbxguard places a line by its program name or Asterisk level, which journalctl -o cat leaves out: export with -o short-iso)';
+  if (SIP_TEXT.test(line)) return ' (SIP messages, as `pjsip set logger on` or `sip set debug on` write them into the log: nothing to read there)';
+  return ' (if this is a journalctl export: -o cat leaves out the program name pbxguard places lines by, export with -o short-iso)';
 }
+
+/** A SIP request or status line, or a header line, as Asterisk's SIP debug output writes them. */
+const SIP_TEXT = /^(?:[A-Z]{3,12} sips?:|SIP\/2\.0 \d{3}|(?:Via|From|To|Call-ID|CSeq|Contact|Max-Forwards|User-Agent|Content-Length|Content-Type|Allow|Supported|Expires|Authorization|WWW-Authenticate|Proxy-Authenticate|Record-Route|Route|[ftvikmlces]) ?:)/i;
 
 /** A file with no lines at all: a wrong file, or an export that matched nothing. */
 export function emptyWarning(name: string): string {
@@ -280,7 +284,9 @@ export function parseWarnings(name: string, notes: ParseNotes, reference: number
   if (notes.undated > 0) {
     const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;
     const have = notes.undated === 1 ? '1 event has no timestamp pbxguard reads in its line and was' : `${notes.undated} events have no timestamp pbxguard reads in their lines and were`;
-    out.push(`${name}: ${have} dated with ${when} and not counted towards bans (at one time, a slow trickle would look like a burst; journalctl -o cat writes no times: export with -o short-iso)`);
+    // a time in a form pbxguard does not read, or none at all
+    const why = notes.firstUnreadTime !== undefined ? `times such as "${notes.firstUnreadTime}" are in a form pbxguard does not read (Asterisk's dateformat in logger.conf?)` : 'journalctl -o cat writes no times: export with -o short-iso';
+    out.push(`${name}: ${have} dated with ${when} and not counted towards bans (at one time, a slow trickle would look like a burst; ${why})`);
   }
   return out;
 }

@@ -183,7 +183,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       if (stats.lines === 0) summary.warnings.push(emptyWarning(name));
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);
-      summary.warnings.push(...parseWarnings(name, notes, reference, st?.isFile() !== true, stats.lines - stats.oversized));
+      // a binary file's "lines" in no known format are said by its own warning
+      const read = binary !== undefined ? { ...notes, foreign: 0, firstForeign: undefined } : notes;
+      summary.warnings.push(...parseWarnings(name, read, reference, st?.isFile() !== true, stats.lines - stats.oversized));
       if (stats.truncated === true) summary.warnings.push(cutGzipWarning(name, stats.lines));
       summary.warnings.push(...order.fileDone(name), ...repeated.fileDone(name));
     }
