@@ -20,8 +20,13 @@ test("journalctl's short-full and short-unix times, and Asterisk's %s, resolve",
   const r = new TimestampResolver(ref);
   assert.equal(r.resolve('Thu 2026-11-26 12:00:01 UTC'), Date.UTC(2026, 10, 26, 12, 0, 1));
   assert.equal(r.resolve('Thu 2026-11-26 12:00:01.250 +03'), Date.UTC(2026, 10, 26, 9, 0, 1, 250));
-  // an abbreviation names no one offset: local time, as a time without any
-  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 CET'), new Date(2026, 10, 26, 12, 0, 1).getTime());
+  // an abbreviation that names one offset is that offset: the two 02:30 of the night the clocks go back
+  assert.equal(r.resolve('Sun 2026-10-25 02:30:00 CEST'), Date.UTC(2026, 9, 25, 0, 30));
+  assert.equal(r.resolve('Sun 2026-10-25 02:30:00 CET'), Date.UTC(2026, 9, 25, 1, 30));
+  assert.equal(r.resolve('Thu 2026-11-26 07:00:01 EST'), Date.UTC(2026, 10, 26, 12, 0, 1));
+  // one that names several (China's or Central's CST) is read as local time, as a time without any
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 CST'), new Date(2026, 10, 26, 12, 0, 1).getTime());
+  assert.equal(r.resolve('Thu 2026-11-26 12:00:01 constructor'), undefined);
   assert.equal(r.resolve('1764158401.123456'), 1764158401123);
   assert.equal(r.resolve('1795600860'), 1795600860000);
   assert.equal(r.resolve('Thu 2026-11-26 12:00:01 Central European Time'), undefined);

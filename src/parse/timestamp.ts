@@ -10,7 +10,19 @@ const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?
 const CLASSIC_RE = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?$/;
 const SLASH_RE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
 // journalctl -o short-full: a weekday, and the zone's abbreviation (UTC, CET) or offset (+03)
-const FULL_RE = /^[A-Z][a-z]{2} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:(UTC|GMT|Z)|([+-]\d\d(?:\d\d)?)|[A-Z][A-Za-z]{0,5})$/;
+const FULL_RE = /^[A-Z][a-z]{2} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:([+-]\d\d(?:\d\d)?)|([A-Z][A-Za-z]{0,5}))$/;
+/**
+ * Zone abbreviations journalctl writes (the C library's, from tzdata) that name one offset: the
+ * label tells the two instants of the hour repeated when the clocks go back apart (CEST, then CET),
+ * and a log read on a machine in another zone. Ones that name several (CST: China's or Central's,
+ * IST, AST) are not here: such a time is read as local.
+ */
+const ZONE_OFFSETS: Record<string, string> = {
+  UTC: 'Z', GMT: 'Z', Z: 'Z', WET: '+00:00', WEST: '+01:00', BST: '+01:00', CET: '+01:00', CEST: '+02:00', MET: '+01:00', MEST: '+02:00',
+  EET: '+02:00', EEST: '+03:00', MSK: '+03:00', SAST: '+02:00', HKT: '+08:00', JST: '+09:00', KST: '+09:00', AWST: '+08:00', ACST: '+09:30',
+  ACDT: '+10:30', AEST: '+10:00', AEDT: '+11:00', NZST: '+12:00', NZDT: '+13:00', EST: '-05:00', EDT: '-04:00', MST: '-07:00', MDT: '-06:00',
+  PST: '-08:00', PDT: '-07:00', AKST: '-09:00', AKDT: '-08:00', HST: '-10:00', HDT: '-09:00',
+};
 // seconds since the epoch: journalctl -o short-unix, Asterisk's dateformat %s
 const EPOCH_RE = /^(\d{9,11})(?:\.(\d{1,9}))?$/;
 const CLF_RE = /^(\d\d)\/([A-Z][a-z]{2})\/(\d{4}):(\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)$/;
@@ -102,9 +114,9 @@ export class TimestampResolver {
     }
     m = FULL_RE.exec(text);
     if (m) {
-      // an abbreviation other than UTC's names no one offset (CST is China's or Central's): local time
-      const [, local, utc, offset] = m;
-      return this.parse(utc !== undefined ? `${local}Z` : offset !== undefined ? `${local}${offset.padEnd(5, '0')}` : local!);
+      const [, local, offset, label] = m;
+      const zone = offset !== undefined ? offset.padEnd(5, '0') : Object.hasOwn(ZONE_OFFSETS, label!) ? ZONE_OFFSETS[label!]! : '';
+      return this.parse(`${local!}${zone}`);
     }
     m = EPOCH_RE.exec(text);
     if (m) return Number(m[1]) * 1000 + msFraction(m[2]);
