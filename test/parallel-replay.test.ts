@@ -105,6 +105,8 @@ const SESSION_STARTS: Array<(t: number, pid: number, ip: string, port: number) =
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Did not receive identification string from ${ip} port ${port}`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Invalid user admin from ${ip} port ${port}`,
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: Accepted password for ops from ${ip} port ${port} ssh2`,
+  // OpenSSH 9.8+: the connection's own process is sshd-session
+  (t, pid, ip, port) => `${sys(t)} pbx sshd-session[${pid}]: Failed password for root from ${ip} port ${port} ssh2`,
 ];
 /** lines that end a connection: without its address, or with it (counted only if nothing before them was) */
 const SESSION_ENDS: Array<(t: number, pid: number, ip: string, port: number) => string> = [
@@ -118,6 +120,8 @@ const SESSION_ENDS: Array<(t: number, pid: number, ip: string, port: number) => 
   (t, pid, ip, port) => `${sys(t)} pbx sshd[${pid}]: message repeated 2 times: [ Connection closed by ${ip} port ${port} [preauth]]`,
   // OpenSSH before 7.2's goodbye: no port, and it ends the connection itself
   (t, pid, ip) => `${sys(t)} pbx sshd[${pid}]: error: Received disconnect from ${ip}: 11: Bye Bye [preauth]`,
+  // OpenSSH 9.8+'s listener, about the connection's process by its pid
+  (t, pid, ip) => `${sys(t)} pbx sshd[700]: Timeout before authentication for connection from ${ip} to 192.0.2.10, pid = ${pid}`,
   // a journal line without a time: the event is dated with the file's, and counted as undated once
   (_t, pid, ip, port) => `pbx sshd[${pid}]: Connection closed by ${ip} port ${port} [preauth]`,
 ];

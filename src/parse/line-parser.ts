@@ -311,7 +311,8 @@ export class LineParser {
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;
     else event.undated = true;
-    const counted = sessionKey === undefined ? event : this.sessionEvent(sessionKey, event);
+    const connection = this.connectionKey(sessionKey);
+    const counted = connection === undefined ? event : this.sessionEvent(connection, event);
     if (counted !== undefined && at === undefined) {
       this.notes.undated++;
       if (env.ts !== undefined) this.notes.firstUnreadTime ??= this.sample(env.ts);
@@ -331,6 +332,31 @@ export class LineParser {
   private sample(text: string): string {
     const start = text.slice(0, FOREIGN_SAMPLE_CHARS);
     return this.ctx.latin1 ? Buffer.from(start, 'latin1').toString('utf8') : detach(start);
+  }
+
+  /**
+   * The processes whose earlier lines a line's event may depend on (see missedEarlier): its own, and
+   * the one a `connectionOf` rule reads its pid from. For a parse pool deciding whether a block
+   * must be parsed again (ParsePool.mayHaveDropped); not a hot path.
+   */
+  processesOf(line: string): string[] {
+    const env = parseEnvelope(line);
+    const own = sessionKeyOf(env);
+    const keys = own !== undefined ? [own] : [];
+    for (const rule of this.pack.candidates(env)) {
+      if (rule.connectionOf === undefined) continue;
+      for (const p of rule.patterns) {
+        const m = p.whole.exec(env.msg);
+        if (m !== null) keys.push(`${rule.connectionOf}[${m[p.slots.pid]}]`);
+      }
+    }
+    return keys;
+  }
+
+  /** The process whose connection the last event is about: the line's own, or the one it names (rule `connectionOf`). */
+  private connectionKey(own: string | undefined): string | undefined {
+    const of = this.pack.lastEventRule!.connectionOf;
+    return of !== undefined ? `${of}[${this.pack.lastPid}]` : own;
   }
 
   /** An event of a line of a process (sshd's), with what the process's earlier lines make of it. */

@@ -91,6 +91,8 @@ export class RulePack {
   /** the two readings of an ambiguous line; lastOther is also the text that was not an address */
   private lastFirst = '';
   private lastOther = '';
+  /** the pid the last event's line names, for a rule with `connectionOf` */
+  lastPid: string | undefined;
 
   constructor(
     readonly rules: readonly CompiledRule[],
@@ -294,6 +296,7 @@ export class RulePack {
     const extensionText = slots.extension !== 0 ? m[slots.extension] : undefined;
     const extension = extensionText === undefined || extensionText === '' ? undefined : clip(extensionText, ctx.latin1);
     const ua = slots.ua !== 0 ? m[slots.ua] : undefined;
+    this.lastPid = slots.pid !== 0 ? m[slots.pid] : undefined;
     const userAgent = ua === undefined || ua === '' ? undefined : clip(ua, ctx.latin1);
     return {
       at: ctx.at,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { RuleSchema } from './schema.js';
 import { compileRule, DECOY_CHECK_FROM, literalEnd, literalLead, MAX_MULTI_ANY_INPUT, MAX_STOPPER_COPIES, maxLength, positional, runnable } from './compile.js';
 
 test('positional numbers capture groups as the regex engine does and drops their names', () => {
@@ -98,6 +99,14 @@ test('placeholders and names are checked: a misspelt one is an error, not text t
   assert.throws(() => compileRule(def('^login from (?:{IP})$'), 't.yaml'), /\{IP\} must not stand inside a group/);
   // a quantifier is no placeholder
   assert.equal(compileRule(def('^login x{2} from {IP}$'), 't.yaml').id, 't/x');
+});
+
+test('a rule about another process\'s connection captures its pid, and needs endsConnection', () => {
+  const def = (pattern: string, endsConnection = true) => ({ id: 't/x', log: 'sshd' as const, service: 'ssh' as const, kind: 'scan' as const, prefilter: 'Timeout', endsConnection, connectionOf: 'sshd-session', patterns: [pattern], samples: [] });
+  assert.equal(compileRule(def('^Timeout for connection from {IP}, pid = (?<pid>\\d{1,10})$'), 't.yaml').connectionOf, 'sshd-session');
+  assert.throws(() => compileRule(def('^Timeout for connection from {IP}, pid = \\d{1,10}$'), 't.yaml'), /captures the pid of the connection it ends/);
+  const schemaCheck = RuleSchema.safeParse({ ...def('^x {IP} (?<pid>\\d+)$', false), samples: [{ line: 'a', expect: 'none' }, { line: 'b', expect: { ip: '192.0.2.1' } }] });
+  assert.match(JSON.stringify(schemaCheck.error?.issues), /connectionOf names the connection the line ends: it needs endsConnection: true/);
 });
 
 test('a pattern is anchored, has no top-level alternative, takes its address for sure, and captures only known names', () => {

@@ -64,6 +64,8 @@ export interface GroupSlots {
   extension: number;
   ua: number;
   service: number;
+  /** the process a line is about (rule `connectionOf`) */
+  pid: number;
 }
 
 export interface CompiledPattern {
@@ -105,6 +107,8 @@ export interface CompiledRule {
   fromSession: boolean;
   /** the line ends a connection (rule `endsConnection`): counted only if nothing before it was */
   endsConnection: boolean;
+  /** the connection is this program's process with the pid the line names (rule `connectionOf`), not the line's own */
+  connectionOf?: string;
   prefilter: string;
   /**
    * Literal text every pattern of the rule starts with (after `^`), or ''. A message that does not
@@ -189,7 +193,7 @@ function checkShape(src: string): void {
     else if (c === '[') i = classEnd(src, i);
     else if (c === '(' && src.startsWith('?<', i + 1) && src[i + 3] !== '=' && src[i + 3] !== '!') {
       const name = src.slice(i + 3, src.indexOf('>', i));
-      if (!CAPTURES.has(name) && name !== 'port') throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')} and port)`);
+      if (!CAPTURES.has(name) && name !== 'port' && name !== 'pid') throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')}, port and pid)`);
     } else if (c === '(' && /^\?<?[=!]/.test(src.slice(i + 1))) {
       // the ambiguity check tests the pattern in two pieces: a lookaround reaching over the whole
       // line would see only its piece there, and could hide a second reading
@@ -464,6 +468,7 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
         throw new PatternError('the address placeholder must start the pattern (^{IP}) or follow literal text, e.g. "from {IP}"');
       }
       const p = positional(e.re);
+      if (def.connectionOf !== undefined && p.slots.pid === 0) throw new PatternError('a rule with connectionOf captures the pid of the connection it ends: (?<pid>\\d{1,10})');
       const compiled: CompiledPattern = { whole: new RegExp(p.source), slots: p.slots, anchor: e.anchor, ...inputBounds(e) };
       // an address at the very start has one possible place; elsewhere attacker text may fake the
       // anchor, in an {ANY} span or in any field before it, optional parts included
@@ -501,12 +506,13 @@ export function compileRule(def: RuleDef, file: string): CompiledRule {
     patterns,
     samples: def.samples,
   };
+  if (def.connectionOf !== undefined) rule.connectionOf = def.connectionOf;
   if (def.files) rule.files = def.files;
   if (def.programs) rule.programs = def.programs;
   return rule;
 }
 
-const NO_SLOTS: GroupSlots = { ip: 0, ipb: 0, port: 0, portb: 0, from: 0, account: 0, extension: 0, ua: 0, service: 0 };
+const NO_SLOTS: GroupSlots = { ip: 0, ipb: 0, port: 0, portb: 0, from: 0, account: 0, extension: 0, ua: 0, service: 0, pid: 0 };
 
 /**
  * Numbers a regex source's capture groups and drops their names: V8 builds a `groups` object on
@@ -531,7 +537,7 @@ export function positional(src: string): { source: string; slots: GroupSlots } {
       const close = src.indexOf('>', i);
       const name = src.slice(i + 3, close);
       count++;
-      if (!(name in slots)) throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')} and port)`);
+      if (!(name in slots)) throw new PatternError(`unknown group name "${name}" (a rule captures ${[...CAPTURES].join(', ')}, port and pid)`);
       slots[name as keyof GroupSlots] = count;
       out += '(';
       i = close;

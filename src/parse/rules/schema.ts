@@ -54,11 +54,24 @@ export const RuleSchema = z
      * process's address is forgotten after it (a pid is reused).
      */
     endsConnection: z.boolean().optional(),
+    /**
+     * The line is written by another process about a connection's (OpenSSH 9.8+'s listener on a
+     * login timeout: `…, pid = N`): the connection is this program's process whose pid the
+     * pattern captures as `(?<pid>…)`. With `endsConnection`.
+     */
+    connectionOf: z
+      .string()
+      .regex(/^[A-Za-z][\w./-]{0,63}$/)
+      .optional(),
     /** a literal the message must contain; tested before any regex */
     prefilter: z.string().min(1),
     /** regexes over the message, tried in order; placeholders {IP} {IP_PORT} {IP_AND_PORT} {SEC_ADDR} {ANY} {ANY:name} */
     patterns: z.array(z.string().min(1)).min(1),
     samples: z.array(SampleSchema).min(1),
+  })
+  .refine((r) => r.connectionOf === undefined || r.endsConnection === true, {
+    message: 'connectionOf names the connection the line ends: it needs endsConnection: true',
+    path: ['connectionOf'],
   })
   .refine((r) => r.samples.some((s) => s.expect === 'none'), {
     message: 'every rule needs at least one sample it must not take (expect: none)',

@@ -6,8 +6,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SecurityEvent } from '../../core/events.js';
-import { addNotes, LineParser, MAX_SESSIONS, sessionKeyOf, type ParseNotes } from '../../parse/line-parser.js';
-import { parseEnvelope } from '../../parse/envelope.js';
+import { addNotes, LineParser, MAX_SESSIONS, type ParseNotes } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
 import { batchText, DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
@@ -199,8 +198,7 @@ export class ParsePool {
     const keys = new Set<string>();
     for (let i = 0; i < r.count; i++) {
       if (r.ints[REC * i + KIND] !== DEFERRED) continue;
-      const key = sessionKeyOf(parseEnvelope(textAt(r, text, REC * i + TEXT)!));
-      if (key !== undefined) keys.add(key);
+      for (const key of parser.processesOf(textAt(r, text, REC * i + TEXT)!)) keys.add(key);
     }
     return parser.sessions.amongOldest(keys, drops + 1);
   }
