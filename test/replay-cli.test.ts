@@ -355,9 +355,13 @@ test("one FreePBX 14 login whose user name holds line breaks cannot get another 
   // failure for admin from 198.51.100.7\n…\n[…] Authentication failure for x`, sent from 203.0.113.99
   const forged = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] Authentication failure for admin from 198.51.100.7`);
   const tagged = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] [freepbx_security.NOTICE]: Authentication failure for admin from 198.51.100.8 [] []`);
-  const doc = jsonReport(['-'], [...forged, ...tagged, '[2026-11-25 10:00:01] Authentication failure for x from 203.0.113.99'].join('\n') + '\n');
-  assert.equal(doc.events.length, 13);
+  // and lines of any other log's format, which the same user name can write as well
+  const sshd = Array.from({ length: 6 }, (_, i) => `Nov 25 10:00:0${i + 1} pbx sshd[4242]: Failed password for root from 198.51.100.9 port 5000${i} ssh2`);
+  const sip = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] NOTICE[1234] chan_sip.c: Registration from '<sip:100@pbx>' failed for '192.0.2.77:5060' - Wrong password`);
+  const doc = jsonReport(['-'], [...forged, ...tagged, ...sshd, ...sip, '[2026-11-25 10:00:01] Authentication failure for x from 203.0.113.99'].join('\n') + '\n');
+  assert.equal(doc.events.length, 25);
   assert.deepEqual(doc.decisions, []);
+  assert.equal(doc.summary.attackAttempts, 0);
   // FreePBX 15 and later: tagged lines only, counted
   assert.equal(jsonReport(['-'], tagged.join('\n') + '\n').decisions.length, 1);
 });
@@ -384,7 +388,10 @@ test('a file with no line in a format pbxguard reads is named in a warning', () 
   // Asterisk's full log with SIP debugging on: its packets are no lines to read, and that is said
   const debug = [`[2026-11-25 10:00:01] VERBOSE[1] res_pjsip_logger.c: <--- Received SIP request (500 bytes) from UDP:192.0.2.1:5060 --->`, 'REGISTER sip:pbx SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.1:5060', ''];
   writeFileSync(file, Array.from({ length: 5 }, () => debug.join('\n')).join('\n') + '\n');
-  assert.match(pbxguard(['replay', file]).out, /such as "REGISTER sip:pbx SIP\/2\.0" \(SIP messages, as `pjsip set logger on` or `sip set debug on` write them into the log: nothing to read there\)/);
+  assert.match(pbxguard(['replay', file]).out, /such as "REGISTER sip:pbx SIP\/2\.0" \(SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log/);
+  // chan_sip's debug output starts a packet with its own marker line
+  writeFileSync(file, Array.from({ length: 12 }, () => `[2026-11-25 10:00:01] VERBOSE[1] chan_sip.c: \n<--- SIP read from UDP:192.0.2.1:5060 --->\nREGISTER sip:pbx SIP/2.0\n<------------->`).join('\n') + '\n');
+  assert.match(pbxguard(['replay', file]).out, /such as "<--- SIP read from UDP:192\.0\.2\.1:5060 --->" \(SIP packets/);
   // an empty file
   writeFileSync(file, '');
   assert.match(pbxguard(['replay', file]).out, /warning: .*services is empty: no lines were read/);

@@ -30,10 +30,17 @@ test("a web login sent on parallel connections is one attempt a second; other se
   const w = new AttackWindows();
   const stale = Array.from({ length: 6 }, (_, i) => ev({ at: T0 + 100 + i * 50, service: 'http', source: 'access-log', account: 'admin' }));
   assert.deepEqual(stale.flatMap((e) => w.observe(e)), []);
-  // a brute force counts a second at a time, another account at once
+  // a guess a second counts in full; so do a tool's guesses on more connections than a browser
+  // opens, in one second (the seventh on is an attempt each: 250 guesses in a second are a ban)
   const b = new AttackWindows();
   const brute = Array.from({ length: 5 }, (_, i) => ev({ at: T0 + i * 1000, service: 'http', source: 'access-log', account: 'admin' }));
   assert.equal(brute.flatMap((e) => b.observe(e)).length, 1);
+  const h = new AttackWindows();
+  const hydra = Array.from({ length: 10 }, (_, i) => ev({ at: T0 + 5 * i, service: 'http', source: 'access-log', account: 'admin' }));
+  assert.deepEqual(
+    hydra.map((e) => h.observe(e).length),
+    [0, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+  );
   const c = new AttackWindows();
   const accounts = Array.from({ length: 5 }, (_, i) => ev({ at: T0, service: 'http', source: 'access-log', account: `user${i % 2}` }));
   assert.equal(accounts.flatMap((e) => c.observe(e)).length, 1);

@@ -70,19 +70,22 @@ interface FailureTimes {
   cls: number;
   /** oldest first, at most `cap` */
   times: number[];
-  /** the account and second of the last one kept (see PARALLEL_LOGINS) */
+  /** the account and second of the last one, and how many with both in a row (see PARALLEL_LOGINS) */
   lastAccount: string | undefined;
   lastSecond: number;
+  sameSecond: number;
 }
 
 /**
  * Services whose clients send one login on several connections at once: a browser loading a page's
  * parts in parallel with a wrong cached password, or with a Digest nonce gone stale while it sat
- * idle (Apache answers each with a 401, and logs the stale nonce at info level only). Their
- * failures with the same account in the same second are one attempt; a brute force still counts
- * one a second, each second it runs.
+ * idle (Apache answers each with a 401, and logs the stale nonce at info level only). Up to
+ * BROWSER_CONNECTIONS failures with the same account in the same second are one attempt; each one
+ * more is an attempt of its own, so a tool guessing on many connections still counts in full.
  */
 const PARALLEL_LOGINS: ReadonlySet<Service> = new Set<Service>(['http']);
+/** connections a browser opens to one host at once (HTTP/1.1) */
+const BROWSER_CONNECTIONS = 6;
 
 interface AddressState {
   /** per service, source and class of attempt (usually one or two entries, so a list) */
@@ -139,14 +142,16 @@ export class AttackWindows {
     const second = Math.floor(ev.at / 1000);
     if (own === undefined) {
       // exact-size arrays: a pushed-to empty array reserves 17 slots, and most addresses are seen once
-      const entry: FailureTimes = { service: ev.service, source: ev.source, cls, times: [ev.at], lastAccount: ev.account, lastSecond: second };
+      const entry: FailureTimes = { service: ev.service, source: ev.source, cls, times: [ev.at], lastAccount: ev.account, lastSecond: second, sameSecond: 1 };
       st.failures = st.failures.length === 0 ? [entry] : [...st.failures, entry];
     } else {
-      if (own.lastSecond === second && own.lastAccount === ev.account && ev.account !== undefined && PARALLEL_LOGINS.has(ev.service)) return NO_ALERTS;
-      own.times.push(ev.at);
-      if (own.times.length > this.cap) own.times.shift();
+      const again = own.lastSecond === second && own.lastAccount === ev.account && ev.account !== undefined;
+      own.sameSecond = again ? own.sameSecond + 1 : 1;
       own.lastAccount = ev.account;
       own.lastSecond = second;
+      if (again && own.sameSecond <= BROWSER_CONNECTIONS && PARALLEL_LOGINS.has(ev.service)) return NO_ALERTS;
+      own.times.push(ev.at);
+      if (own.times.length > this.cap) own.times.shift();
     }
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);

@@ -26,7 +26,7 @@ export interface Envelope {
   msg: string;
   /** rsyslog collapsed this many more copies of the message into the line (`message repeated N times: [ … ]`) */
   repeats?: number;
-  /** written in a form whose writer leaves line breaks in client text: the line, and its program's later lines in the file, may be forged (FORGEABLE_PROGRAMS) */
+  /** written in a form whose writer leaves line breaks in client text: this line and every later line of the file may be forged (see FREEPBX_SECURITY_RE's use) */
   forgeable?: true;
 }
 
@@ -72,14 +72,13 @@ const APACHE_PROGRAMS = new Set(['httpd', 'apache2', 'apache']);
 const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 
 /**
- * Programs with a log some of their versions write with the client's text as sent, line breaks
- * included: FreePBX up to framework 14 writes `[date] Authentication failure for USER from ADDR`
- * to freepbx_security.log with file_put_contents, so one login whose user name holds line breaks
- * writes lines of its own, in either format, naming any address. Monolog (framework 15 on) turns
- * line breaks into spaces and tags its lines (`[freepbx_security.NOTICE]: `), and syslog escapes
- * them. Once a file shows a line of the old form, none of that program's lines in it is trusted.
+ * FreePBX up to framework 14 writes `[date] Authentication failure for USER from ADDR` to
+ * freepbx_security.log with file_put_contents and the user name as sent, line breaks included:
+ * one login whose user name holds line breaks writes whole lines of its own, of any log's format,
+ * naming any address. Monolog (framework 15 on) turns line breaks into spaces and tags its lines
+ * (`[freepbx_security.NOTICE]: `), and syslog escapes them. A line of the old form marks its file:
+ * from there on no line of it is counted (LineParser.forgedFile).
  */
-export const FORGEABLE_PROGRAMS: ReadonlySet<string> = new Set([FREEPBX_SECURITY_PROGRAM]);
 const MONOLOG_TAG = '[freepbx_security.';
 
 /**

@@ -4,14 +4,14 @@ import { addNotes, LineParser, type ParseNotes } from './line-parser.js';
 import { loadRulePack } from './rules/load.js';
 
 const pack = await loadRulePack();
-const notes = (over: Partial<ParseNotes>): ParseNotes => ({ tooLong: 0, undated: 0, foreign: 0, forgeable: 0, ...over });
+const notes = (over: Partial<ParseNotes>): ParseNotes => ({ tooLong: 0, undated: 0, foreign: 0, ...over });
 
 test("notes add up, and keep the earliest line's sample whichever parser saw it first", () => {
   const total = notes({ foreign: 2, firstForeign: 'later', firstForeignLine: 900 });
   // a block parsed again on the main thread comes last, with an earlier line
   addNotes(total, notes({ foreign: 1, firstForeign: 'earlier', firstForeignLine: 40, undated: 3, firstUnreadTime: '25/11/2026 10:00:01' }));
-  addNotes(total, notes({ foreign: 1, firstForeign: 'latest', firstForeignLine: 1000, forgeable: 2 }));
-  assert.deepEqual(total, notes({ foreign: 4, firstForeign: 'earlier', firstForeignLine: 40, undated: 3, firstUnreadTime: '25/11/2026 10:00:01', forgeable: 2 }));
+  addNotes(total, notes({ foreign: 1, firstForeign: 'latest', firstForeignLine: 1000, tooLong: 2 }));
+  assert.deepEqual(total, notes({ foreign: 4, firstForeign: 'earlier', firstForeignLine: 40, undated: 3, firstUnreadTime: '25/11/2026 10:00:01', tooLong: 2 }));
 });
 
 test('the sample of a line in no known format is its first non-blank one, decoded as UTF-8 when read as bytes', () => {

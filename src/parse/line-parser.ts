@@ -1,6 +1,6 @@
 /** @module One log line in, one match result out: envelope, timestamp and rule pack together. */
 import type { Envelope } from './envelope.js';
-import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, FORGEABLE_PROGRAMS, parseEnvelope } from './envelope.js';
+import { asteriskEnvelope, asteriskEnvelopeAt, asteriskFileOf, fileName, parseEnvelope } from './envelope.js';
 import type { MatchContext, MatchResult, RulePack } from './matcher.js';
 import { ATTACK_KINDS, type EventKind, type SecurityEvent } from '../core/events.js';
 import { TimestampResolver } from './timestamp.js';
@@ -141,8 +141,6 @@ export interface ParseNotes {
   tooLong: number;
   /** events whose line has no timestamp pbxguard reads: dated with the file's time instead */
   undated: number;
-  /** events of a program whose lines in this file may be forged (FORGEABLE_PROGRAMS): not counted */
-  forgeable: number;
   /** lines in no log format pbxguard reads (a file of them all is likely the wrong file) */
   foreign: number;
   /** the first of them (its start) and its line number, for the warning: its shape often tells what the file is */
@@ -156,7 +154,6 @@ export interface ParseNotes {
 export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.tooLong += b.tooLong;
   a.undated += b.undated;
-  a.forgeable += b.forgeable;
   a.foreign += b.foreign;
   // the earliest line's, whichever parser saw it (a block parsed again on the main thread comes last)
   if (b.firstForeign !== undefined && (a.firstForeign === undefined || (b.firstForeignLine ?? Infinity) < (a.firstForeignLine ?? Infinity))) {
@@ -252,18 +249,21 @@ export class LineParser {
   private readonly bytes = new AsteriskBytes();
 
   /** What this parser could not read as it should, for the run's warnings. */
-  readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
+  readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
 
-  /** programs of FORGEABLE_PROGRAMS this file has shown a forgeable line of */
-  readonly forged = new Set<string>();
+  /**
+   * The file has shown a line of a form whose writer leaves line breaks in client text (FreePBX
+   * 14's freepbx_security.log): any later line of it, in any format, may be a forgery. A parse
+   * worker's parser knows only its block; the main thread marks the blocks after (ParsePool).
+   */
+  forgedFile = false;
 
   /**
    * The last `event` call found a line that depends on earlier lines this parser has not seen: one
    * that takes its address from earlier lines of its process, or ends a connection they may have
    * counted already, when no line of that process was seen (an expired one counts as seen: it was
-   * the newest); or, in a parse worker, an event of a program whose earlier lines may have shown a
-   * forgeable form (FORGEABLE_PROGRAMS). A parse worker hands such a line to the main thread, which
-   * has seen every earlier line.
+   * the newest). A parse worker hands such a line to the main thread, which has seen every earlier
+   * line.
    */
   missedEarlier = false;
 
@@ -275,7 +275,7 @@ export class LineParser {
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
     if (env.family === 'unknown') this.foreign(env.msg, lineNo);
-    if (env.forgeable === true) this.forged.add(env.program!);
+    if (env.forgeable === true) this.forgedFile = true;
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
@@ -296,17 +296,7 @@ export class LineParser {
       return undefined;
     }
     this.missedEarlier = false;
-    const program = env.program;
-    if (program !== undefined && FORGEABLE_PROGRAMS.has(program)) {
-      if (this.forged.has(program)) {
-        event.forgeable = true;
-        this.notes.forgeable++;
-      } else if (this.handsBack) {
-        // an earlier block may have shown the program's forgeable form: the main thread knows
-        this.missedEarlier = true;
-        return undefined;
-      }
-    }
+    if (this.forgedFile) event.forgeable = true;
     if (sessionKey === undefined) at = this.timeIn(env);
     // a line without a time it reads keeps the reference time the matcher gave the event
     if (at !== undefined) event.at = at;

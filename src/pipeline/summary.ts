@@ -124,6 +124,8 @@ export class RunSummary implements PipelineSink {
   attackAttempts = 0;
   otherEvents = 0;
   ambiguous = 0;
+  /** events of lines that may be forged (SecurityEvent.forgeable): only counted here */
+  forgeable = 0;
   /**
    * The two readings of ambiguous lines, with how many lines gave them (bounded): one of the two is
    * usually the sender, the other a forgery in its text, and whoever investigates needs both.
@@ -156,6 +158,11 @@ export class RunSummary implements PipelineSink {
   }
 
   event(ev: SecurityEvent): void {
+    // its address may be a forger's choice: no address, account or kind of it is told as an attempt
+    if (ev.forgeable === true) {
+      this.forgeable++;
+      return;
+    }
     let kinds = this.byServiceKind.get(ev.service);
     if (kinds === undefined) this.byServiceKind.set(ev.service, (kinds = new Map<EventKind, { attempts: number; lines: number }>()));
     let counts = kinds.get(ev.kind);
@@ -308,6 +315,7 @@ export class RunSummary implements PipelineSink {
       attackAttempts: this.attackAttempts,
       otherEvents: this.otherEvents,
       ambiguous: this.ambiguous,
+      forgeable: this.forgeable,
       ambiguousReadings: this.topAmbiguous(20),
       ambiguousByReading: RunSummary.top(this.ambiguousByReading, 10).map(([reading, lines]) => ({ reading, lines })),
       byServiceKind: this.serviceKindCounts(),

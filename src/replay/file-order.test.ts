@@ -16,8 +16,9 @@ test("each log's files are read by their first times, at the place of its first 
   const sequential: Record<string, number> = { 'messages.0': 1, 'messages.1': 2, messages: 3 };
   assert.deepEqual(readingOrder(['messages.0', 'messages.1', 'messages'], (f) => sequential[f]), ['messages.0', 'messages.1', 'messages']);
   assert.deepEqual(readingOrder(['messages', 'messages.1', 'messages.0'], (f) => sequential[f]), ['messages.0', 'messages.1', 'messages']);
-  // a file whose time is unknown: its log is read as given
-  assert.deepEqual(readingOrder(['auth.log', 'auth.log.1'], (f) => (f === 'auth.log' ? 5 : undefined)), ['auth.log', 'auth.log.1']);
+  // files whose time is unknown (logrotate's fresh empty file) come after the others, as given
+  const rotated: Record<string, number> = { 'auth.log.1': 2, 'auth.log.2': 1 };
+  assert.deepEqual(readingOrder(['auth.log', 'auth.log.1', 'auth.log.2', 'auth.log.3'], (f) => rotated[f]), ['auth.log.2', 'auth.log.1', 'auth.log', 'auth.log.3']);
   // the same name in two folders is two logs
   assert.deepEqual(readingOrder(['a/messages', 'b/messages.1', 'b/messages'], (f) => ({ 'a/messages': 9, 'b/messages.1': 1, 'b/messages': 2 })[f]), ['a/messages', 'b/messages.1', 'b/messages']);
 });
@@ -33,4 +34,10 @@ test("a file's first time is its first line's that has one, in plain and gzip fi
   assert.equal(firstTimeOf(join(dir, 'cut.gz')), new Date(2026, 10, 25, 10, 0, 1).getTime());
   assert.equal(firstTimeOf(join(dir, 'none')), undefined);
   assert.equal(firstTimeOf(join(dir, 'missing')), undefined);
+  // a gzip file of a gigabyte of empty lines, then a line: its head is looked at, not all of it
+  const bomb = join(dir, 'bomb.gz');
+  writeFileSync(bomb, gzipSync(Buffer.concat([Buffer.alloc(200 << 20, 0x0a), Buffer.from(lines)]), { level: 9 }));
+  const before = process.memoryUsage().arrayBuffers;
+  assert.equal(firstTimeOf(bomb), undefined);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 64 << 20, 'the head only');
 });

@@ -37,8 +37,7 @@ export function firstTimeOf(file: string): number | undefined {
     } finally {
       closeSync(fd);
     }
-    // a cut gzip stream decodes as far as it goes
-    if (head[0] === 0x1f && head[1] === 0x8b) head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, HEAD_BYTES);
+    if (head[0] === 0x1f && head[1] === 0x8b) head = gzipHead(head);
   } catch {
     return undefined;
   }
@@ -52,9 +51,23 @@ export function firstTimeOf(file: string): number | undefined {
 }
 
 /**
+ * The first HEAD_BYTES (or fewer) a gzip file's start decompresses to. The input is fed in growing
+ * pieces, each decoded as far as it goes, until the output is long enough: deflate turns 1 KiB into
+ * up to ~1 MB, and a whole 256 KiB head of a file of empty lines would be a quarter of a gigabyte.
+ */
+function gzipHead(compressed: Buffer): Buffer {
+  let out = Buffer.alloc(0);
+  for (let n = 1024; ; n *= 4) {
+    out = gunzipSync(compressed.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH });
+    if (out.length >= HEAD_BYTES || n >= compressed.length) return out.subarray(0, HEAD_BYTES);
+  }
+}
+
+/**
  * The files in reading order: each log's files by their first lines' times (`firstTime`), at the
- * place of the first of them given; a log with a file whose time is unknown, different logs, and
- * stdin (`-`) keep the order given.
+ * place of the first of them given, and after them, in the order given, those whose time is
+ * unknown (logrotate's fresh empty file, a head of lines without times); different logs and stdin
+ * (`-`) keep the order given.
  */
 export function readingOrder(files: readonly string[], firstTime: (file: string) => number | undefined = firstTimeOf): string[] {
   const byLog = new Map<string, string[]>();
@@ -66,9 +79,8 @@ export function readingOrder(files: readonly string[], firstTime: (file: string)
   }
   return [...byLog.values()].flatMap((group) => {
     if (group.length === 1) return group;
-    const times = new Map(group.map((f) => [f, firstTime(f)]));
-    if ([...times.values()].some((t) => t === undefined)) return group;
-    // a stable sort: files starting at the same time keep their order
-    return group.sort((a, b) => times.get(a)! - times.get(b)!);
+    const times = new Map(group.map((f) => [f, firstTime(f) ?? Infinity]));
+    // a stable sort: files starting at the same time, or unknown, keep their order
+    return group.sort((a, b) => (times.get(a)! === times.get(b)! ? 0 : times.get(a)! - times.get(b)!));
   });
 }

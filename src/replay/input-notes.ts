@@ -239,12 +239,20 @@ function foreignHint(line: string): string {
   if (line.startsWith('{') && line.includes('"__CURSOR"')) return ' (journalctl -o json: export with -o short-iso instead)';
   if (line.startsWith('__CURSOR=') || line.startsWith('__REALTIME_TIMESTAMP=')) return ' (journalctl -o export: export with -o short-iso instead)';
   if (line.startsWith('-- No entries --')) return " (journalctl matched no entries: is the unit's name right? Debian's sshd is ssh.service)";
-  if (SIP_TEXT.test(line)) return ' (SIP messages, as `pjsip set logger on` or `sip set debug on` write them into the log: nothing to read there)';
+  // a packet's text is its sender's, and Asterisk writes it as it came: lines shaped like its own
+  // in a packet are read as if Asterisk wrote them
+  if (SIP_TEXT.test(line)) return " (SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log, which holds no packets, or turn SIP debugging off)";
   return ' (if this is a journalctl export: -o cat leaves out the program name pbxguard places lines by, export with -o short-iso)';
 }
 
-/** A SIP request or status line, or a header line, as Asterisk's SIP debug output writes them. */
-const SIP_TEXT = /^(?:[A-Z]{3,12} sips?:|SIP\/2\.0 \d{3}|(?:Via|From|To|Call-ID|CSeq|Contact|Max-Forwards|User-Agent|Content-Length|Content-Type|Allow|Supported|Expires|Authorization|WWW-Authenticate|Proxy-Authenticate|Record-Route|Route|[ftvikmlces]) ?:)/i;
+/** chan_sip's debug marker, a SIP request or status line, or a header line, as Asterisk's SIP debug output writes them. */
+const SIP_TEXT = /^(?:<-{2,3} (?:SIP read from|Transmitting|Reliably Transmitting)|[A-Z]{3,12} sips?:|SIP\/2\.0 \d{3}|(?:Via|From|To|Call-ID|CSeq|Contact|Max-Forwards|User-Agent|Content-Length|Content-Type|Allow|Supported|Expires|Authorization|WWW-Authenticate|Proxy-Authenticate|Record-Route|Route|[ftvikmlces]) ?:)/i;
+
+/** Lines after one of a forgeable form (FreePBX 14's freepbx_security.log) were reported, not counted. */
+export function forgeableWarning(name: string, events: number): string {
+  const these = events === 1 ? '1 event' : `${events.toLocaleString('en-US')} events`;
+  return `${name}: ${these} not counted towards bans, nor as attempts: the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where one login's user name with line breaks writes lines of its own, in any log's format, naming any address (FreePBX 15 and later write a form that cannot be forged)`;
+}
 
 /** A file with no lines at all: a wrong file, or an export that matched nothing. */
 export function emptyWarning(name: string): string {
@@ -276,10 +284,6 @@ export function parseWarnings(name: string, notes: ParseNotes, reference: number
   if (notes.tooLong > 0) {
     const these = notes.tooLong === 1 ? '1 line' : `${notes.tooLong} lines`;
     out.push(`${name}: ${these} in an attack format not read, over ${MAX_MULTI_ANY_INPUT / 1024} KiB (longer than its program writes) or over ${DECOY_CHECK_FROM / 1024} KiB and full of decoys (padding may hide an attack: --explain shows them)`);
-  }
-  if (notes.forgeable > 0) {
-    const these = notes.forgeable === 1 ? '1 login line' : `${notes.forgeable.toLocaleString('en-US')} login lines`;
-    out.push(`${name}: ${these} not counted towards bans: the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where a user name with line breaks writes lines of its own naming any address (FreePBX 15 and later write a form that cannot be forged)`);
   }
   if (notes.undated > 0) {
     const when = readNow ? 'the time of this run' : `the file's modification time (${isoTime(reference)})`;

@@ -16,7 +16,7 @@ import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
 import { readingOrder } from './file-order.js';
-import { binaryWarning, cutGzipWarning, emptyWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
+import { binaryWarning, cutGzipWarning, emptyWarning, forgeableWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -122,10 +122,11 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const reference = st?.isFile() === true ? st.mtimeMs : (opts.now ?? Date.now());
       const name = file === '-' ? 'stdin' : file;
       const base = doneBytes;
+      const forgeableBefore = summary.forgeable;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
-      let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
+      let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
@@ -179,7 +180,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       }
       doneBytes += stats.bytes;
       // the counts, not the sample line (that is for the warning)
-      summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign, forgeable: notes.forgeable });
+      const forgeable = summary.forgeable - forgeableBefore;
+      summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign, forgeable });
+      if (forgeable > 0) summary.warnings.push(forgeableWarning(name, forgeable));
       if (stats.lines === 0) summary.warnings.push(emptyWarning(name));
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);

@@ -19,8 +19,10 @@ export const DEFERRED = 1;
 export const KIND = 0;
 export const LINE = 1;
 export const RULE = 2;
-/** bit 0: ambiguous; bit 1: undated; bit 2: forgeable; bits 8-15: index in SERVICES */
+/** bit 0: ambiguous; bit 1: undated; bit 2: forgeable; bits 8-15: index in SERVICES; a DEFERRED record's: FORGED_BEFORE */
 export const FLAGS = 3;
+/** a DEFERRED record's flag: its block showed a line of a forgeable form before it (LineParser.forgedFile) */
+export const FORGED_BEFORE = 1;
 export const PORT = 4;
 /** string slots are (offset, length) into the batch's text; length -1 means absent, offset -1 - i means `wide[i]` */
 export const IP = 5;
@@ -72,8 +74,8 @@ export interface BatchResult {
   textBytes: Uint8Array;
   textLength: number;
   wide: string[];
-  /** programs the block showed a forgeable line of (LineParser.forged), for the handed-back lines of later blocks */
-  forged: string[];
+  /** the block showed a line of a forgeable form (LineParser.forgedFile): every later line of the file is suspect */
+  forgedFile: boolean;
   /** each process's state at the end of this block, oldest first (SessionAddresses.entries) */
   sessions: Array<[string, string, number, number, boolean, boolean]>;
   /** the block's buffer, handed back for the next block (fresh memory costs page faults) */
@@ -139,11 +141,12 @@ export class BatchWriter {
 
   deferredCount = 0;
 
-  deferred(line: string, lineNo: number): void {
+  deferred(line: string, lineNo: number, forgedBefore: boolean): void {
     this.deferredCount++;
     const b = this.slot(0);
     this.ints[b + KIND] = DEFERRED;
     this.ints[b + LINE] = lineNo;
+    this.ints[b + FLAGS] = forgedBefore ? FORGED_BEFORE : 0;
     this.str(b + TEXT, line);
   }
 

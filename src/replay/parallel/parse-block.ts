@@ -23,7 +23,7 @@ export class BlockParser {
     const splitter = new LineSplitter((b, start, end, lineNo) => {
       const ev = parser.eventIn(b, start, end, lineNo);
       // what the line gives depends on earlier blocks: the main thread, which has them, decides
-      if (parser.missedEarlier) batch.deferred(b.toString('latin1', start, end), lineNo);
+      if (parser.missedEarlier) batch.deferred(b.toString('latin1', start, end), lineNo, parser.forgedFile);
       else if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) batch.event(ev);
     }, stats);
     splitBytes(req.bytes, splitter);
@@ -40,7 +40,7 @@ export class BlockParser {
       textBytes: batch.textBytes,
       textLength: batch.textLength,
       wide: batch.wide,
-      forged: [...parser.forged],
+      forgedFile: parser.forgedFile,
       sessions: parser.sessions.entries(),
       spent: req.bytes.buffer as ArrayBuffer,
       blockOffset: req.bytes.byteOffset,

@@ -9,7 +9,7 @@ import type { SecurityEvent } from '../../core/events.js';
 import { addNotes, LineParser, MAX_SESSIONS, type ParseNotes } from '../../parse/line-parser.js';
 import type { RulePack } from '../../parse/matcher.js';
 import { LineSplitter, splitBytes, type ReadStats } from '../../sources/line-reader.js';
-import { batchText, DEFERRED, eventOf, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
+import { batchText, DEFERRED, eventOf, FLAGS, FORGED_BEFORE, KIND, LINE, REC, TEXT, textAt, type BatchResult, type BlockRequest, type FileRequest, type WorkerFailure } from './batch.js';
 import { BlockReader } from './blocks.js';
 import { BlockParser } from './parse-block.js';
 import type { WorkerOptions } from './parse-worker.js';
@@ -92,7 +92,7 @@ export class ParsePool {
     const parser = new LineParser(this.pack, reference, name, true);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
-    const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0, forgeable: 0 };
+    const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
     const maxAhead = IN_FLIGHT_PER_WORKER * this.workers.length + MAX_AHEAD_EXTRA;
     let sent = 0;
     let taken = 0;
@@ -157,14 +157,20 @@ export class ParsePool {
       const b = REC * i;
       if (ints[b + KIND] === DEFERRED) {
         const ev = parser.event(textAt(r, text, b + TEXT)!, ints[b + LINE]);
-        if (ev !== undefined) for (let k = parser.repeats; k > 0; k--) consumer.event(ev);
+        if (ev === undefined) continue;
+        // the block's own lines before it may have shown a forgeable form (the worker saw them, this parser did not)
+        if ((ints[b + FLAGS]! & FORGED_BEFORE) !== 0) ev.forgeable = true;
+        for (let k = parser.repeats; k > 0; k--) consumer.event(ev);
       } else {
-        consumer.event(eventOf(r, text, i, rules, name));
+        const ev = eventOf(r, text, i, rules, name);
+        // an earlier block showed a forgeable form: the worker, which saw only this block, could not know
+        if (parser.forgedFile) ev.forgeable = true;
+        consumer.event(ev);
       }
     }
-    // what this block's processes named, and the forgeable programs it showed, for the deferred lines of later blocks
+    // what this block's processes named, and whether it showed a forgeable form, for the lines of later blocks
     for (const [key, ip, port, at, counted, ended] of r.sessions) parser.sessions.set(key, ip, port, at, counted, ended);
-    for (const program of r.forged) parser.forged.add(program);
+    if (r.forgedFile) parser.forgedFile = true;
   }
 
   /**
