@@ -16,7 +16,7 @@ import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
 import { readingOrder } from './file-order.js';
-import { binaryWarning, cutGzipWarning, emptyWarning, forgeableWarning, parseWarnings, RepeatedEvents, RotationOrder } from './input-notes.js';
+import { binaryWarning, cutGzipWarning, emptyWarning, forgeableWarning, InputChecks, parseWarnings } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
 export interface ReplayOptions {
@@ -96,11 +96,10 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const jsonl = opts.jsonl !== undefined ? new JsonlWriter(opts.jsonl) : undefined;
   const sinks: PipelineSink[] = [summary, ...(opts.sinks ?? [])];
   if (jsonl !== undefined) sinks.push(jsonl);
-  // rotated files given out of order are told from the events' times, whoever parsed them
-  const order = new RotationOrder();
-  // the same log given twice (Asterisk's full and messages, auth.log and a journal export) is told from the events too
-  const repeated = new RepeatedEvents();
-  sinks.push(order, repeated);
+  // files overlapping in time, and the same log given twice (Asterisk's full and messages,
+  // auth.log and a journal export), are told from the events, whoever parsed them
+  const checks = new InputChecks();
+  sinks.push(checks);
   const fanned = fanOut(sinks);
   const pipeline = new Pipeline(windows, new BanPolicy(policyCfg), fanned);
   const perLine = sinks.some((s) => s.line !== undefined);
@@ -190,7 +189,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const read = binary !== undefined ? { ...notes, foreign: 0, firstForeign: undefined } : notes;
       summary.warnings.push(...parseWarnings(name, read, reference, st?.isFile() !== true, stats.lines - stats.oversized));
       if (stats.truncated === true) summary.warnings.push(cutGzipWarning(name, stats.lines));
-      summary.warnings.push(...order.fileDone(name), ...repeated.fileDone(name));
+      summary.warnings.push(...checks.fileDone(name));
     }
   } finally {
     pipeline.flush();
