@@ -487,7 +487,7 @@ test('blocks are parsed both by the worker and by the main thread while it waits
   const fd = openSync(noFinalNewline, 'r');
   const lines: number[] = [];
   try {
-    await pool.replay(fd, 'log', Date.now(), SMALL_BLOCK, { event: (e) => lines.push(e.line!) });
+    await pool.replay(fd, { name: 'log', reference: Date.now(), freePbxLog: false }, SMALL_BLOCK, { event: (e) => lines.push(e.line!) });
   } finally {
     closeSync(fd);
     await pool.close();
@@ -515,7 +515,7 @@ test('a worker that stops before the end fails the replay instead of leaving it 
   const fd = openSync(noFinalNewline, 'r');
   try {
     await assert.rejects(
-      pool.replay(fd, 'log', Date.now(), SMALL_BLOCK, { event: () => undefined }),
+      pool.replay(fd, { name: 'log', reference: Date.now(), freePbxLog: false }, SMALL_BLOCK, { event: () => undefined }),
       /parse worker exited/,
     );
   } finally {

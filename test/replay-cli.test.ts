@@ -366,6 +366,25 @@ test("one FreePBX 14 login whose user name holds line breaks cannot get another 
   assert.equal(jsonReport(['-'], tagged.join('\n') + '\n').decisions.length, 1);
 });
 
+test("FreePBX's bare form is read only in FreePBX's own log: in another log it is someone's text, and switches nothing off", () => {
+  // a SIP packet written into Asterisk's full log by `sip set debug on` holds lines in FreePBX's
+  // form: they name no attempt, and must not mark the file forgeable (the real attack after them
+  // still bans)
+  const injected = Array.from({ length: 6 }, (_, i) => `[2026-11-25 10:00:0${i + 1}] Authentication failure for admin from 198.51.100.7`);
+  const attack = demoLines.filter((l) => l.startsWith('['));
+  const doc = jsonReport(['-'], [attack[0]!, ...injected, ...attack.slice(1)].join('\n') + '\n');
+  assert.ok(!doc.events.some((e) => e.ip === '198.51.100.7'), 'no FreePBX event from the injected lines');
+  assert.ok(doc.decisions.length >= 5, `${doc.decisions.length} decisions: the rest of the log still counts`);
+  // a file is told by its head, the same for every thread that parses a part of it
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-bare-'));
+  writeFileSync(join(dir, 'full'), [attack[0]!, ...injected, ...attack.slice(1)].join('\n') + '\n');
+  assert.deepEqual(jsonReport([join(dir, 'full')]).decisions, doc.decisions);
+  // the same lines first in a file: FreePBX's own log, read (and FreePBX 14's form, never counted)
+  const own = jsonReport(['-'], injected.join('\n') + '\n');
+  assert.equal(own.events.filter((e) => e.ip === '198.51.100.7').length, 6);
+  assert.deepEqual(own.decisions, []);
+});
+
 test('a file with no line in a format pbxguard reads is named in a warning', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-foreign-'));
   const file = join(dir, 'services');

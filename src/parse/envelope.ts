@@ -28,6 +28,8 @@ export interface Envelope {
   repeats?: number;
   /** written in a form whose writer leaves line breaks in client text: this line and every later line of the file may be forged (see FREEPBX_SECURITY_RE's use) */
   forgeable?: true;
+  /** a line of FreePBX's own log file (freepbx_security.log), not through syslog: read only in such a file (LineParser) */
+  ownFile?: true;
 }
 
 // BSD syslog (`Nov  4 18:30:40 host prog[pid]: `), RFC 3339 syslog, journalctl's other short forms
@@ -82,6 +84,22 @@ const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
 const MONOLOG_TAG = '[freepbx_security.';
 
 /**
+ * Whether lines are those of FreePBX's own log file: the first of them in a known format is one of
+ * its lines (`[date] message`, Envelope.ownFile), or undefined when none is in a known format.
+ * That form is a bare timestamp before any text, so a line of it in another log (a SIP packet in
+ * Asterisk's full log, a line break in client text) is no FreePBX line, and must neither count nor
+ * mark the file forgeable.
+ */
+export function isFreePbxLog(lines: Iterable<string>): boolean | undefined {
+  for (const line of lines) {
+    const env = parseEnvelope(line);
+    if (env.ownFile === true) return true;
+    if (env.family !== 'unknown') return false;
+  }
+  return undefined;
+}
+
+/**
  * Parses the envelope; never throws, and returns family `unknown` for lines it cannot place.
  * `colours`: a line that reads as nothing is tried once more without colour codes (uncoloured).
  */
@@ -98,7 +116,7 @@ export function parseEnvelope(line: string, colours = true): Envelope {
     const f = FREEPBX_SECURITY_RE.exec(line);
     if (f) {
       const msg = line.slice(f[0].length);
-      const env: Envelope = { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg };
+      const env: Envelope = { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg, ownFile: true };
       if (!msg.startsWith(MONOLOG_TAG)) env.forgeable = true;
       return env;
     }

@@ -189,6 +189,11 @@ export class LineParser {
      * gives no event and no note, since the main thread parses it again and counts it then.
      */
     private readonly handsBack = false,
+    /**
+     * The file is FreePBX's own log (isFreePbxLog of its head); undefined: decided by its first line
+     * in a known format (stdin, which cannot be looked at ahead). Its lines are read only in such a file.
+     */
+    private freePbxLog: boolean | undefined = undefined,
   ) {
     this.ts = new TimestampResolver(referenceMs);
     this.ctx = { at: referenceMs, file, latin1 };
@@ -224,6 +229,8 @@ export class LineParser {
     const shape = bytes.read(b, start, end);
     if (shape === RULELESS) {
       this.missedEarlier = false;
+      // an Asterisk line: this is no FreePBX log
+      this.freePbxLog ??= false;
       return undefined;
     }
     const line = b.toString('latin1', start, end);
@@ -242,6 +249,8 @@ export class LineParser {
     if (this.pack.rulesFor('asterisk', file).all.length > 0) return false;
     this.bytes.learn(file, true);
     this.missedEarlier = false;
+    // an Asterisk line: this is no FreePBX log
+    this.freePbxLog ??= false;
     return true;
   }
 
@@ -274,6 +283,13 @@ export class LineParser {
   private countedBefore: SecurityEvent | undefined;
 
   private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
+    if (env.ownFile === true) {
+      this.freePbxLog ??= true;
+      // FreePBX's bare form inside another log: a line someone else's text put there, read as none
+      if (!this.freePbxLog) env = { family: 'unknown', msg: env.msg };
+    } else if (env.family !== 'unknown') {
+      this.freePbxLog ??= false;
+    }
     if (env.family === 'unknown') this.foreign(env.msg, lineNo);
     if (env.forgeable === true) this.forgedFile = true;
     this.repeats = env.repeats ?? 1;

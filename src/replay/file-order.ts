@@ -20,29 +20,34 @@ export function logOf(name: string): string {
 const HEAD_BYTES = 256 << 10;
 
 /**
- * The time of the first line of a plain or gzip file that has one pbxguard reads, or undefined
- * (a pipe is not read ahead: its lines would be lost).
+ * The first lines of a plain or gzip file (HEAD_BYTES of it, decompressed), and its modification
+ * time; undefined for what is no regular file (a pipe is not read ahead: its lines would be lost)
+ * or cannot be read.
  */
-export function firstTimeOf(file: string): number | undefined {
-  let mtime: number;
-  let head: Buffer;
+export function fileHead(file: string): { lines: string[]; mtime: number } | undefined {
   try {
     const st = statSync(file);
     if (!st.isFile()) return undefined;
-    mtime = st.mtimeMs;
     const fd = openSync(file, 'r');
+    let head: Buffer = Buffer.alloc(HEAD_BYTES);
     try {
-      head = Buffer.alloc(HEAD_BYTES);
       head = head.subarray(0, readSync(fd, head, 0, HEAD_BYTES, 0));
     } finally {
       closeSync(fd);
     }
     if (head[0] === 0x1f && head[1] === 0x8b) head = gzipHead(head);
+    return { lines: head.toString('latin1').split('\n'), mtime: st.mtimeMs };
   } catch {
     return undefined;
   }
-  const times = new TimestampResolver(mtime);
-  for (const line of head.toString('latin1').split('\n')) {
+}
+
+/** The time of the first line of a plain or gzip file that has one pbxguard reads, or undefined. */
+export function firstTimeOf(file: string): number | undefined {
+  const head = fileHead(file);
+  if (head === undefined) return undefined;
+  const times = new TimestampResolver(head.mtime);
+  for (const line of head.lines) {
     const ts = parseEnvelope(line).ts;
     const at = ts !== undefined ? times.resolve(ts) : undefined;
     if (at !== undefined) return at;

@@ -15,7 +15,8 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { readingOrder } from './file-order.js';
+import { fileHead, readingOrder } from './file-order.js';
+import { isFreePbxLog } from '../parse/envelope.js';
 import { binaryWarning, cutGzipWarning, emptyWarning, forgeableWarning, InputChecks, parseWarnings } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
@@ -122,6 +123,10 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const name = file === '-' ? 'stdin' : file;
       const base = doneBytes;
       const forgeableBefore = summary.forgeable;
+      // FreePBX's own log is told by its head, once for every thread that parses a part of it; a
+      // file whose head has no line in a known format is none (a pipe decides by its first line)
+      const head = st?.isFile() === true ? fileHead(file) : undefined;
+      const freePbxLog = head !== undefined ? (isFreePbxLog(head.lines) ?? false) : undefined;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
@@ -130,7 +135,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
             pool ??= new ParsePool(workers, opts.pack);
-            ({ stats, notes } = await pool.replay(fd, name, reference, opts.blockBytes, {
+            ({ stats, notes } = await pool.replay(fd, { name, reference, freePbxLog: freePbxLog ?? false }, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
               afterBatch: chunkDone,
               onProgress,
@@ -146,7 +151,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       }
       // not worth the workers (or none): read on this thread
       if (stats === undefined) {
-        const parser = new LineParser(opts.pack, reference, name, true);
+        const parser = new LineParser(opts.pack, reference, name, true, false, freePbxLog);
         // a chunk's lines are parsed, then its events go through detection and output: each stage's
         // code and data stay in the CPU caches (all-attack log, one thread: ~5% faster than an
         // event at a time)

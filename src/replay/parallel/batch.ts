@@ -52,6 +52,8 @@ export interface FileRequest {
   name: string;
   /** dates year-less timestamps (the file's mtime) */
   reference: number;
+  /** the file is FreePBX's own log (isFreePbxLog of its head): decided once for all its blocks */
+  freePbxLog: boolean;
 }
 
 export interface BatchResult {

@@ -16,7 +16,7 @@ export class BlockParser {
 
   parse(req: BlockRequest, f: FileRequest): { result: BatchResult; transfer: ArrayBuffer[] } {
     // a new parser per block: what it remembers of sshd processes must come from this block only
-    const parser = new LineParser(this.pack, f.reference, f.name, true, true);
+    const parser = new LineParser(this.pack, f.reference, f.name, true, true, f.freePbxLog);
     // fields take ~22 bytes an event, and all-attack blocks hold an event per ~230 bytes
     const batch = new BatchWriter(this.ruleIndex, req.bytes.length >> 3);
     const stats: ReadStats = { lines: req.lineBefore, bytes: 0, oversized: 0 };

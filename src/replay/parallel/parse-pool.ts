@@ -85,11 +85,12 @@ export class ParsePool {
    * itself: it also runs detection and output, so on few CPUs it would otherwise wait or the
    * workers would, and every thread more than CPUs slows all of them.
    */
-  async replay(fd: number, name: string, reference: number, blockBytes: number | undefined, consumer: BatchConsumer): Promise<{ stats: ReadStats; notes: ParseNotes }> {
-    const fileMsg: FileRequest = { type: 'file', name, reference };
+  async replay(fd: number, file: Omit<FileRequest, 'type'>, blockBytes: number | undefined, consumer: BatchConsumer): Promise<{ stats: ReadStats; notes: ParseNotes }> {
+    const fileMsg: FileRequest = { type: 'file', ...file };
+    const { name, reference } = file;
     for (const w of this.workers) w.port.postMessage(fileMsg);
     // the main thread's own parser answers the lines a worker could not (sshd sessions across blocks)
-    const parser = new LineParser(this.pack, reference, name, true);
+    const parser = new LineParser(this.pack, reference, name, true, false, file.freePbxLog);
     const blocks = new BlockReader(fd, blockBytes);
     const stats: ReadStats = { lines: 0, bytes: 0, oversized: 0 };
     const notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
