@@ -379,6 +379,16 @@ test("FreePBX's bare form is read only in FreePBX's own log: in another log it i
   const dir = mkdtempSync(join(tmpdir(), 'pbxguard-bare-'));
   writeFileSync(join(dir, 'full'), [attack[0]!, ...injected, ...attack.slice(1)].join('\n') + '\n');
   assert.deepEqual(jsonReport([join(dir, 'full')]).decisions, doc.decisions);
+  // Asterisk's own first line of a file it opens (start, logger rotate, FreePBX's reloads) is its
+  // own, not FreePBX's bare form: the log is read in full
+  const header = '[2026-11-25 09:57:59] Asterisk 18.20.2 built by mockbuild @ jenkins7 on a x86_64 running Linux on 2024-01-10 15:32:15 UTC';
+  const withHeader = jsonReport(['-'], [header, ...attack, header, ...attack.map((l) => l.replace('[2026-11-25 09:', '[2026-11-25 11:'))].join('\n') + '\n');
+  assert.equal(withHeader.summary.attackAttempts, 2 * jsonReport([DEMO]).summary.attackAttempts);
+  // a SIP packet SIP debugging wrote into the full log: the lines after it may be forged, and the
+  // warning says to give the messages log
+  const packet = ['[2026-11-25 09:59:00] VERBOSE[1] res_pjsip_logger.c: <--- Received SIP request (300 bytes) from UDP:192.0.2.1:5060 --->', 'MESSAGE sip:pbx SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.1:5060', ''];
+  const debug = pbxguard(['replay', '--format', 'json', '-'], [...attack.slice(0, 20), ...packet, ...attack.slice(20)].join('\n') + '\n');
+  assert.match(debug.err, /stdin: \d+ events from line 22 on not counted towards bans, nor as attempts: the file holds SIP packets that SIP debugging wrote into it .*give the messages log, which holds no packets/);
   // the same lines first in a file: FreePBX's own log, read (and FreePBX 14's form, never counted)
   const own = jsonReport(['-'], injected.join('\n') + '\n');
   assert.equal(own.events.filter((e) => e.ip === '198.51.100.7').length, 6);

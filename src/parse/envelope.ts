@@ -82,6 +82,8 @@ const FREEPBX_SECURITY_PROGRAM = 'freepbx_security';
  * from there on no line of it is counted (LineParser.forgedFile).
  */
 const MONOLOG_TAG = '[freepbx_security.';
+/** `Asterisk 18.20.2 built by mockbuild @ jenkins7 on a x86_64 running Linux on 2024-01-10 15:32:15 UTC` */
+const ASTERISK_HEADER_RE = /^Asterisk \S{1,64} built by \S{0,64} @ \S{0,64} on a \S{1,32} running \S{1,32} on /;
 
 /**
  * Whether lines are those of FreePBX's own log file: the first of them in a known format is one of
@@ -116,6 +118,8 @@ export function parseEnvelope(line: string, colours = true): Envelope {
     const f = FREEPBX_SECURITY_RE.exec(line);
     if (f) {
       const msg = line.slice(f[0].length);
+      // the first line of every file Asterisk opens (logger.c make_logchannel): its own, no FreePBX line
+      if (ASTERISK_HEADER_RE.test(msg)) return { family: 'asterisk', ts: f[1]!, msg };
       const env: Envelope = { family: 'syslog', program: FREEPBX_SECURITY_PROGRAM, ts: f[1]!, msg, ownFile: true };
       if (!msg.startsWith(MONOLOG_TAG)) env.forgeable = true;
       return env;

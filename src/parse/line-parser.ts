@@ -148,7 +148,24 @@ export interface ParseNotes {
   firstForeignLine?: number;
   /** the first timestamp text pbxguard could not read (an Asterisk dateformat of its own), for the warning */
   firstUnreadTime?: string;
+  /** what made the file's later lines forgeable (LineParser.forgedFile), and at which line */
+  forgedBy?: ForgeableForm;
+  forgedLine?: number;
 }
+
+/**
+ * Forms of a line that mean the rest of its file may be forged: FreePBX 14's freepbx_security.log
+ * (Envelope.forgeable), and a SIP packet that SIP debugging wrote into Asterisk's log (its text is
+ * the sender's, line breaks included, so a packet can hold whole lines shaped like Asterisk's).
+ */
+export type ForgeableForm = 'freepbx' | 'sip-packet';
+
+/**
+ * The first line of a SIP packet as Asterisk's SIP debugging writes it: chan_sip's marker, or the
+ * request or status line (res_pjsip_logger's marker is on an Asterisk line of its own before it).
+ * A line of no log format, so a packet is the only way such a line gets into a log.
+ */
+export const SIP_PACKET_START = /^(?:<-{2,3} (?:SIP read from|Transmitting|Reliably Transmitting)|[A-Z]{3,12} sips?:\S{0,1024} SIP\/2\.0$|SIP\/2\.0 \d{3} )/;
 
 /** Adds `b`'s counts to `a`. */
 export function addNotes(a: ParseNotes, b: ParseNotes): void {
@@ -161,6 +178,10 @@ export function addNotes(a: ParseNotes, b: ParseNotes): void {
     a.firstForeignLine = b.firstForeignLine;
   }
   a.firstUnreadTime ??= b.firstUnreadTime;
+  if (b.forgedBy !== undefined && (a.forgedBy === undefined || (b.forgedLine ?? Infinity) < (a.forgedLine ?? Infinity))) {
+    a.forgedBy = b.forgedBy;
+    a.forgedLine = b.forgedLine;
+  }
 }
 
 export interface ParsedLine {
@@ -261,9 +282,9 @@ export class LineParser {
   readonly notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
 
   /**
-   * The file has shown a line of a form whose writer leaves line breaks in client text (FreePBX
-   * 14's freepbx_security.log): any later line of it, in any format, may be a forgery. A parse
-   * worker's parser knows only its block; the main thread marks the blocks after (ParsePool).
+   * The file has shown a line of a form whose writer leaves line breaks in client text
+   * (ForgeableForm): any later line of it, in any format, may be a forgery. A parse worker's parser
+   * knows only its block; the main thread marks the blocks after (ParsePool).
    */
   forgedFile = false;
 
@@ -291,7 +312,7 @@ export class LineParser {
       this.freePbxLog ??= false;
     }
     if (env.family === 'unknown') this.foreign(env.msg, lineNo);
-    if (env.forgeable === true) this.forgedFile = true;
+    if (env.forgeable === true) this.forged('freepbx', lineNo);
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
     const ctx = this.ctx;
@@ -326,9 +347,18 @@ export class LineParser {
     return counted;
   }
 
+  /** From this line on, the file's lines may be forged. */
+  private forged(form: ForgeableForm, lineNo: number | undefined): void {
+    if (this.forgedFile) return;
+    this.forgedFile = true;
+    this.notes.forgedBy = form;
+    this.notes.forgedLine = lineNo;
+  }
+
   /** A line in no known format; the first that is not blank is kept for the warning. */
   private foreign(line: string, lineNo: number | undefined): void {
     this.notes.foreign++;
+    if (SIP_PACKET_START.test(line)) this.forged('sip-packet', lineNo);
     if (this.notes.firstForeign !== undefined || line.trim() === '') return;
     this.notes.firstForeign = this.sample(line);
     this.notes.firstForeignLine = lineNo;

@@ -57,16 +57,20 @@ export function firstTimeOf(file: string): number | undefined {
 
 /**
  * The first HEAD_BYTES (or fewer) a gzip file's start decompresses to. The input is fed in growing
- * pieces, each decoded as far as it goes, until the output is long enough: deflate turns 1 KiB into
- * up to ~1 MB, and a whole 256 KiB head of a file of empty lines would be a quarter of a gigabyte.
+ * pieces, each decoded as far as it goes, until the output is long enough; a piece grows by no more
+ * than the output still wanted could come from (deflate turns a byte into at most ~1032), so a small
+ * file of a gigabyte of empty lines costs about a megabyte, not the gigabyte.
  */
 function gzipHead(compressed: Buffer): Buffer {
   let out = Buffer.alloc(0);
-  for (let n = 1024; ; n *= 4) {
+  for (let n = 1024; ; n += Math.max(1024, Math.ceil((HEAD_BYTES - out.length) / MAX_DEFLATE_RATIO))) {
     out = gunzipSync(compressed.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH });
     if (out.length >= HEAD_BYTES || n >= compressed.length) return out.subarray(0, HEAD_BYTES);
   }
 }
+
+/** the most bytes one byte of deflate data decodes to */
+const MAX_DEFLATE_RATIO = 1032;
 
 /**
  * The files in reading order: each log's files by their first lines' times (`firstTime`), at the

@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { afterNuls } from '../sources/line-reader.js';
-import type { ParseNotes } from '../parse/line-parser.js';
+import { SIP_PACKET_START, type ForgeableForm, type ParseNotes } from '../parse/line-parser.js';
 import { fmtDuration } from '../detect/attack-windows.js';
 import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 import { logOf } from './file-order.js';
@@ -277,17 +277,19 @@ function foreignHint(line: string): string {
   if (line.startsWith('-- No entries --')) return " (journalctl matched no entries: is the unit's name right? Debian's sshd is ssh.service)";
   // a packet's text is its sender's, and Asterisk writes it as it came: lines shaped like its own
   // in a packet are read as if Asterisk wrote them
-  if (SIP_TEXT.test(line)) return " (SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log, which holds no packets, or turn SIP debugging off)";
+  if (SIP_PACKET_START.test(line)) return " (SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log, which holds no packets, or turn SIP debugging off)";
   return ' (if this is a journalctl export: -o cat leaves out the program name pbxguard places lines by, export with -o short-iso)';
 }
 
-/** chan_sip's debug marker, a SIP request or status line, or a header line, as Asterisk's SIP debug output writes them. */
-const SIP_TEXT = /^(?:<-{2,3} (?:SIP read from|Transmitting|Reliably Transmitting)|[A-Z]{3,12} sips?:|SIP\/2\.0 \d{3}|(?:Via|From|To|Call-ID|CSeq|Contact|Max-Forwards|User-Agent|Content-Length|Content-Type|Allow|Supported|Expires|Authorization|WWW-Authenticate|Proxy-Authenticate|Record-Route|Route|[ftvikmlces]) ?:)/i;
-
-/** Lines after one of a forgeable form (FreePBX 14's freepbx_security.log) were reported, not counted. */
-export function forgeableWarning(name: string, events: number): string {
+/** Lines after one of a forgeable form were reported, not counted: why, in the words of the form. */
+export function forgeableWarning(name: string, events: number, form: ForgeableForm | undefined, line: number | undefined): string {
   const these = events === 1 ? '1 event' : `${events.toLocaleString('en-US')} events`;
-  return `${name}: ${these} not counted towards bans, nor as attempts: the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where one login's user name with line breaks writes lines of its own, in any log's format, naming any address (FreePBX 15 and later write a form that cannot be forged)`;
+  const from = line !== undefined ? ` from line ${line.toLocaleString('en-US')} on` : '';
+  const why =
+    form === 'sip-packet'
+      ? "the file holds SIP packets that SIP debugging wrote into it (sip set debug on, pjsip set logger on), whose text is the sender's and can hold whole lines shaped like Asterisk's naming any address; give the messages log, which holds no packets, or turn SIP debugging off"
+      : "the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where one login's user name with line breaks writes lines of its own, in any log's format, naming any address (FreePBX 15 and later write a form that cannot be forged)";
+  return `${name}: ${these}${from} not counted towards bans, nor as attempts: ${why}`;
 }
 
 /** A file with no lines at all: a wrong file, or an export that matched nothing. */

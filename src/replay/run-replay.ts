@@ -186,7 +186,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       // the counts, not the sample line (that is for the warning)
       const forgeable = summary.forgeable - forgeableBefore;
       summary.files.push({ name, ...stats, tooLong: notes.tooLong, undated: notes.undated, foreign: notes.foreign, forgeable });
-      if (forgeable > 0) summary.warnings.push(forgeableWarning(name, forgeable));
+      if (forgeable > 0) summary.warnings.push(forgeableWarning(name, forgeable, notes.forgedBy, notes.forgedLine));
       if (stats.lines === 0) summary.warnings.push(emptyWarning(name));
       const binary = st?.isFile() === true ? binaryWarning(file, name) : undefined;
       if (binary !== undefined) summary.warnings.push(binary);

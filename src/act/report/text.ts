@@ -54,7 +54,7 @@ export function renderText(s: RunSummary, colour: boolean): string {
   if (s.attackEvents !== s.attackAttempts) notes.push(`${count(s.attackEvents, 'line')}: an attempt in two logs (messages and security, error and access) counts once`);
   if (s.otherEvents > 0) notes.push(`${count(s.otherEvents, 'other security event')} (logins, challenges, connections, known endpoints' refused calls)`);
   if (s.ambiguous > 0) notes.push(`${count(s.ambiguous, 'ambiguous line')} naming two addresses, never used for a ban`);
-  if (s.forgeable > 0) notes.push(`${count(s.forgeable, 'line')} that may be forged, not counted (see the warning)`);
+  if (s.forgeable > 0) notes.push(`${count(s.forgeable, 'event')} of lines that may be forged, not counted (see the warning)`);
   const oversized = s.files.reduce((n, f) => n + f.oversized, 0);
   if (oversized > 0) notes.push(`${count(oversized, 'line')} over 64 KiB skipped`);
   if (s.allowlisted.size > 0) notes.push(`${count(s.allowlisted.size, 'allowlisted or loopback address', 'allowlisted or loopback addresses')} would have been banned: ${[...s.allowlisted].slice(0, 5).join(', ')}`);
