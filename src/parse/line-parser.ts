@@ -173,16 +173,19 @@ export function addNotes(a: ParseNotes, b: ParseNotes): void {
   a.undated += b.undated;
   a.foreign += b.foreign;
   // the earliest line's, whichever parser saw it (a block parsed again on the main thread comes last)
-  if (b.firstForeign !== undefined && (a.firstForeign === undefined || (b.firstForeignLine ?? Infinity) < (a.firstForeignLine ?? Infinity))) {
+  if (b.firstForeign !== undefined && (a.firstForeign === undefined || before(b.firstForeignLine, a.firstForeignLine))) {
     a.firstForeign = b.firstForeign;
     a.firstForeignLine = b.firstForeignLine;
   }
   a.firstUnreadTime ??= b.firstUnreadTime;
-  if (b.forgedBy !== undefined && (a.forgedBy === undefined || (b.forgedLine ?? Infinity) < (a.forgedLine ?? Infinity))) {
+  if (b.forgedBy !== undefined && (a.forgedBy === undefined || before(b.forgedLine, a.forgedLine))) {
     a.forgedBy = b.forgedBy;
     a.forgedLine = b.forgedLine;
   }
 }
+
+/** Whether line `x` comes before line `y` (a line without a number comes last). */
+const before = (x: number | undefined, y: number | undefined): boolean => (x ?? Infinity) < (y ?? Infinity);
 
 export interface ParsedLine {
   env: Envelope;
