@@ -388,7 +388,15 @@ test("FreePBX's bare form is read only in FreePBX's own log: in another log it i
   // warning says to give the messages log
   const packet = ['[2026-11-25 09:59:00] VERBOSE[1] res_pjsip_logger.c: <--- Received SIP request (300 bytes) from UDP:192.0.2.1:5060 --->', 'MESSAGE sip:pbx SIP/2.0', 'Via: SIP/2.0/UDP 192.0.2.1:5060', ''];
   const debug = pbxguard(['replay', '--format', 'json', '-'], [...attack.slice(0, 20), ...packet, ...attack.slice(20)].join('\n') + '\n');
-  assert.match(debug.err, /stdin: \d+ events from line 22 on not counted towards bans, nor as attempts: the file holds SIP packets that SIP debugging wrote into it .*give the messages log, which holds no packets/);
+  assert.match(debug.err, /stdin: \d+ events from line 21 on not counted towards bans, nor as attempts: the file holds SIP packets that SIP debugging wrote into it .*give the messages log, which holds none of SIP debugging's packets/);
+  // the marker is Asterisk's, before the packet, whatever case the packet's first line is in
+  const lower = pbxguard(['replay', '--format', 'json', '-'], [...attack.slice(0, 20), packet[0]!, 'message sip:pbx sip/2.0', ...attack.slice(20)].join('\n') + '\n');
+  assert.match(lower.err, /stdin: \d+ events from line 21 on not counted/);
+  // a packet pjproject could not parse, which it copies into the log unasked (older releases): a
+  // scanner's malformed packet must not stop the counting of what follows
+  const malformed = ['[2026-11-25 09:59:00] ERROR[52127] pjproject: \tsip_transport.c Error processing 60 bytes packet from UDP 203.0.113.5:5060 : PJSIP syntax error exception when parsing \'Via\' header on line 2 :', 'REGISTER sip:pbx SIP/2.0', 'Via: broken', '', '-- end of packet.'];
+  const scanned = jsonReport(['-'], [...attack.slice(0, 20), ...malformed, ...attack.slice(20)].join('\n') + '\n');
+  assert.equal(scanned.summary.attackAttempts, jsonReport([DEMO]).summary.attackAttempts);
   // the same lines first in a file: FreePBX's own log, read (and FreePBX 14's form, never counted)
   const own = jsonReport(['-'], injected.join('\n') + '\n');
   assert.equal(own.events.filter((e) => e.ip === '198.51.100.7').length, 6);

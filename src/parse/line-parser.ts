@@ -161,11 +161,15 @@ export interface ParseNotes {
 export type ForgeableForm = 'freepbx' | 'sip-packet';
 
 /**
- * The first line of a SIP packet as Asterisk's SIP debugging writes it: chan_sip's marker, or the
- * request or status line (res_pjsip_logger's marker is on an Asterisk line of its own before it).
- * A line of no log format, so a packet is the only way such a line gets into a log.
+ * The line SIP debugging writes before each packet it copies into the log: chan_sip's (`sip set
+ * debug on`, a line of no log format) and res_pjsip_logger's (`pjsip set logger on`, the message of
+ * an Asterisk line). Only an administrator turns either on. Not a packet's own first line: a packet
+ * pjproject could not parse is copied into the log by default (older pjproject) whatever it holds,
+ * and a scanner's malformed packet would then stop all counting (left as it is: see PACKET_LOGGERS).
  */
-export const SIP_PACKET_START = /^(?:<-{2,3} (?:SIP read from|Transmitting|Reliably Transmitting)|[A-Z]{3,12} sips?:\S{0,1024} SIP\/2\.0$|SIP\/2\.0 \d{3} )/;
+export const SIP_DEBUG_MARKER = /^<-{2,3} (?:SIP read from|Transmitting|Reliably Transmitting|Received SIP)/;
+/** Asterisk source files whose lines a rule never reads, but whose SIP debug markers are looked for */
+const PACKET_LOGGERS: ReadonlySet<string> = new Set(['res_pjsip_logger.c']);
 
 /** Adds `b`'s counts to `a`. */
 export function addNotes(a: ParseNotes, b: ParseNotes): void {
@@ -270,7 +274,7 @@ export class LineParser {
 
   /** Whether no rule reads lines of this Asterisk source file (then the line is done with). */
   private dropsFile(file: string): boolean {
-    if (this.pack.rulesFor('asterisk', file).all.length > 0) return false;
+    if (this.pack.rulesFor('asterisk', file).all.length > 0 || PACKET_LOGGERS.has(file)) return false;
     this.bytes.learn(file, true);
     this.missedEarlier = false;
     // an Asterisk line: this is no FreePBX log
@@ -315,6 +319,7 @@ export class LineParser {
       this.freePbxLog ??= false;
     }
     if (env.family === 'unknown') this.foreign(env.msg, lineNo);
+    else if (env.file !== undefined && PACKET_LOGGERS.has(env.file) && SIP_DEBUG_MARKER.test(env.msg)) this.forged('sip-packet', lineNo);
     if (env.forgeable === true) this.forged('freepbx', lineNo);
     this.repeats = env.repeats ?? 1;
     // one context per source, updated per line: the matcher copies what it keeps
@@ -361,7 +366,7 @@ export class LineParser {
   /** A line in no known format; the first that is not blank is kept for the warning. */
   private foreign(line: string, lineNo: number | undefined): void {
     this.notes.foreign++;
-    if (SIP_PACKET_START.test(line)) this.forged('sip-packet', lineNo);
+    if (SIP_DEBUG_MARKER.test(line)) this.forged('sip-packet', lineNo);
     if (this.notes.firstForeign !== undefined || line.trim() === '') return;
     this.notes.firstForeign = this.sample(line);
     this.notes.firstForeignLine = lineNo;

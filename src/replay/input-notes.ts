@@ -8,7 +8,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { SecurityEvent } from '../core/events.js';
 import type { PipelineSink } from '../pipeline/pipeline.js';
 import { afterNuls } from '../sources/line-reader.js';
-import { SIP_PACKET_START, type ForgeableForm, type ParseNotes } from '../parse/line-parser.js';
+import { SIP_DEBUG_MARKER, type ForgeableForm, type ParseNotes } from '../parse/line-parser.js';
 import { fmtDuration } from '../detect/attack-windows.js';
 import { DECOY_CHECK_FROM, MAX_MULTI_ANY_INPUT } from '../parse/rules/compile.js';
 import { logOf } from './file-order.js';
@@ -267,6 +267,9 @@ function endOfHole(fd: number, buf: Buffer): number | undefined {
   return undefined;
 }
 
+/** A SIP request or status line, as a packet copied into a log starts (pjproject ignores their case). */
+const SIP_START_LINE = /^(?:[A-Za-z]{3,12} sips?:\S{0,1024} SIP\/2\.0$|SIP\/2\.0 \d{3} )/i;
+
 /** Lines in no known format, at least, and at least a tenth of a file's, for a warning about part of a file. */
 const MIN_FOREIGN_WARNED = 10;
 
@@ -277,7 +280,7 @@ function foreignHint(line: string): string {
   if (line.startsWith('-- No entries --')) return " (journalctl matched no entries: is the unit's name right? Debian's sshd is ssh.service)";
   // a packet's text is its sender's, and Asterisk writes it as it came: lines shaped like its own
   // in a packet are read as if Asterisk wrote them
-  if (SIP_PACKET_START.test(line)) return " (SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log, which holds no packets, or turn SIP debugging off)";
+  if (SIP_DEBUG_MARKER.test(line) || SIP_START_LINE.test(line)) return " (SIP packets, as `sip set debug on` or `pjsip set logger on` write them into the log: a packet's text is its sender's, and lines in it shaped like Asterisk's are read as Asterisk's; give the messages log, which holds no packets, or turn SIP debugging off)";
   return ' (if this is a journalctl export: -o cat leaves out the program name pbxguard places lines by, export with -o short-iso)';
 }
 
@@ -287,8 +290,8 @@ export function forgeableWarning(name: string, events: number, form: ForgeableFo
   const from = line !== undefined ? ` from line ${line.toLocaleString('en-US')} on` : '';
   const why =
     form === 'sip-packet'
-      ? "the file holds SIP packets that SIP debugging wrote into it (sip set debug on, pjsip set logger on), whose text is the sender's and can hold whole lines shaped like Asterisk's naming any address; give the messages log, which holds no packets, or turn SIP debugging off"
-      : "the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where one login's user name with line breaks writes lines of its own, in any log's format, naming any address (FreePBX 15 and later write a form that cannot be forged)";
+      ? "the file holds SIP packets that SIP debugging wrote into it (sip set debug on, pjsip set logger on), whose text is the sender's and can hold whole lines shaped like Asterisk's naming any address; give the messages log, which holds none of SIP debugging's packets, or turn SIP debugging off"
+      : "the file holds freepbx_security.log lines as FreePBX 14 and earlier write them, where one login's user name with line breaks writes lines of its own, in any log's format, naming any address (FreePBX 15 and later write a form that cannot be forged: after an upgrade, give the files rotated since)";
   return `${name}: ${these}${from} not counted towards bans, nor as attempts: ${why}`;
 }
 
