@@ -132,6 +132,13 @@ test('--explain accounts for every line', () => {
   // an IPv6 address with a port reads unambiguously
   assert.ok(explained.some((l) => /→ pjsip auth_failure \[2001:db8:bad::9\]:5070/.test(l)));
   assert.ok(explained.some((l) => /→ pjsip unknown_extension 192\.0\.2\.66:5072 \(account anonymous, extension 9011972598285108\)$/.test(l)));
+  // an event that counts for nothing says so
+  const undated = pbxguard(['replay', '--explain', '-'], ['pbx sshd[7]: Failed password for root from 198.51.100.5 port 22 ssh2', '[2026-11-25 10:00:01] Authentication failure for admin from 198.51.100.6'].join('\n') + '\n').out;
+  assert.match(undated, /^stdin:1 {2}sshd\/failed-auth → ssh auth_failure 198\.51\.100\.5:22 \(account root, no time pbxguard reads: not counted\)$/m);
+  // FreePBX's bare form after another log's line is no FreePBX line, and says so
+  assert.match(undated, /^stdin:2 {2}not a log format pbxguard reads$/m);
+  const forged = pbxguard(['replay', '--explain', '-'], '[2026-11-25 10:00:01] Authentication failure for admin from 198.51.100.6\n').out;
+  assert.match(forged, /^stdin:1 {2}web\/freepbx-login-failure → http auth_failure 198\.51\.100\.6 \(account admin, may be forged \(see the warning\): not counted\)$/m);
 });
 
 test('--explain also accounts for lines too long to read, in place', () => {

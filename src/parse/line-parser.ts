@@ -231,7 +231,8 @@ export class LineParser {
 
   /** The line with its envelope and the rule pack's full answer (for `--explain` and tests). */
   parse(line: string, lineNo?: number): ParsedLine {
-    const env = parseEnvelope(line);
+    // as eventOf places it, so --explain tells what was read
+    const env = this.placed(parseEnvelope(line));
     this.countedBefore = undefined;
     const event = this.eventOf(env, lineNo);
     const before = this.countedBefore;
@@ -310,14 +311,21 @@ export class LineParser {
   /** The event of the last line, when it ended a connection that was counted already (not returned). */
   private countedBefore: SecurityEvent | undefined;
 
-  private eventOf(env: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
+  /**
+   * The envelope as this file reads it: FreePBX's bare form inside another log is a line someone
+   * else's text put there, of no format. Decides whether the file is FreePBX's own log, when not told.
+   */
+  private placed(env: Envelope): Envelope {
     if (env.ownFile === true) {
       this.freePbxLog ??= true;
-      // FreePBX's bare form inside another log: a line someone else's text put there, read as none
-      if (!this.freePbxLog) env = { family: 'unknown', msg: env.msg };
-    } else if (env.family !== 'unknown') {
-      this.freePbxLog ??= false;
+      return this.freePbxLog ? env : { family: 'unknown', msg: env.msg };
     }
+    if (env.family !== 'unknown') this.freePbxLog ??= false;
+    return env;
+  }
+
+  private eventOf(placedOrNot: Envelope, lineNo: number | undefined): SecurityEvent | undefined {
+    const env = this.placed(placedOrNot);
     if (env.family === 'unknown') this.foreign(env.msg, lineNo);
     else if (env.file !== undefined && PACKET_LOGGERS.has(env.file) && SIP_DEBUG_MARKER.test(env.msg)) this.forged('sip-packet', lineNo);
     if (env.forgeable === true) this.forged('freepbx', lineNo);

@@ -18,6 +18,9 @@ export function explainLine(p: ParsedLine, where: string, pack: RulePack): strin
         e.extension !== undefined ? `extension ${safeText(e.extension, 40)}` : '',
         e.scanner !== undefined ? `scanner ${e.scanner}` : '',
         p.repeats > 1 ? `${p.repeats} attempts: rsyslog's repeats` : '',
+        // reported, and never counted towards a ban: the reader must not take it for an attempt
+        e.undated === true ? 'no time pbxguard reads: not counted' : '',
+        e.forgeable === true ? 'may be forged (see the warning): not counted' : '',
       ]
         .filter(Boolean)
         .join(', ');
