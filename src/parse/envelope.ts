@@ -54,7 +54,9 @@ const KERNEL_STAMP_RE = /^kernel: ?\[ *\d{1,10}\.\d{1,9}\]:? /;
 const NGINX_IN_SYSLOG_RE = /^(?:\S{1,255} nginx: )?(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 // FreePBX's security log (freepbx_security.log): `[2024-01-01 10:00:00] ` then either the message
 // (framework up to 14) or Monolog's `[freepbx_security.NOTICE]: ` and the message.
-const FREEPBX_SECURITY_RE = /^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)\] /;
+// FreePBX 15+'s Monolog logger (BMO/Logger.class.php) dates with PHP's "Y-M-d H:i:s", a month name
+// (`[2025-Mar-14 10:00:00]`); framework 14's file_put_contents wrote "Y-m-d H:i:s".
+const FREEPBX_SECURITY_RE = /^\[(\d{4}-(?:\d\d|[A-Z][a-z]{2})-\d\d \d\d:\d\d:\d\d)\] /;
 const APACHE_ERROR_RE = /^\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)? \d{4})\] \[/;
 const NGINX_ERROR_RE = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[[a-z]+\] /;
 // Apache's `vhost_combined` (Debian's other_vhosts_access.log): the virtual host (a name, an

@@ -42,6 +42,9 @@ test('year-less dates take the reference year, or the year before when they woul
 
 test('apache and nginx error-log dates resolve; nonsense gives undefined', () => {
   const r = new TimestampResolver(ref);
+  // FreePBX 15+'s Monolog date
+  assert.equal(r.resolve('2025-Mar-14 10:00:00'), new Date(2025, 2, 14, 10, 0, 0).getTime());
+  assert.equal(r.resolve('2025-Foo-14 10:00:00'), undefined);
   assert.equal(r.resolve('Tue Mar 16 15:39:29 2010'), new Date(2010, 2, 16, 15, 39, 29).getTime());
   assert.equal(r.resolve('2012/04/09 11:53:29'), new Date(2012, 3, 9, 11, 53, 29).getTime());
   for (const bad of ['', 'Foo 12 10:00:00', '2026-13-45 99:99:99x', 'yesterday']) assert.equal(r.resolve(bad), undefined, bad);

@@ -9,6 +9,8 @@ const FUTURE_SLACK_MS = 2 * 86_400_000;
 const ISO_RE = /^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s*(Z|[+-]\d\d:?\d\d)?$/;
 const CLASSIC_RE = /^(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(?: (\d{4}))?$/;
 const SLASH_RE = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)$/;
+// FreePBX 15+'s Monolog date, PHP's "Y-M-d H:i:s": `2025-Mar-14 10:00:00`
+const MONTH_NAME_RE = /^(\d{4})-([A-Z][a-z]{2})-(\d\d) (\d\d):(\d\d):(\d\d)$/;
 // journalctl -o short-full: a weekday, and the zone's abbreviation (UTC, CET) or offset (+03)
 const FULL_RE = /^[A-Z][a-z]{2} (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (?:([+-]\d\d(?:\d\d)?)|([A-Z][A-Za-z]{0,5}))$/;
 /**
@@ -120,6 +122,12 @@ export class TimestampResolver {
     }
     m = EPOCH_RE.exec(text);
     if (m) return Number(m[1]) * 1000 + msFraction(m[2]);
+    m = MONTH_NAME_RE.exec(text);
+    if (m) {
+      const [, y, mon, d, h, mi, s] = m;
+      const month = MONTHS[mon!];
+      return month === undefined ? undefined : checked(new Date(+y!, month, +d!, +h!, +mi!, +s!).getTime());
+    }
     m = SLASH_RE.exec(text);
     if (m) {
       const [, y, mo, d, h, mi, s] = m;
