@@ -541,8 +541,8 @@ test("a log's files are read in the order of their times (the shell's messages* 
   const given = pbxguard(['replay', '--format', 'jsonl', newer, older]);
   assert.equal(given.err, '');
   assert.equal(given.out, right.out);
-  assert.match(pbxguard(['replay', '--no-color', newer, older]).out, new RegExp(`\\(rotated files read in the order of their first lines' times: ${older} ${newer}\\)`));
-  assert.doesNotMatch(pbxguard(['replay', '--no-color', older, newer]).out, /first lines' times/);
+  assert.match(pbxguard(['replay', '--no-color', newer, older]).out, new RegExp(`\\(files read in this order \\(Asterisk's security log first, each log's files by their first lines' times\\): ${older} ${newer}\\)`));
+  assert.doesNotMatch(pbxguard(['replay', '--no-color', older, newer]).out, /files read in this order/);
   // Asterisk's rotatestrategy = sequential numbers the newest highest: its names are no guide
   cpSync(older, join(dir, 'messages.0'));
   cpSync(newer, join(dir, 'messages.7'));
@@ -575,6 +575,24 @@ test("--timezone reads times without a UTC offset in the PBX's zone; the report 
   const bad = pbxguard(['replay', '--timezone', 'CEST+1', file]);
   assert.equal(bad.code, 2);
   assert.match(bad.err, /not a time zone name: "CEST\+1" \(an IANA name such as Europe\/Berlin/);
+});
+
+test("Asterisk's security log is read first, whatever the order given: its logins make an office trusted for its phones' failures", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pbxguard-office-'));
+  const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 8, 0, s)).toISOString().replace('T', ' ').slice(0, 19);
+  const office = '203.0.113.10';
+  const login = (s: number, account: string) => `[${at(s)}] SECURITY[4099] res_security_log.c: SecurityEvent="SuccessfulAuth",EventTV="x",Severity="Informational",Service="PJSIP",EventVersion="1",AccountID="${account}",SessionID="reg-${account}",LocalAddress="IPV4/UDP/192.0.2.10/5060",RemoteAddress="IPV4/UDP/${office}/5060",UsingPassword="1"`;
+  const refused = (s: number) => `[${at(s)}] SECURITY[4099] res_security_log.c: SecurityEvent="ChallengeResponseFailed",EventTV="x",Severity="Error",Service="PJSIP",EventVersion="1",AccountID="1005",SessionID="s${s}",LocalAddress="IPV4/UDP/192.0.2.10/5060",RemoteAddress="IPV4/UDP/${office}/5060",Challenge="c",Response="r",ExpectedResponse=""`;
+  const failed = (s: number) => `[${at(s)}] NOTICE[4105] res_pjsip/pjsip_distributor.c: Request 'REGISTER' from '"1005" <sip:1005@192.0.2.10>' failed for '${office}:5060' (callid: c${s}) - Failed to authenticate`;
+  // four phones log in, then a fifth with a stale password retries every 45 s: 14 in 10 minutes,
+  // under a trusted address's raised limit (20)
+  const retries = Array.from({ length: 20 }, (_, i) => 60 + 45 * i);
+  writeFileSync(join(dir, 'security'), [...['1001', '1002', '1003', '1004'].map((a) => login(0, a)), ...retries.map(refused)].join('\n') + '\n');
+  writeFileSync(join(dir, 'full'), retries.map(failed).join('\n') + '\n');
+  for (const order of [['full', 'security'], ['security', 'full']]) {
+    const doc = jsonReport(order.map((f) => join(dir, f)));
+    assert.deepEqual(doc.decisions, [], `${order.join(' ')}: the office is not banned`);
+  }
 });
 
 test('lines of one file that go back in time are warned about, and the hour the clocks go back is named', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { firstTimeOf, readingOrder } from './file-order.js';
+import { firstTimeOf, isAsteriskSecurityLog, readingOrder } from './file-order.js';
 
 test("each log's files are read by their first times, at the place of its first file; other logs keep their order", () => {
   // what `auth.log* messages*` expands to, with stdin between; logrotate's numbers (1 newest)
@@ -21,6 +21,12 @@ test("each log's files are read by their first times, at the place of its first 
   assert.deepEqual(readingOrder(['auth.log', 'auth.log.1', 'auth.log.2', 'auth.log.3'], (f) => rotated[f]), ['auth.log.2', 'auth.log.1', 'auth.log', 'auth.log.3']);
   // the same name in two folders is two logs
   assert.deepEqual(readingOrder(['a/messages', 'b/messages.1', 'b/messages'], (f) => ({ 'a/messages': 9, 'b/messages.1': 1, 'b/messages': 2 })[f]), ['a/messages', 'b/messages.1', 'b/messages']);
+  // Asterisk's security log before the others (its logins make an office trusted), with its rotations
+  const security = new Set(['ast/security', 'ast/security.1']);
+  assert.deepEqual(
+    readingOrder(['ast/full', '-', 'ast/security', 'ast/security.1', 'auth.log'], (f) => ({ 'ast/security': 2, 'ast/security.1': 1 })[f], (f) => security.has(f)),
+    ['ast/security.1', 'ast/security', 'ast/full', '-', 'auth.log'],
+  );
 });
 
 test("a file's first time is its first line's that has one, in plain and gzip files", () => {
@@ -34,6 +40,8 @@ test("a file's first time is its first line's that has one, in plain and gzip fi
   assert.equal(firstTimeOf(join(dir, 'cut.gz')), new Date(2026, 10, 25, 10, 0, 1).getTime());
   assert.equal(firstTimeOf(join(dir, 'none')), undefined);
   assert.equal(firstTimeOf(join(dir, 'missing')), undefined);
+  writeFileSync(join(dir, 'security'), '[2026-11-25 10:00:01] SECURITY[4099] res_security_log.c: SecurityEvent="SuccessfulAuth"\n');
+  assert.deepEqual([isAsteriskSecurityLog(join(dir, 'security')), isAsteriskSecurityLog(join(dir, 'plain')), isAsteriskSecurityLog(join(dir, 'none'))], [true, false, false]);
   // a small gzip file of 200 MB of empty lines, then a line: its head is looked at, not all of it
   const bomb = join(dir, 'bomb.gz');
   writeFileSync(bomb, gzipSync(Buffer.concat([Buffer.alloc(200 << 20, 0x0a), Buffer.from(lines)]), { level: 9 }));

@@ -73,12 +73,26 @@ function gzipHead(compressed: Buffer): Buffer {
 const MAX_DEFLATE_RATIO = 1032;
 
 /**
- * The files in reading order: each log's files by their first lines' times (`firstTime`), at the
- * place of the first of them given, and after them, in the order given, those whose time is
- * unknown (logrotate's fresh empty file, a head of lines without times); different logs and stdin
- * (`-`) keep the order given.
+ * Whether a file is Asterisk's security log (its first Asterisk line is res_security_log.c's). Its
+ * SuccessfulAuth events make an address trusted, and files are read one after the other: given
+ * after the full or messages log, an office's logins came after its phones' failures of the same
+ * hours, and the office was banned.
  */
-export function readingOrder(files: readonly string[], firstTime: (file: string) => number | undefined = firstTimeOf): string[] {
+export function isAsteriskSecurityLog(file: string): boolean {
+  for (const line of fileHead(file)?.lines ?? []) {
+    const env = parseEnvelope(line);
+    if (env.family === 'asterisk') return env.file === 'res_security_log.c';
+  }
+  return false;
+}
+
+/**
+ * The files in reading order: Asterisk's security logs first (isAsteriskSecurityLog), then the
+ * other logs in the order given; each log's files by their first lines' times (`firstTime`), at the
+ * place of the first of them, and after them, in the order given, those whose time is unknown
+ * (logrotate's fresh empty file, a head of lines without times); stdin (`-`) among the other logs.
+ */
+export function readingOrder(files: readonly string[], firstTime: (file: string) => number | undefined = firstTimeOf, first: (file: string) => boolean = isAsteriskSecurityLog): string[] {
   const byLog = new Map<string, string[]>();
   for (const f of files) {
     const log = f === '-' ? '-' : logOf(f);
@@ -86,7 +100,11 @@ export function readingOrder(files: readonly string[], firstTime: (file: string)
     if (group === undefined) byLog.set(log, [f]);
     else group.push(f);
   }
-  return [...byLog.values()].flatMap((group) => {
+  const logs = [...byLog.entries()];
+  const firstLogs = new Set(logs.filter(([log, group]) => log !== '-' && first(group[0]!)).map(([log]) => log));
+  // a stable sort: the logs read first, then the others, each as given
+  logs.sort(([a], [b]) => Number(firstLogs.has(b)) - Number(firstLogs.has(a)));
+  return logs.map(([, group]) => group).flatMap((group) => {
     if (group.length === 1) return group;
     const times = new Map(group.map((f) => [f, firstTime(f) ?? Infinity]));
     // a stable sort: files starting at the same time, or unknown, keep their order

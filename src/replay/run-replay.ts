@@ -114,7 +114,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   const started = performance.now();
   let doneBytes = 0;
   const files = readingOrder(opts.files);
-  if (files.some((f, i) => f !== opts.files[i])) summary.notes.push(`rotated files read in the order of their first lines' times: ${shortList(files)}`);
+  if (files.some((f, i) => f !== opts.files[i])) summary.notes.push(`files read in this order (Asterisk's security log first, each log's files by their first lines' times): ${shortList(files)}`);
   try {
     for (const file of files) {
       const st = file === '-' ? undefined : statSync(file);
