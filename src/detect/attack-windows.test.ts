@@ -136,6 +136,22 @@ test('a cracked account is reported once per run of failures', () => {
   assert.equal(w.observe(ev({ at: T0 + 14_000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
 });
 
+test('three typos and a login are no crack, even with a maxretry of three', () => {
+  const limits = { default: { maxretry: 3, findtime: 600_000 } };
+  const w = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, limits });
+  const typos = [0, 1, 2].flatMap((i) => w.observe(ev({ at: T0 + i * 1000, service: 'ssh', account: 'admin' })));
+  // the three typos are a ban at that maxretry, the login after them no cracked secret
+  assert.deepEqual(
+    typos.map((a) => a.detector),
+    ['maxretry'],
+  );
+  assert.deepEqual(w.observe(ev({ at: T0 + 4000, kind: 'auth_success', service: 'ssh', account: 'admin' })), []);
+  // five failures and a login are, whatever maxretry says
+  const v = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, limits });
+  for (let i = 0; i < 5; i++) v.observe(ev({ at: T0 + i * 1000, service: 'ssh', account: 'admin' }));
+  assert.equal(v.observe(ev({ at: T0 + 6000, kind: 'auth_success', service: 'ssh', account: 'admin' }))[0]?.detector, 'compromise');
+});
+
 test("another account's login after failures is no crack (a second phone behind one office NAT)", () => {
   const w = new AttackWindows();
   for (let i = 0; i < 5; i++) w.observe(ev({ at: T0 + i * 1000, account: '1005' }));

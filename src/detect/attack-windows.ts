@@ -84,6 +84,8 @@ interface FailureTimes {
  * more is an attempt of its own, so a tool guessing on many connections still counts in full.
  */
 const PARALLEL_LOGINS: ReadonlySet<Service> = new Set<Service>(['http']);
+/** failures before a login, at the least, that make it a cracked secret (the default maxretry) */
+const CRACK_MIN_FAILURES = 5;
 /** connections a browser opens to one host at once (HTTP/1.1) */
 const BROWSER_CONNECTIONS = 6;
 
@@ -202,7 +204,9 @@ export class AttackWindows {
     // cracked secret, not a real phone: no trust, and an alert, once per run (more logins after it
     // are the same news). Fewer are a person's typos or a phone's secret being fixed, and another
     // account's login (a second phone behind one office NAT) is an ordinary success.
-    const maxretry = limits.maxretry * (st.trustedUntil > ev.at ? this.cfg.trustFactor : 1);
+    // at least CRACK_MIN_FAILURES whatever maxretry says: three typos and a login are a person (a
+    // maxretry of 3, common in fail2ban jails, called that a cracked secret and banned the office)
+    const maxretry = Math.max(limits.maxretry * (st.trustedUntil > ev.at ? this.cfg.trustFactor : 1), CRACK_MIN_FAILURES);
     if (recent >= maxretry && this.failedAs(st, ev.account, from)) {
       const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
       if (fresh < maxretry) return NO_ALERTS;
