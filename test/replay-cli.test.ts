@@ -521,6 +521,11 @@ test('--format json stays one valid document when an input fails, and says why',
   assert.match(doc.error, /cut\.gz/);
 });
 
+test("the host's own address is marked in the report as never banned", () => {
+  const fop2 = Array.from({ length: 2 }, (_, i) => `[2026-11-25 10:00:0${i}] NOTICE[7] manager.c: 127.0.0.1 tried to authenticate with nonexistent user 'fop2'`);
+  assert.match(pbxguard(['replay', '--no-color', '-'], fop2.join('\n') + '\n').out, /^ {2}127\.0\.0\.1 +2 {2}ami +accounts: fop2 {2}\(loopback: never banned\)$/m);
+});
+
 test('an allowlisted address that cracks an account is still reported, only not banned', () => {
   const r = pbxguard(['replay', '--allow', '2001:db8:bad::/48', DEMO]);
   assert.equal(r.code, 0, r.err);

@@ -42,6 +42,11 @@ const LOOPBACK = new AddressSet();
 LOOPBACK.add('127.0.0.0/8');
 LOOPBACK.add('::1');
 
+/** Whether an address is the host's own, which is never banned (LOOPBACK). */
+export function isLoopback(ip: string): boolean {
+  return LOOPBACK.has(ip);
+}
+
 interface BanRecord {
   count: number;
   until: number;
@@ -61,7 +66,7 @@ export class BanPolicy {
     const prev = this.bans.get(alert.ip);
     // checked first: a banned address keeps alerting on every event while replay runs
     if (prev !== undefined && prev.until > alert.at && alert.detector !== 'compromise') return { kind: 'already-banned', alert };
-    const loopback = LOOPBACK.has(alert.ip);
+    const loopback = isLoopback(alert.ip);
     const allowlisted = loopback || (this.cfg.allowlist !== undefined && this.cfg.allowlist.size > 0 && this.cfg.allowlist.has(alert.ip));
     // a cracked secret is news wherever the login came from: only the ban is left out
     if (allowlisted && alert.detector !== 'compromise') return { kind: 'allowlisted', alert };

@@ -1,6 +1,6 @@
 /** @module The replay summary a PBX admin reads at a glance; colour only when printing to a terminal. */
 import { ATTACK_KINDS, type Decision } from '../../core/events.js';
-import { BanPolicy } from '../../decide/ban-policy.js';
+import { BanPolicy, isLoopback } from '../../decide/ban-policy.js';
 import { accountsOf, RunSummary, servicesOf } from '../../pipeline/summary.js';
 import { painter, type Paint } from './paint.js';
 import { safeText } from './safe-text.js';
@@ -87,7 +87,9 @@ export function renderText(s: RunSummary, colour: boolean): string {
         accountsOf(a)
           .map((x) => safeText(x, 24))
           .join(', ') + (a.moreAccounts ? ', …' : '');
-      out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}${a.loggedIn ? c('dim', '  (also logged in)') : ''}`);
+      // the host's own clients (FOP2, FreePBX's AMI user) fail now and then: never an attacker to ban
+      const own = isLoopback(ip) ? c('dim', '  (loopback: never banned)') : '';
+      out.push(`  ${ip.padEnd(40)}${thousands(n).padStart(9)}  ${servicesOf(a).join(',').padEnd(12)}${acc ? ` accounts: ${acc}` : ''}${a.loggedIn ? c('dim', '  (also logged in)') : ''}${own}`);
     }
   }
 
