@@ -592,8 +592,10 @@ test("Asterisk's security log is read first, whatever the order given: its login
   // four phones log in, then a fifth with a stale password retries every 45 s: 14 in 10 minutes,
   // under a trusted address's raised limit (20)
   const retries = Array.from({ length: 20 }, (_, i) => 60 + 45 * i);
-  writeFileSync(join(dir, 'security'), [...['1001', '1002', '1003', '1004'].map((a) => login(0, a)), ...retries.map(refused)].join('\n') + '\n');
-  writeFileSync(join(dir, 'full'), retries.map(failed).join('\n') + '\n');
+  // each file starts with the line Asterisk writes first in every file it opens
+  const header = `[${at(0)}] Asterisk 18.20.2 built by mockbuild @ jenkins7 on a x86_64 running Linux on 2024-01-10 15:32:15 UTC`;
+  writeFileSync(join(dir, 'security'), [header, ...['1001', '1002', '1003', '1004'].map((a) => login(0, a)), ...retries.map(refused)].join('\n') + '\n');
+  writeFileSync(join(dir, 'full'), [header, ...retries.map(failed)].join('\n') + '\n');
   for (const order of [['full', 'security'], ['security', 'full']]) {
     const doc = jsonReport(order.map((f) => join(dir, f)));
     assert.deepEqual(doc.decisions, [], `${order.join(' ')}: the office is not banned`);

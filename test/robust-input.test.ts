@@ -204,6 +204,16 @@ test("an Asterisk line in a dateformat pbxguard does not read takes its journal 
   assert.match(own.summary.warnings.join('\n'), /times such as "25\/11\/2026 11:01:00" are in a form pbxguard does not read \(Asterisk's dateformat in logger\.conf\?\)/);
 });
 
+test("FreePBX's log whose first 256 KiB hold no line in a known format is still told by its first such line", async () => {
+  const junk = Array.from({ length: 3000 }, (_, i) => `PHP Warning:  Undefined array key ${i} in /var/www/html/admin/libraries/x.php on line ${i}`);
+  const failures = Array.from({ length: 6 }, (_, i) => `[2025-Mar-14 10:00:0${i}] [freepbx_security.NOTICE]: Authentication failure for admin from 80.94.95.1 [] []`);
+  const { summary } = await replayBytes('freepbx-junk.log', [...junk, ...failures].join('\n') + '\n');
+  assert.deepEqual(
+    summary.decisions.map((d) => d.target),
+    ['80.94.95.1'],
+  );
+});
+
 test('an Apache line padded with spaces still gives its address: the fixed prefix leaves no second reading', async () => {
   // a split on the space before the address once counted every space as a try and gave up
   const path = 'x '.repeat(400);

@@ -136,6 +136,20 @@ test('a cracked account is reported once per run of failures', () => {
   assert.equal(w.observe(ev({ at: T0 + 14_000, kind: 'auth_success', account: '1005' }))[0]?.detector, 'compromise');
 });
 
+test('a login raises the limit for the attempts after it, not for those before it read later', () => {
+  // the security log's login at 12:00 read first, then the full log's refused calls of 09:00
+  const w = new AttackWindows();
+  w.observe(ev({ at: T0 + 3 * 3_600_000, kind: 'auth_success', account: '1001' }));
+  const early = Array.from({ length: 5 }, (_, i) => w.observe(ev({ at: T0 + i * 1000, kind: 'unknown_extension', account: 'anonymous' }))).flat();
+  assert.deepEqual(
+    early.map((a) => a.detector),
+    ['maxretry'],
+  );
+  // after it the office's limit is raised
+  const later = Array.from({ length: 5 }, (_, i) => w.observe(ev({ at: T0 + 3 * 3_600_000 + (i + 1) * 1000 }))).flat();
+  assert.deepEqual(later, []);
+});
+
 test('three typos and a login are no crack, even with a maxretry of three', () => {
   const limits = { default: { maxretry: 3, findtime: 600_000 } };
   const w = new AttackWindows({ ...DEFAULT_DETECTOR_CONFIG, limits });

@@ -84,6 +84,11 @@ interface FailureTimes {
  * more is an attempt of its own, so a tool guessing on many connections still counts in full.
  */
 const PARALLEL_LOGINS: ReadonlySet<Service> = new Set<Service>(['http']);
+/** Whether a login made the address trusted at `at` (AddressState.trustedFrom). */
+function trustedAt(st: AddressState, at: number): boolean {
+  return st.trustedFrom <= at && at < st.trustedUntil;
+}
+
 /** failures before a login, at the least, that make it a cracked secret (the default maxretry) */
 const CRACK_MIN_FAILURES = 5;
 /** connections a browser opens to one host at once (HTTP/1.1) */
@@ -97,6 +102,12 @@ interface AddressState {
   accounts: string[];
   accountFirst: number[];
   accountTimes: number[];
+  /**
+   * a login made the address trusted from then until then: only for attempts at those times, since
+   * files are read one after the other, and a login read before the failures of the hours before it
+   * must not raise their limit
+   */
+  trustedFrom: number;
   trustedUntil: number;
   /** a ban runs until then: events are still counted, but no alert is built for them */
   quietUntil: number;
@@ -158,7 +169,7 @@ export class AttackWindows {
     // a refused call's account is the caller's own name (`anonymous`), not a guess at one
     if (ev.account !== undefined && ev.kind !== 'unknown_extension') this.noteAccount(st, ev.account, ev.at);
 
-    const trusted = st.trustedUntil > ev.at;
+    const trusted = trustedAt(st, ev.at);
     // only a tool's own fingerprint bans at once; other probes (an sshd connection closed before
     // login, a TLS handshake on garbage) also come from health checks, so they are counted
     if (ev.scanner !== undefined) {
@@ -206,7 +217,7 @@ export class AttackWindows {
     // account's login (a second phone behind one office NAT) is an ordinary success.
     // at least CRACK_MIN_FAILURES whatever maxretry says: three typos and a login are a person (a
     // maxretry of 3, common in fail2ban jails, called that a cracked secret and banned the office)
-    const maxretry = Math.max(limits.maxretry * (st.trustedUntil > ev.at ? this.cfg.trustFactor : 1), CRACK_MIN_FAILURES);
+    const maxretry = Math.max(limits.maxretry * (trustedAt(st, ev.at) ? this.cfg.trustFactor : 1), CRACK_MIN_FAILURES);
     if (recent >= maxretry && this.failedAs(st, ev.account, from)) {
       const fresh = st.compromisedAt < from ? recent : this.failuresAfter(st, ev.service, st.compromisedAt, ev.at);
       if (fresh < maxretry) return NO_ALERTS;
@@ -215,7 +226,10 @@ export class AttackWindows {
       const who = ev.account !== undefined ? `account ${ev.account}` : 'an account';
       return [this.alert('compromise', ev, recent, accounts, `${who} logged in after ${recent} failures from this address: the secret is probably cracked`)];
     }
-    st.trustedUntil = ev.at + this.cfg.trustTtl;
+    // a login inside a trust already running keeps its start; one outside it (before, when read
+    // late) starts it there
+    if (!trustedAt(st, ev.at)) st.trustedFrom = ev.at;
+    st.trustedUntil = Math.max(st.trustedUntil, ev.at + this.cfg.trustTtl);
     return NO_ALERTS;
   }
 
@@ -281,7 +295,7 @@ export class AttackWindows {
     if (st === undefined) {
       if (++this.createdSinceSweep >= SWEEP_MIN && this.createdSinceSweep >= this.state.size >> 1) this.sweep(at);
       if (this.state.size >= this.cfg.maxTrackedAddresses) this.evictOldest();
-      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountFirst: NO_TIMES, accountTimes: NO_TIMES, trustedUntil: 0, quietUntil: 0, lastSeen: at, compromisedAt: -Infinity };
+      st = { failures: NO_FAILURES, accounts: NO_ACCOUNTS, accountFirst: NO_TIMES, accountTimes: NO_TIMES, trustedFrom: Infinity, trustedUntil: 0, quietUntil: 0, lastSeen: at, compromisedAt: -Infinity };
       this.state.set(detach(ip), st);
     } else if (at > st.lastSeen) {
       st.lastSeen = at;

@@ -81,7 +81,8 @@ const MAX_DEFLATE_RATIO = 1032;
 export function isAsteriskSecurityLog(file: string): boolean {
   for (const line of fileHead(file)?.lines ?? []) {
     const env = parseEnvelope(line);
-    if (env.family === 'asterisk') return env.file === 'res_security_log.c';
+    // past the header line Asterisk writes first in every file it opens, which names no source file
+    if (env.family === 'asterisk' && env.file !== undefined) return env.file === 'res_security_log.c';
   }
   return false;
 }

@@ -124,18 +124,19 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       const base = doneBytes;
       const forgeableBefore = summary.forgeable;
       // FreePBX's own log is told by its head, once for every thread that parses a part of it; a
-      // file whose head has no line in a known format is none (a pipe decides by its first line)
+      // file whose head has no line in a known format, like a pipe, is told by its first such line,
+      // which only one thread can do
       const head = st?.isFile() === true ? fileHead(file) : undefined;
-      const freePbxLog = head !== undefined ? (isFreePbxLog(head.lines) ?? false) : undefined;
+      const freePbxLog = head !== undefined ? isFreePbxLog(head.lines) : undefined;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
-      const fd = workers > 0 && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
+      const fd = workers > 0 && freePbxLog !== undefined && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
       let notes: ParseNotes = { tooLong: 0, undated: 0, foreign: 0 };
       if (fd !== undefined) {
         try {
           if (opts.workersWhenDense !== true || denseEnough(fd, opts.pack, reference)) {
             pool ??= new ParsePool(workers, opts.pack);
-            ({ stats, notes } = await pool.replay(fd, { name, reference, freePbxLog: freePbxLog ?? false }, opts.blockBytes, {
+            ({ stats, notes } = await pool.replay(fd, { name, reference, freePbxLog: freePbxLog! }, opts.blockBytes, {
               event: (ev) => pipeline.handleEvent(ev),
               afterBatch: chunkDone,
               onProgress,
