@@ -119,7 +119,7 @@ interface Session {
 }
 
 /** The process a line comes from (`sshd[812]`), when its envelope names one. */
-export function sessionKeyOf(env: Envelope): string | undefined {
+function sessionKeyOf(env: Envelope): string | undefined {
   return env.pid !== undefined ? `${env.program ?? ''}[${env.pid}]` : undefined;
 }
 

@@ -8,7 +8,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { constants, gunzipSync } from 'node:zlib';
-import { parseEnvelope } from '../parse/envelope.js';
+import { isFreePbxLog, parseEnvelope } from '../parse/envelope.js';
 import { TimestampResolver } from '../parse/timestamp.js';
 
 /** `/var/log/asterisk/messages.2.gz`, `./messages-20261120` → `/var/log/asterisk/messages`, `$PWD/messages`. */
@@ -24,7 +24,7 @@ const HEAD_BYTES = 256 << 10;
  * time; undefined for what is no regular file (a pipe is not read ahead: its lines would be lost)
  * or cannot be read.
  */
-export function fileHead(file: string): { lines: string[]; mtime: number } | undefined {
+function fileHead(file: string): { lines: string[]; mtime: number } | undefined {
   try {
     const st = statSync(file);
     if (!st.isFile()) return undefined;
@@ -40,19 +40,6 @@ export function fileHead(file: string): { lines: string[]; mtime: number } | und
   } catch {
     return undefined;
   }
-}
-
-/** The time of the first line of a plain or gzip file that has one pbxguard reads, or undefined. */
-export function firstTimeOf(file: string): number | undefined {
-  const head = fileHead(file);
-  if (head === undefined) return undefined;
-  const times = new TimestampResolver(head.mtime);
-  for (const line of head.lines) {
-    const ts = parseEnvelope(line).ts;
-    const at = ts !== undefined ? times.resolve(ts) : undefined;
-    if (at !== undefined) return at;
-  }
-  return undefined;
 }
 
 /**
@@ -72,14 +59,45 @@ function gzipHead(compressed: Buffer): Buffer {
 /** the most bytes one byte of deflate data decodes to */
 const MAX_DEFLATE_RATIO = 1032;
 
-/**
- * Whether a file is Asterisk's security log (its first Asterisk line is res_security_log.c's). Its
- * SuccessfulAuth events make an address trusted, and files are read one after the other: given
- * after the full or messages log, an office's logins came after its phones' failures of the same
- * hours, and the office was banned.
- */
-export function isAsteriskSecurityLog(file: string): boolean {
-  for (const line of fileHead(file)?.lines ?? []) {
+/** What a file's head tells of it, read once per file of a run (see headFacts). */
+export interface HeadFacts {
+  /** the time of its first line that has one pbxguard reads */
+  firstTime?: number;
+  /**
+   * It is Asterisk's security log (its first Asterisk line is res_security_log.c's). Its
+   * SuccessfulAuth events make an address trusted, and files are read one after the other: given
+   * after the full or messages log, an office's logins came after its phones' failures of the
+   * same hours, and the office was banned.
+   */
+  securityLog: boolean;
+  /** it is FreePBX's own log (isFreePbxLog), or undefined when its head has no line in a known format */
+  freePbxLog?: boolean;
+}
+
+/** The facts of a plain or gzip file's head, or undefined for what is no regular file or cannot be read. */
+export function headFacts(file: string): HeadFacts | undefined {
+  const head = fileHead(file);
+  if (head === undefined) return undefined;
+  const facts: HeadFacts = { securityLog: securityLogIn(head.lines) };
+  const firstTime = firstTimeIn(head.lines, head.mtime);
+  if (firstTime !== undefined) facts.firstTime = firstTime;
+  const freePbxLog = isFreePbxLog(head.lines);
+  if (freePbxLog !== undefined) facts.freePbxLog = freePbxLog;
+  return facts;
+}
+
+function firstTimeIn(lines: readonly string[], mtime: number): number | undefined {
+  const times = new TimestampResolver(mtime);
+  for (const line of lines) {
+    const ts = parseEnvelope(line).ts;
+    const at = ts !== undefined ? times.resolve(ts) : undefined;
+    if (at !== undefined) return at;
+  }
+  return undefined;
+}
+
+function securityLogIn(lines: readonly string[]): boolean {
+  for (const line of lines) {
     const env = parseEnvelope(line);
     // past the header line Asterisk writes first in every file it opens, which names no source file
     if (env.family === 'asterisk' && env.file !== undefined) return env.file === 'res_security_log.c';
@@ -88,12 +106,12 @@ export function isAsteriskSecurityLog(file: string): boolean {
 }
 
 /**
- * The files in reading order: Asterisk's security logs first (isAsteriskSecurityLog), then the
- * other logs in the order given; each log's files by their first lines' times (`firstTime`), at the
- * place of the first of them, and after them, in the order given, those whose time is unknown
- * (logrotate's fresh empty file, a head of lines without times); stdin (`-`) among the other logs.
+ * The files in reading order: Asterisk's security logs first (HeadFacts.securityLog), then the
+ * other logs in the order given; each log's files by their first lines' times, at the place of the
+ * first of them, and after them, in the order given, those whose time is unknown (logrotate's fresh
+ * empty file, a head of lines without times); stdin (`-`) among the other logs.
  */
-export function readingOrder(files: readonly string[], firstTime: (file: string) => number | undefined = firstTimeOf, first: (file: string) => boolean = isAsteriskSecurityLog): string[] {
+export function readingOrder(files: readonly string[], facts: (file: string) => HeadFacts | undefined): string[] {
   const byLog = new Map<string, string[]>();
   for (const f of files) {
     const log = f === '-' ? '-' : logOf(f);
@@ -102,12 +120,12 @@ export function readingOrder(files: readonly string[], firstTime: (file: string)
     else group.push(f);
   }
   const logs = [...byLog.entries()];
-  const firstLogs = new Set(logs.filter(([log, group]) => log !== '-' && first(group[0]!)).map(([log]) => log));
+  const firstLogs = new Set(logs.filter(([log, group]) => log !== '-' && facts(group[0]!)?.securityLog === true).map(([log]) => log));
   // a stable sort: the logs read first, then the others, each as given
   logs.sort(([a], [b]) => Number(firstLogs.has(b)) - Number(firstLogs.has(a)));
   return logs.map(([, group]) => group).flatMap((group) => {
     if (group.length === 1) return group;
-    const times = new Map(group.map((f) => [f, firstTime(f) ?? Infinity]));
+    const times = new Map(group.map((f) => [f, facts(f)?.firstTime ?? Infinity]));
     // a stable sort: files starting at the same time, or unknown, keep their order
     return group.sort((a, b) => (times.get(a)! === times.get(b)! ? 0 : times.get(a)! - times.get(b)!));
   });

@@ -23,7 +23,8 @@ function warningsFor(files: SecurityEvent[][]): string[][] {
   const repeated = new RepeatedEvents();
   return files.map((events, i) => {
     for (const ev of events) repeated.event(ev);
-    return repeated.fileDone(`f${i}`);
+    // in time order: the first and the last are the span
+    return repeated.fileDone(`f${i}`, events[0]!.at, events.at(-1)!.at);
   });
 }
 

@@ -29,7 +29,8 @@ export class InputChecks implements PipelineSink {
 
   /** Ends a file; returns the warnings about it. */
   fileDone(name: string): string[] {
-    return [...this.order.fileDone(name), ...this.repeated.fileDone(name)];
+    const [first, last] = this.order.span();
+    return [...this.order.fileDone(name), ...this.repeated.fileDone(name, first, last)];
   }
 }
 
@@ -56,6 +57,11 @@ export class RotationOrder {
       this.back = this.last - ev.at;
       this.backTo = ev.at;
     }
+  }
+
+  /** The times of the file's first and last events so far. */
+  span(): [number, number] {
+    return [this.first, this.last];
   }
 
   /**
@@ -109,11 +115,13 @@ export class RepeatedEvents {
     if (ev.ip !== undefined) this.current.add(ev, ev.ip);
   }
 
-  /** Ends a file; returns a warning when it holds the events of an earlier one. */
-  fileDone(name: string): string[] {
+  /** Ends a file (its events' times from `first` to `last`); returns a warning when it holds the events of an earlier one. */
+  fileDone(name: string, first: number, last: number): string[] {
     const file = this.current;
     this.current = new SampledFile();
     file.name = name;
+    file.first = first;
+    file.last = last;
     if (file.keys.size === 0) return [];
     const warnings: string[] = [];
     for (const earlier of this.done) {
@@ -138,6 +146,7 @@ const MIN_SHARED_PART = 0.5;
 
 class SampledFile {
   name = '';
+  /** its events' times, from first to last (set when the file is done) */
   first = Infinity;
   last = -Infinity;
   /** an event is kept when its hash is below this: all of them at first */
@@ -146,8 +155,6 @@ class SampledFile {
   readonly keys = new Map<number, number>();
 
   add(ev: SecurityEvent, ip: string): void {
-    if (ev.at < this.first) this.first = ev.at;
-    if (ev.at > this.last) this.last = ev.at;
     const second = Math.floor(ev.at / 1000);
     // a cheap hash of what differs between events (their second, port and address's end): the same
     // event in two files gets the same one, whatever its line's precision below the second

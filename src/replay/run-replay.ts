@@ -15,8 +15,7 @@ import { decoded, inputError, openPlainFile, readLines, type ByteLineHandler, ty
 import { JsonlWriter } from '../act/report/jsonl-writer.js';
 import type { BufferedOutput } from '../act/report/output.js';
 import { ParsePool } from './parallel/parse-pool.js';
-import { fileHead, readingOrder } from './file-order.js';
-import { isFreePbxLog } from '../parse/envelope.js';
+import { headFacts, readingOrder, type HeadFacts } from './file-order.js';
 import { binaryWarning, cutGzipWarning, emptyWarning, forgeableWarning, InputChecks, parseWarnings } from './input-notes.js';
 import { denseEnough } from './parallel/density.js';
 
@@ -113,7 +112,9 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
   };
   const started = performance.now();
   let doneBytes = 0;
-  const files = readingOrder(opts.files);
+  // each file's head is read once: for the reading order, and for what its parser must know
+  const facts = new Map<string, HeadFacts | undefined>(opts.files.map((f) => [f, f === '-' ? undefined : headFacts(f)]));
+  const files = readingOrder(opts.files, (f) => facts.get(f));
   if (files.some((f, i) => f !== opts.files[i])) summary.notes.push(`files read in this order (Asterisk's security log first, each log's files by their first lines' times): ${shortList(files)}`);
   try {
     for (const file of files) {
@@ -126,8 +127,7 @@ export async function runReplay(opts: ReplayOptions): Promise<RunSummary> {
       // FreePBX's own log is told by its head, once for every thread that parses a part of it; a
       // file whose head has no line in a known format, like a pipe, is told by its first such line,
       // which only one thread can do
-      const head = st?.isFile() === true ? fileHead(file) : undefined;
-      const freePbxLog = head !== undefined ? isFreePbxLog(head.lines) : undefined;
+      const freePbxLog = facts.get(file)?.freePbxLog;
       const onProgress = opts.onProgress ? (b: number) => opts.onProgress!(base + b) : undefined;
       const fd = workers > 0 && freePbxLog !== undefined && st !== undefined && st.size >= (opts.parallelMinBytes ?? PARALLEL_MIN_BYTES) ? plainFile(file) : undefined;
       let stats: ReadStats | undefined;
